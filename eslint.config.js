@@ -1,0 +1,52 @@
+// ESLint flat config: TypeScript everywhere, Lit / web-component / a11y rules for the elements,
+// and a hard wall that keeps `lit` out of the framework-free core in src/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import litPlugin from 'eslint-plugin-lit';
+import wcPlugin from 'eslint-plugin-wc';
+import litA11y from 'eslint-plugin-lit-a11y';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.tmp/', 'custom-elements.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'components/**/*.ts', 'test/**/*.ts'],
+    ignores: ['test/node/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['lit', 'lit/*', '@lit/*'], message: 'src/ is framework-free.' }] },
+      ],
+    },
+  },
+  {
+    files: ['components/**/*.ts'],
+    ...litPlugin.configs['flat/recommended'],
+  },
+  {
+    files: ['components/**/*.ts'],
+    ...wcPlugin.configs['flat/recommended'],
+  },
+  {
+    files: ['components/**/*.ts'],
+    plugins: { 'lit-a11y': litA11y },
+    rules: { ...litA11y.configs.recommended.rules },
+  },
+  {
+    files: ['sandbox/**/*.ts', 'scripts/**/*.mjs', 'test/node/**/*.ts', '*.js', '*.mjs', '*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);

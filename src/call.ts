@@ -1,0 +1,430 @@
+/**
+ * `Call` wraps one JsSIP RTCSession: it drives the pure call state machine from JsSIP's events and
+ * from the responses seen on the wire, applies the media policy (codecs, ICE cutoff) and sends DTMF.
+ */
+import type {
+  DTMFOptions,
+  EndEvent,
+  IceCandidateEvent,
+  IncomingEvent,
+  OutgoingEvent,
+  RTCSession,
+  RTCSessionEventMap,
+} from 'jssip/lib/RTCSession';
+import { Emitter } from './emitter.js';
+import { nextCallState, isFinalCallState, type CallInput, type CallState } from './call-machine.js';
+import { describeLocalCause, describeStatus, type LocalCause, type Outcome } from './outcomes.js';
+import type { ResolvedPhoneConfig } from './config.js';
+import { applyCodecPreferences, restrictAudioCodecs, sdpFollowsPolicy, sdpHasTelephoneEvent } from './media-policy.js';
+import { validateDtmf, validateDtmfTiming } from './dtmf.js';
+import { PhoneStateError } from './errors.js';
+import { sanitizeRemoteText } from './text.js';
+import type { WireMessage } from './transport.js';
+
+export type CallDirection = 'outgoing' | 'incoming';
+
+export interface RemoteParty {
+  /** Display name, sanitised (no control or bidi characters). Render as text. */
+  displayName: string;
+  /** The user part (number or name). */
+  user: string;
+  uri: string;
+}
+
+/** A SIP response to this call's INVITE, as seen on the wire. */
+export interface SipResponseInfo {
+  status: number;
+  /** Reason phrase, sanitised. */
+  reason: string;
+  hasSdp: boolean;
+  at: number;
+}
+
+/** Everything a view needs to render the call, at one moment. */
+export interface CallSnapshot {
+  id: string;
+  direction: CallDirection;
+  state: CallState;
+  previous?: CallState;
+  /** SIP status code that caused the latest change, when there is one. */
+  status?: number;
+  /** The reason phrase sent with `status` (sanitised), or the local cause's title. */
+  reason?: string;
+  /** A local cause when no SIP status applies (microphone-denied, hangup-remote, …). */
+  cause?: LocalCause;
+  /** What to tell the user about this state. */
+  outcome?: Outcome;
+  remote: RemoteParty;
+  muted: boolean;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+}
+
+export interface CallEvents extends Record<string, unknown> {
+  change: CallSnapshot;
+  response: SipResponseInfo;
+  'remote-stream': MediaStream;
+  /** A DTMF digit handed to the transport (`rfc4733` or `info`). */
+  dtmf: { tone: string; transport: 'rfc4733' | 'info' };
+}
+
+const JSSIP_CAUSE_TO_LOCAL: Record<string, LocalCause> = {
+  'Connection Error': 'connection-error',
+  'Request Timeout': 'request-timeout',
+  'WebRTC Error': 'webrtc-error',
+  'Bad Media Description': 'bad-media',
+  'Incompatible SDP': 'bad-media',
+  'Missing SDP': 'bad-media',
+  'RTP Timeout': 'rtp-timeout',
+  'No ACK': 'no-ack',
+  'Dialog Error': 'dialog-error',
+  'No Answer': 'no-answer',
+  Expires: 'no-answer',
+  'User Denied Media Access': 'microphone-denied',
+};
+
+/** Maps a getUserMedia error to the cause a person can act on. */
+export function microphoneCause(error: unknown): LocalCause {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'microphone-missing';
+  if (name === 'NotReadableError' || name === 'AbortError') return 'microphone-busy';
+  return 'microphone-denied';
+}
+
+export class Call extends Emitter<CallEvents> {
+  readonly id: string;
+  readonly direction: CallDirection;
+  readonly remote: RemoteParty;
+  /** Audio from the other side; attach it to an `<audio>` element. */
+  readonly remoteStream = new MediaStream();
+  /** Every response to the INVITE, in arrival order (100, 180, 183, final…). */
+  readonly responses: SipResponseInfo[] = [];
+
+  readonly #session: RTCSession;
+  readonly #config: ResolvedPhoneConfig;
+  #snapshot: CallSnapshot;
+  #callId: string | undefined;
+  #pc: RTCPeerConnection | undefined;
+  #codecPreferencesApplied = false;
+  #hangupRequested = false;
+  #rejectStatus: number | undefined;
+  #microphoneError: unknown;
+  #iceTimer: ReturnType<typeof setTimeout> | undefined;
+  #iceReady = false;
+
+  /** @internal Created by {@link Phone}; not part of the public API. */
+  constructor(session: RTCSession, direction: CallDirection, config: ResolvedPhoneConfig, remote: RemoteParty) {
+    super();
+    this.#session = session;
+    this.#config = config;
+    this.direction = direction;
+    this.remote = remote;
+    this.id = session.id;
+    this.#snapshot = {
+      id: this.id,
+      direction,
+      state: 'idle',
+      remote,
+      muted: false,
+      startedAt: Date.now(),
+    };
+    this.#bindSession();
+    if (session.connection) this.#bindPeerConnection(session.connection);
+  }
+
+  /**
+   * @internal Handlers that must be in place before `ua.call()` returns: JsSIP fires
+   * `peerconnection` synchronously inside it.
+   */
+  static earlyHandlers(onPeerConnection: (pc: RTCPeerConnection) => void): Partial<RTCSessionEventMap> {
+    return { peerconnection: ({ peerconnection }) => onPeerConnection(peerconnection) };
+  }
+
+  get state(): CallState {
+    return this.#snapshot.state;
+  }
+
+  get snapshot(): CallSnapshot {
+    return this.#snapshot;
+  }
+
+  /** The SIP Call-ID, once known. */
+  get callId(): string | undefined {
+    return this.#callId;
+  }
+
+  /** The browser's peer connection, once created (for stats and tests). */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.#pc;
+  }
+
+  /** Hangs up: CANCEL before answer, BYE after, or a rejection for an unanswered incoming call. */
+  hangup(): void {
+    if (isFinalCallState(this.state) || this.#session.isEnded()) return;
+    if (this.state === 'incoming') {
+      this.reject();
+      return;
+    }
+    this.#hangupRequested = true;
+    this.#session.terminate();
+  }
+
+  /** Answers an incoming call. */
+  answer(): void {
+    if (this.state !== 'incoming') {
+      throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
+    }
+    this.#session.answer({
+      mediaConstraints: { audio: true, video: false },
+      pcConfig: this.#pcConfig(),
+    });
+  }
+
+  /** Declines an incoming call with 486 Busy Here (default) or 603 Decline. */
+  reject(status: 486 | 603 | 480 = 486): void {
+    if (this.state !== 'incoming') {
+      throw new PhoneStateError('not-ringing', 'There is no incoming call to reject.');
+    }
+    this.#rejectStatus = status;
+    this.#session.terminate({ status_code: status });
+  }
+
+  hold(): boolean {
+    if (this.state !== 'connected') return false;
+    return this.#session.hold();
+  }
+
+  unhold(): boolean {
+    if (this.state !== 'held') return false;
+    return this.#session.unhold();
+  }
+
+  setMuted(muted: boolean): void {
+    if (isFinalCallState(this.state)) return;
+    if (muted) this.#session.mute({ audio: true });
+    else this.#session.unmute({ audio: true });
+  }
+
+  /**
+   * Sends DTMF digits: RFC 4733 when telephone-event was negotiated, SIP INFO otherwise.
+   * Digits `0-9 * # A-D` and `,` (a two-second pause). Throws {@link DtmfError} on bad input.
+   */
+  sendDtmf(digits: string, options: { duration?: number; gap?: number } = {}): 'rfc4733' | 'info' {
+    const tones = validateDtmf(digits);
+    const duration = options.duration ?? this.#config.dtmfDuration;
+    const gap = options.gap ?? this.#config.dtmfGap;
+    validateDtmfTiming(duration, gap);
+    if (this.state !== 'connected' && this.state !== 'held') {
+      throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
+    }
+    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio' || s.dtmf);
+    const remoteSdp = this.#pc?.remoteDescription?.sdp ?? '';
+    if (sender?.dtmf && sdpHasTelephoneEvent(remoteSdp)) {
+      // Append: insertDTMF replaces whatever is still queued.
+      sender.dtmf.insertDTMF(sender.dtmf.toneBuffer + tones, duration, gap);
+      for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'rfc4733' });
+      return 'rfc4733';
+    }
+    const transportType = 'INFO' as DTMFOptions['transportType'];
+    this.#session.sendDTMF(tones, { transportType, duration, interToneGap: Math.max(gap, 50) });
+    for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'info' });
+    return 'info';
+  }
+
+  /** @internal The phone routes every wire message with this call's Call-ID here. */
+  handleWireMessage(message: WireMessage): void {
+    if (message.direction !== 'in' || message.status === undefined || message.method !== 'INVITE') return;
+    const info: SipResponseInfo = {
+      status: message.status,
+      reason: sanitizeRemoteText(message.reason),
+      hasSdp: message.hasBody,
+      at: message.at,
+    };
+    this.responses.push(info);
+    this.emit('response', info);
+    if (message.status === 100 && this.state === 'calling') {
+      this.#update(undefined, { status: 100, reason: info.reason });
+    }
+  }
+
+  /** @internal Called by the phone to learn the Call-ID of an outgoing call. */
+  setCallId(callId: string): void {
+    this.#callId = callId;
+  }
+
+  /** @internal Binds the peer connection (outgoing: from `peerconnection`; incoming: at once). */
+  bindPeerConnection(pc: RTCPeerConnection): void {
+    this.#bindPeerConnection(pc);
+  }
+
+  /** @internal Starts the state machine: `dial` for outgoing, `incoming` for incoming calls. */
+  start(): void {
+    this.#update(this.direction === 'outgoing' ? 'dial' : 'incoming', {});
+  }
+
+  #pcConfig(): RTCConfiguration {
+    return { iceServers: this.#config.iceServers };
+  }
+
+  #bindPeerConnection(pc: RTCPeerConnection): void {
+    if (this.#pc === pc) return;
+    this.#pc = pc;
+    pc.addEventListener('track', (event) => {
+      if (!this.remoteStream.getTracks().includes(event.track)) this.remoteStream.addTrack(event.track);
+      this.emit('remote-stream', this.remoteStream);
+    });
+  }
+
+  #bindSession(): void {
+    const session = this.#session;
+    session.on('connecting', () => {
+      if (this.#pc) this.#codecPreferencesApplied = applyCodecPreferences(this.#pc, this.#config.codecs);
+    });
+    session.on('sdp', (event) => {
+      // Fallback for browsers without setCodecPreferences: rewrite what is sent.
+      if (event.originator === 'local' && !this.#codecPreferencesApplied && !sdpFollowsPolicy(event.sdp, this.#config.codecs)) {
+        event.sdp = restrictAudioCodecs(event.sdp, this.#config.codecs);
+      }
+    });
+    session.on('icecandidate', (event: IceCandidateEvent) => this.#handleIceCandidate(event));
+    session.on('sending', ({ request }) => {
+      this.#callId = request.call_id;
+    });
+    session.on('getusermediafailed', (error: unknown) => {
+      this.#microphoneError = error;
+    });
+    session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
+      if (event.originator !== 'remote') return;
+      const response = (event as OutgoingEvent).response;
+      const status = response.status_code;
+      const reason = sanitizeRemoteText(response.reason_phrase);
+      if (response.body) this.#update('early-media', { status, reason });
+      else if (status >= 180 && status <= 182) this.#update('ringing', { status, reason });
+      else this.#update(undefined, { status, reason });
+    });
+    session.on('accepted', (event: IncomingEvent | OutgoingEvent) => {
+      const response = event.originator === 'remote' ? (event as OutgoingEvent).response : undefined;
+      const status = response?.status_code ?? 200;
+      this.#update('answered', {
+        status,
+        reason: response ? sanitizeRemoteText(response.reason_phrase) : 'OK',
+        answeredAt: Date.now(),
+      });
+    });
+    session.on('hold', ({ originator }) => {
+      if (originator === 'local') this.#update('hold', {});
+    });
+    session.on('unhold', ({ originator }) => {
+      if (originator === 'local') this.#update('unhold', {});
+    });
+    session.on('muted', () => this.#update(undefined, { muted: true }));
+    session.on('unmuted', () => this.#update(undefined, { muted: false }));
+    session.on('failed', (event: EndEvent) => this.#handleFailed(event));
+    session.on('ended', (event: EndEvent) => this.#handleEnded(event));
+  }
+
+  #handleIceCandidate({ candidate, ready }: IceCandidateEvent): void {
+    if (this.#iceReady) return;
+    const send = () => {
+      if (this.#iceReady) return;
+      this.#iceReady = true;
+      clearTimeout(this.#iceTimer);
+      ready();
+    };
+    // A server-reflexive or relay candidate is all the far end needs: send now.
+    if (candidate?.type === 'srflx' || candidate?.type === 'relay') {
+      send();
+      return;
+    }
+    // Otherwise never wait longer than the cutoff for a STUN/TURN server that may not answer.
+    if (this.#iceTimer === undefined) this.#iceTimer = setTimeout(send, this.#config.iceGatheringTimeout);
+  }
+
+  #handleFailed(event: EndEvent): void {
+    const message = event.message as { status_code?: number; reason_phrase?: string; method?: string } | null;
+    if (event.cause === 'Canceled') {
+      if (event.originator === 'local' && this.#hangupRequested) {
+        // JsSIP reports our CANCEL before the 487 arrives; the 487 is certain, say it now.
+        this.#end('cancel', { status: 487, reason: 'Request Terminated' });
+      } else if (event.originator === 'remote') {
+        this.#end('cancel', { status: 487, reason: 'Request Terminated', cause: 'missed' });
+      } else {
+        // JsSIP also reports a transport error or timeout of an unanswered call as "Canceled".
+        this.#end('fail', { cause: 'request-timeout' });
+      }
+      return;
+    }
+    if (event.originator === 'local' && this.#rejectStatus !== undefined) {
+      this.#end('reject', { status: this.#rejectStatus, cause: 'rejected-local' });
+      return;
+    }
+    if (message && typeof message.status_code === 'number' && message.status_code >= 300) {
+      this.#end('fail', { status: message.status_code, reason: sanitizeRemoteText(message.reason_phrase) });
+      return;
+    }
+    let cause: LocalCause = JSSIP_CAUSE_TO_LOCAL[event.cause] ?? 'unknown';
+    if (cause === 'microphone-denied') cause = microphoneCause(this.#microphoneError);
+    this.#end('fail', { cause });
+  }
+
+  #handleEnded(event: EndEvent): void {
+    const local = JSSIP_CAUSE_TO_LOCAL[event.cause];
+    if (event.cause === 'Terminated' || (!local && event.originator !== 'system')) {
+      this.#end('hangup', { cause: event.originator === 'remote' ? 'hangup-remote' : 'hangup-local' });
+    } else {
+      this.#end('fail', { cause: local ?? 'unknown' });
+    }
+  }
+
+  #end(input: CallInput, detail: { status?: number; reason?: string; cause?: LocalCause }): void {
+    clearTimeout(this.#iceTimer);
+    this.#update(input, { ...detail, endedAt: Date.now() });
+  }
+
+  #update(
+    input: CallInput | undefined,
+    patch: Partial<Pick<CallSnapshot, 'status' | 'reason' | 'cause' | 'muted' | 'answeredAt' | 'endedAt'>>,
+  ): void {
+    const current = this.#snapshot;
+    const state = input ? nextCallState(current.state, input) : current.state;
+    if (state === undefined) return; // Illegal here (e.g. a late event after the end): ignore.
+    if (!input && isFinalCallState(current.state)) return;
+    const changesState = state !== current.state;
+    const next: CallSnapshot = { ...current, ...patch, state };
+    if (changesState) next.previous = current.state;
+    if (input) {
+      // A new state drops the status and cause of the previous one unless the input brought its own.
+      if (patch.status === undefined) delete next.status;
+      if (patch.reason === undefined) delete next.reason;
+      if (patch.cause === undefined) delete next.cause;
+    }
+    next.outcome = outcomeFor(next);
+    if (
+      !changesState &&
+      next.status === current.status &&
+      next.reason === current.reason &&
+      next.muted === current.muted &&
+      next.cause === current.cause
+    ) {
+      return;
+    }
+    this.#snapshot = next;
+    this.emit('change', next);
+    if (isFinalCallState(state)) this.#releaseMedia();
+  }
+
+  #releaseMedia(): void {
+    for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
+  }
+}
+
+/** The outcome to show for a snapshot: the local cause, else the SIP status, else nothing. */
+function outcomeFor(snapshot: CallSnapshot): Outcome | undefined {
+  if (snapshot.cause) {
+    const outcome = describeLocalCause(snapshot.cause);
+    return snapshot.status ? { ...describeStatus(snapshot.status), ...outcome, status: snapshot.status } : outcome;
+  }
+  if (snapshot.status !== undefined) return describeStatus(snapshot.status);
+  return undefined;
+}

@@ -1,0 +1,203 @@
+/**
+ * Phone configuration: the options an embedder passes, their defaults, and the validation that turns
+ * unsafe or malformed values into a {@link ConfigError} before anything reaches JsSIP or the wire.
+ */
+import { ConfigError } from './errors.js';
+import { parseDialString, type DialTarget } from './dial-string.js';
+import { hasControlCharacters } from './text.js';
+
+/** Audio codecs the phone offers (telephone-event/8000 is always added for RFC 4733 DTMF). */
+export type AudioCodec = 'PCMU' | 'PCMA';
+
+export interface PhoneConfig {
+  /** SIP over WebSocket server: `wss://…`; plain `ws://` only for localhost, 127.0.0.1 and ::1. */
+  server: string;
+  /** The account's SIP URI, e.g. `sip:alice@example.com`. */
+  uri: string;
+  /** Digest user name when it differs from the URI's user. */
+  authUser?: string;
+  password?: string;
+  /** Shown to the people you call. */
+  displayName?: string;
+  /** Extra headers for REGISTER and INVITE, each `Name: value`. */
+  extraHeaders?: readonly string[];
+  /** STUN/TURN servers. Default: none (host candidates only). */
+  iceServers?: RTCIceServer[];
+  /** Longest wait for ICE candidates before the INVITE (or 200) is sent anyway, in ms. */
+  iceGatheringTimeout?: number;
+  /** Offered codecs in order of preference. */
+  codecs?: readonly AudioCodec[];
+  /** RFC 4733 tone length in ms (40–6000). */
+  dtmfDuration?: number;
+  /** Gap between RFC 4733 tones in ms (≥ 30). */
+  dtmfGap?: number;
+  /** Allow calls to domains other than the account's. Off by default. */
+  allowOtherDomains?: boolean;
+  /** Registration lifetime asked of the registrar, in seconds. */
+  registerExpires?: number;
+  /** Register on start (default true). A phone that only makes calls may skip it. */
+  register?: boolean;
+  /** User-Agent header value. */
+  userAgent?: string;
+}
+
+/** A validated configuration with every default filled in. */
+export interface ResolvedPhoneConfig {
+  server: string;
+  uri: string;
+  account: DialTarget;
+  authUser: string;
+  password: string;
+  displayName: string;
+  extraHeaders: string[];
+  iceServers: RTCIceServer[];
+  iceGatheringTimeout: number;
+  codecs: AudioCodec[];
+  dtmfDuration: number;
+  dtmfGap: number;
+  allowOtherDomains: boolean;
+  registerExpires: number;
+  register: boolean;
+  userAgent: string;
+}
+
+export const DEFAULTS = {
+  iceGatheringTimeout: 500,
+  codecs: ['PCMU', 'PCMA'] as AudioCodec[],
+  dtmfDuration: 100,
+  dtmfGap: 70,
+  registerExpires: 600,
+  userAgent: 'sip-phone',
+} as const;
+
+export const DTMF_LIMITS = { minDuration: 40, maxDuration: 6000, minGap: 30, maxGap: 6000 };
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+// Headers JsSIP builds itself; an embedder overriding them would break the dialog or routing.
+const RESERVED_HEADERS = new Set(
+  [
+    'via', 'v', 'from', 'f', 'to', 't', 'call-id', 'i', 'cseq', 'contact', 'm', 'max-forwards',
+    'content-length', 'l', 'content-type', 'c', 'route', 'record-route', 'authorization',
+    'proxy-authorization', 'expires', 'allow', 'supported', 'k',
+  ],
+);
+
+const fail = (field: string, code: string, message: string): never => {
+  throw new ConfigError(field, code, message);
+};
+
+function checkText(field: string, value: unknown, maxLength: number, label: string): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') return fail(field, 'type', `${label} must be text.`);
+  if (hasControlCharacters(value)) {
+    return fail(field, 'control-characters', `${label} must not contain line breaks or control characters.`);
+  }
+  if (value.length > maxLength) return fail(field, 'too-long', `${label} is longer than ${maxLength} characters.`);
+  return value;
+}
+
+function checkNumber(field: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return fail(field, 'type', `${field} must be a number.`);
+  }
+  if (value < min || value > max) return fail(field, 'range', `${field} must be between ${min} and ${max}.`);
+  return value;
+}
+
+/** Checks the WebSocket server URL: `wss://`, or `ws://` on the local machine only. */
+export function validateServer(server: unknown): string {
+  const text = checkText('server', server, 2048, 'The server address');
+  if (!text) return fail('server', 'missing', 'Set the server address (wss://…).');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail('server', 'invalid', `"${text}" is not a valid address; expected wss://host[:port][/path].`);
+  }
+  if (url.username || url.password) {
+    return fail('server', 'credentials-in-url', 'Do not put a user name or password in the server address.');
+  }
+  if (url.protocol === 'ws:') {
+    if (!LOCAL_HOSTS.has(url.hostname)) {
+      return fail(
+        'server',
+        'insecure',
+        'Plain ws:// is only allowed for localhost; use wss:// (SIP over secure WebSocket).',
+      );
+    }
+  } else if (url.protocol !== 'wss:') {
+    return fail('server', 'scheme', `The server must be a wss:// address, not ${url.protocol}//.`);
+  }
+  return text;
+}
+
+/** Checks one extra header line (`Name: value`). */
+export function validateExtraHeader(header: unknown): string {
+  const line = checkText('extraHeaders', header, 1024, 'An extra header');
+  const colon = line.indexOf(':');
+  const name = colon > 0 ? line.slice(0, colon).trim() : '';
+  if (!name || !HEADER_NAME.test(name)) {
+    return fail('extraHeaders', 'invalid', `"${line}" is not a header line ("Name: value").`);
+  }
+  if (RESERVED_HEADERS.has(name.toLowerCase())) {
+    return fail('extraHeaders', 'reserved', `The ${name} header is managed by the phone and cannot be set.`);
+  }
+  return `${name}: ${line.slice(colon + 1).trim()}`;
+}
+
+/** Validates a configuration and fills in defaults. Throws {@link ConfigError}. */
+export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
+  if (!input || typeof input !== 'object') return fail('config', 'missing', 'No configuration given.');
+  const server = validateServer(input.server);
+
+  const uriText = checkText('uri', input.uri, 512, 'The SIP address');
+  if (!uriText) return fail('uri', 'missing', 'Set the SIP address of the account (sip:user@domain).');
+  if (!/^sips?:[^@]+@/i.test(uriText)) {
+    return fail('uri', 'invalid', `"${uriText}" is not a SIP address; expected sip:user@domain.`);
+  }
+  let account: DialTarget;
+  try {
+    account = parseDialString(uriText, { domain: 'invalid', allowOtherDomains: true });
+  } catch (error) {
+    return fail('uri', 'invalid', `The SIP address is not valid: ${(error as Error).message}`);
+  }
+
+  const authUser = checkText('authUser', input.authUser, 128, 'The auth user');
+  if (/[\s"\\]/.test(authUser)) {
+    return fail('authUser', 'invalid', 'The auth user must not contain spaces, quotes or backslashes.');
+  }
+  if (input.password !== undefined && input.password !== null && typeof input.password !== 'string') {
+    return fail('password', 'type', 'The password must be text.');
+  }
+  const password = input.password ?? '';
+  if (password.length > 1024) return fail('password', 'too-long', 'The password is too long.');
+
+  const displayName = checkText('displayName', input.displayName, 100, 'The display name');
+  const extraHeaders = (input.extraHeaders ?? []).map(validateExtraHeader);
+
+  const codecs = [...(input.codecs ?? DEFAULTS.codecs)];
+  if (!codecs.length || codecs.some((c) => c !== 'PCMU' && c !== 'PCMA') || new Set(codecs).size !== codecs.length) {
+    return fail('codecs', 'invalid', 'codecs must list PCMU and/or PCMA, each once.');
+  }
+
+  return {
+    server,
+    uri: account.uri,
+    account,
+    authUser: authUser || account.user,
+    password,
+    displayName,
+    extraHeaders,
+    iceServers: Array.isArray(input.iceServers) ? input.iceServers : [],
+    iceGatheringTimeout: checkNumber('iceGatheringTimeout', input.iceGatheringTimeout, DEFAULTS.iceGatheringTimeout, 0, 30000),
+    codecs,
+    dtmfDuration: checkNumber('dtmfDuration', input.dtmfDuration, DEFAULTS.dtmfDuration, DTMF_LIMITS.minDuration, DTMF_LIMITS.maxDuration),
+    dtmfGap: checkNumber('dtmfGap', input.dtmfGap, DEFAULTS.dtmfGap, DTMF_LIMITS.minGap, DTMF_LIMITS.maxGap),
+    allowOtherDomains: input.allowOtherDomains === true,
+    registerExpires: checkNumber('registerExpires', input.registerExpires, DEFAULTS.registerExpires, 60, 86400),
+    register: input.register !== false,
+    userAgent: checkText('userAgent', input.userAgent, 200, 'The user agent') || DEFAULTS.userAgent,
+  };
+}

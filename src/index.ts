@@ -1,0 +1,42 @@
+/**
+ * The framework-free core of sip-phone. Public API, listed explicitly: anything not exported here
+ * (the wire observer's socket, the session wiring) is an implementation detail.
+ */
+export { Phone } from './phone.js';
+export type { PhoneEvents, RegistrationSnapshot, CallOptions } from './phone.js';
+export { Call, microphoneCause } from './call.js';
+export type { CallDirection, CallEvents, CallSnapshot, RemoteParty, SipResponseInfo } from './call.js';
+export { CallState, CallInput, nextCallState, isFinalCallState, isLiveCallState } from './call-machine.js';
+export { RegistrationState, RegistrationInput, nextRegistrationState } from './registration-machine.js';
+export { resolveConfig, validateServer, validateExtraHeader, DEFAULTS, DTMF_LIMITS } from './config.js';
+export type { PhoneConfig, ResolvedPhoneConfig, AudioCodec } from './config.js';
+export { parseDialString, buildSipUri, isValidHost } from './dial-string.js';
+export type { DialOptions, DialTarget } from './dial-string.js';
+export { describeStatus, describeLocalCause, KNOWN_STATUS_CODES, LOCAL_OUTCOMES } from './outcomes.js';
+export type { Outcome, OutcomeContext, Severity, LocalCause } from './outcomes.js';
+export {
+  preferredCodecs,
+  applyCodecPreferences,
+  restrictAudioCodecs,
+  audioCodecsInSdp,
+  sdpHasTelephoneEvent,
+  sdpFollowsPolicy,
+} from './media-policy.js';
+export { validateDtmf, validateDtmfTiming } from './dtmf.js';
+export { sanitizeRemoteText, hasControlCharacters } from './text.js';
+export { summarizeSipMessage } from './transport.js';
+export type { WireMessage } from './transport.js';
+export {
+  SipPhoneError,
+  ConfigError,
+  DialStringError,
+  DtmfError,
+  PhoneStateError,
+  isSipPhoneError,
+  isConfigError,
+  isDialStringError,
+  isDtmfError,
+  isPhoneStateError,
+} from './errors.js';
+export { Emitter } from './emitter.js';
+export type { Handler } from './emitter.js';

@@ -1,0 +1,70 @@
+// A test-runner plugin that starts the project's sandbox SIP server (sandbox/cli.ts) as a child
+// process for the test run, stops it by PID afterwards, and lets browser tests reach it through
+// `executeServerCommand('sandbox', { action })` — the sandbox's HTTP API stays loopback-only and
+// needs no CORS.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export function sandboxPlugin() {
+  let child;
+  let info;
+  let ready;
+
+  function start() {
+    ready ??= new Promise((resolve, reject) => {
+      child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--json', '--port', '0', '--quiet'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SIP_SANDBOX_EARLY_MEDIA_MS: process.env.SIP_SANDBOX_EARLY_MEDIA_MS ?? '1500' },
+      });
+      const lines = createInterface({ input: child.stdout });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      lines.on('line', (line) => {
+        if (info || !line.startsWith('{')) return;
+        try {
+          const parsed = JSON.parse(line);
+          if (parsed.event === 'ready') {
+            info = parsed;
+            resolve(info);
+          }
+        } catch {
+          // Not the ready line.
+        }
+      });
+      child.on('exit', (code) => {
+        if (!info) reject(new Error(`sandbox exited (${code}) before it was ready:\n${stderr}`));
+      });
+      setTimeout(() => reject(new Error(`sandbox did not start within 30 s:\n${stderr}`)), 30_000).unref();
+    });
+    return ready;
+  }
+
+  async function api(path, method = 'GET') {
+    const { httpUrl } = await start();
+    const response = await fetch(new URL(path, httpUrl), { method });
+    if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status}`);
+    return response.json();
+  }
+
+  return {
+    name: 'sip-sandbox',
+    async serverStop() {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+    async executeCommand({ command, payload }) {
+      if (command !== 'sandbox') return undefined;
+      const { action, number } = payload ?? {};
+      if (action === 'info') return start();
+      if (action === 'calls') return api(`/api/calls${number ? `?number=${encodeURIComponent(number)}` : ''}`);
+      if (action === 'clear-calls') return api('/api/calls', 'DELETE');
+      if (action === 'registrations') return api('/api/registrations');
+      throw new Error(`unknown sandbox action ${action}`);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// @web/test-runner: every browser test runs in Debian's Chromium (never a downloaded browser).
+// TypeScript is compiled by esbuild; JsSIP and sdp-transform (CommonJS, JsSIP with circular
+// requires) are served as ESM bundles built by esbuild, which handles both.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { build } from 'esbuild';
+import { sandboxPlugin } from './test/helpers/sandbox-plugin.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const COMMONJS_PACKAGES = ['jssip', 'sdp-transform'];
+
+/** Serves each CommonJS package as one ESM bundle at /__cjs/<name>.js. */
+function commonjsAsEsm() {
+  const cache = new Map();
+  return {
+    name: 'commonjs-as-esm',
+    resolveImport({ source }) {
+      if (COMMONJS_PACKAGES.includes(source)) return `/__cjs/${source}.js`;
+    },
+    async serve(context) {
+      const match = /^\/__cjs\/(.+)\.js$/.exec(context.path);
+      if (!match || !COMMONJS_PACKAGES.includes(match[1])) return;
+      if (!cache.has(match[1])) {
+        const result = await build({
+          entryPoints: [match[1]],
+          bundle: true,
+          format: 'esm',
+          write: false,
+          platform: 'browser',
+          target: 'chrome120',
+          logLevel: 'warning',
+        });
+        cache.set(match[1], result.outputFiles[0].text);
+      }
+      return { body: cache.get(match[1]), type: 'js' };
+    },
+  };
+}
+
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--ignore-certificate-errors',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export default {
+  files: ['test/**/*.test.ts', '!test/node/**'],
+  nodeResolve: true,
+  concurrency: 1,
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), commonjsAsEsm(), sandboxPlugin()],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: CHROMIUM, headless: true, args: chromiumArgs },
+    }),
+  ],
+  groups: [
+    { name: 'unit', files: 'test/unit/**/*.test.ts' },
+    { name: 'components', files: 'test/components/**/*.test.ts' },
+  ],
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 60_000,
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: 20_000 } },
+};
