@@ -23,6 +23,9 @@ import type { WireMessage } from './transport.js';
 
 export type CallDirection = 'outgoing' | 'incoming';
 
+// How long typed digits wait for the media transport before going out as SIP INFO instead.
+const DTMF_TRANSPORT_WAIT_MS = 5000;
+
 export interface RemoteParty {
   /** Display name, sanitised (no control or bidi characters). Render as text. */
   displayName: string;
@@ -112,6 +115,8 @@ export class Call extends Emitter<CallEvents> {
   #microphoneError: unknown;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #iceReady = false;
+  #pendingDtmf = '';
+  #dtmfTimer: ReturnType<typeof setInterval> | undefined;
 
   /** @internal Created by {@link Phone}; not part of the public API. */
   constructor(session: RTCSession, direction: CallDirection, config: ResolvedPhoneConfig, remote: RemoteParty) {
@@ -221,15 +226,52 @@ export class Call extends Emitter<CallEvents> {
     const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio' || s.dtmf);
     const remoteSdp = this.#pc?.remoteDescription?.sdp ?? '';
     if (sender?.dtmf && sdpHasTelephoneEvent(remoteSdp)) {
-      // Append: insertDTMF replaces whatever is still queued.
-      sender.dtmf.insertDTMF(sender.dtmf.toneBuffer + tones, duration, gap);
+      this.#queueRfc4733(sender.dtmf, tones, duration, gap);
       for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'rfc4733' });
       return 'rfc4733';
     }
+    this.#sendInfoDtmf(tones, duration, gap);
+    return 'info';
+  }
+
+  #sendInfoDtmf(tones: string, duration: number, gap: number): void {
     const transportType = 'INFO' as DTMFOptions['transportType'];
     this.#session.sendDTMF(tones, { transportType, duration, interToneGap: Math.max(gap, 50) });
     for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'info' });
-    return 'info';
+  }
+
+  /**
+   * RFC 4733 through the browser's DTMF sender. Right after the answer the media transport may not
+   * be up yet (`canInsertDTMF` false): keep the digits and send them as soon as it is, rather than
+   * lose the first key a person presses.
+   */
+  #queueRfc4733(dtmf: RTCDTMFSender, tones: string, duration: number, gap: number): void {
+    if (dtmf.canInsertDTMF && !this.#pendingDtmf) {
+      // Append: insertDTMF replaces whatever is still queued.
+      dtmf.insertDTMF(dtmf.toneBuffer + tones, duration, gap);
+      return;
+    }
+    this.#pendingDtmf += tones;
+    if (this.#dtmfTimer !== undefined) return;
+    const giveUpAt = Date.now() + DTMF_TRANSPORT_WAIT_MS;
+    this.#dtmfTimer = setInterval(() => {
+      if (isFinalCallState(this.state)) return this.#clearDtmfQueue();
+      if (dtmf.canInsertDTMF) {
+        dtmf.insertDTMF(dtmf.toneBuffer + this.#pendingDtmf, duration, gap);
+        this.#clearDtmfQueue();
+      } else if (Date.now() > giveUpAt) {
+        // The media path never came up for DTMF: SIP INFO still reaches the far end.
+        const pending = this.#pendingDtmf;
+        this.#clearDtmfQueue();
+        this.#sendInfoDtmf(pending, duration, gap);
+      }
+    }, 50);
+  }
+
+  #clearDtmfQueue(): void {
+    clearInterval(this.#dtmfTimer);
+    this.#dtmfTimer = undefined;
+    this.#pendingDtmf = '';
   }
 
   /** @internal The phone routes every wire message with this call's Call-ID here. */
@@ -278,6 +320,8 @@ export class Call extends Emitter<CallEvents> {
 
   #bindSession(): void {
     const session = this.#session;
+    // Incoming calls create their peer connection when answered.
+    session.on('peerconnection', ({ peerconnection }) => this.#bindPeerConnection(peerconnection));
     session.on('connecting', () => {
       if (this.#pc) this.#codecPreferencesApplied = applyCodecPreferences(this.#pc, this.#config.codecs);
     });
@@ -415,6 +459,7 @@ export class Call extends Emitter<CallEvents> {
   }
 
   #releaseMedia(): void {
+    this.#clearDtmfQueue();
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
   }
 }

@@ -8,7 +8,7 @@ import type { RTCSessionEvent, UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRequest } from 'jssip/lib/SIPMessage';
 import { Emitter } from './emitter.js';
-import { resolveConfig, type PhoneConfig, type ResolvedPhoneConfig } from './config.js';
+import { resolveConfig, validateExtraHeader, type PhoneConfig, type ResolvedPhoneConfig } from './config.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
 import { Call, type CallSnapshot, type RemoteParty } from './call.js';
 import { isLiveCallState } from './call-machine.js';
@@ -137,20 +137,21 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.calls.length >= MAX_LIVE_CALLS) {
       throw new PhoneStateError('busy', 'A call is already in progress; hang it up first.');
     }
-    const extraHeaders = options.extraHeaders ?? [];
-    let call: Call | undefined;
-    let pendingPc: RTCPeerConnection | undefined;
+    const extraHeaders = (options.extraHeaders ?? []).map(validateExtraHeader);
+    // JsSIP fires `peerconnection` synchronously inside ua.call(), before the Call exists.
+    const early: { call?: Call; pc?: RTCPeerConnection } = {};
     const session = this.#ua.call(dial.uri, {
       mediaConstraints: { audio: true, video: false },
       pcConfig: { iceServers: this.config.iceServers },
       extraHeaders: [...this.config.extraHeaders, ...extraHeaders],
       eventHandlers: Call.earlyHandlers((pc) => {
-        if (call) call.bindPeerConnection(pc);
-        else pendingPc = pc;
+        if (early.call) early.call.bindPeerConnection(pc);
+        else early.pc = pc;
       }),
     });
-    call = this.#adopt(session, 'outgoing', { displayName: '', user: dial.user, uri: dial.uri });
-    if (pendingPc) call.bindPeerConnection(pendingPc);
+    const call = this.#adopt(session, 'outgoing', { displayName: '', user: dial.user, uri: dial.uri });
+    early.call = call;
+    if (early.pc) call.bindPeerConnection(early.pc);
     call.start();
     return call;
   }

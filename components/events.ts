@@ -1,0 +1,82 @@
+/**
+ * The DOM events of the sip-phone elements. Every event bubbles and is composed, so an embedder can
+ * listen on the element or any ancestor; each is typed through `GlobalEventHandlersEventMap`.
+ */
+import type { CallDirection, CallState, LocalCause, RegistrationState } from '../src/index.js';
+
+export interface SipRegistrationChangeDetail {
+  state: RegistrationState;
+  previous?: RegistrationState;
+  /** SIP status code of the REGISTER answer, when one caused the change. */
+  status?: number;
+  /** Reason phrase (sanitised) or a readable description of the failure. */
+  reason?: string;
+}
+
+export interface SipCallChangeDetail {
+  state: CallState;
+  previous?: CallState;
+  /** SIP status code that caused the change (e.g. 180, 486, 487), when there is one. */
+  status?: number;
+  /** Reason phrase (sanitised), when a SIP response caused the change. */
+  reason?: string;
+  /** A cause without a SIP code (e.g. `microphone-denied`, `hangup-remote`). */
+  cause?: LocalCause;
+  direction: CallDirection;
+  /** The other party: number or user name, and display name. Plain text. */
+  remote: { user: string; displayName: string; uri: string };
+}
+
+export interface SipCallRequestDetail {
+  /** The dial string the user asked to call. */
+  target: string;
+}
+
+export interface SipDialpadPressDetail {
+  /** The key pressed: 0-9, *, #. */
+  key: string;
+}
+
+const init = <T>(detail: T, cancelable = false): CustomEventInit<T> => ({
+  detail,
+  bubbles: true,
+  composed: true,
+  cancelable,
+});
+
+/** Fired when the registration state or its status changes. */
+export class SipRegistrationChangeEvent extends CustomEvent<SipRegistrationChangeDetail> {
+  constructor(detail: SipRegistrationChangeDetail) {
+    super('sip-registration-change', init(detail));
+  }
+}
+
+/** Fired when the call state, or the SIP status within a state, changes. */
+export class SipCallChangeEvent extends CustomEvent<SipCallChangeDetail> {
+  constructor(detail: SipCallChangeDetail) {
+    super('sip-call-change', init(detail));
+  }
+}
+
+/** Fired when the user asks to place a call. Cancelable: `preventDefault()` vetoes the call. */
+export class SipCallRequestEvent extends CustomEvent<SipCallRequestDetail> {
+  constructor(detail: SipCallRequestDetail) {
+    super('sip-call-request', init(detail, true));
+  }
+}
+
+/** Fired by `<sip-dialpad>` when a key is pressed (by pointer or keyboard). */
+export class SipDialpadPressEvent extends CustomEvent<SipDialpadPressDetail> {
+  constructor(detail: SipDialpadPressDetail) {
+    super('sip-dialpad-press', init(detail));
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'sip-registration-change': SipRegistrationChangeEvent;
+    'sip-call-change': SipCallChangeEvent;
+    'sip-call-request': SipCallRequestEvent;
+    'sip-dialpad-press': SipDialpadPressEvent;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The sip-phone elements. Importing this module defines `<sip-phone>`, `<sip-dialpad>` and
+ * `<sip-call-banner>`; it is the entry of `dist/sip-phone.js`.
+ */
+export { SipPhone } from './sip-phone/sip-phone.js';
+export { SipDialpad } from './sip-dialpad/sip-dialpad.js';
+export { SipCallBanner } from './sip-call-banner/sip-call-banner.js';
+export { PhoneController } from './controllers/phone-controller.js';
+export {
+  SipRegistrationChangeEvent,
+  SipCallChangeEvent,
+  SipCallRequestEvent,
+  SipDialpadPressEvent,
+} from './events.js';
+export type {
+  SipRegistrationChangeDetail,
+  SipCallChangeDetail,
+  SipCallRequestDetail,
+  SipDialpadPressDetail,
+} from './events.js';
+export { bannerModel, bannerText } from './shared/banner.js';
+export type { BannerModel } from './shared/banner.js';
+export * from '../src/index.js';

@@ -1,0 +1,126 @@
+/**
+ * The call-state banner, shared by every element that shows a call: one model function that turns a
+ * call snapshot into words (all from the outcome catalogue), and one template for the live region.
+ */
+import { html, css, nothing, type TemplateResult } from 'lit';
+import { describeStatus, type CallSnapshot, type CallState, type Severity } from '../../src/index.js';
+
+export interface BannerModel {
+  state: CallState;
+  status?: number;
+  severity: Severity;
+  title: string;
+  text: string;
+  action?: string;
+  /** `alert` for failures and incoming calls, `status` for everything else. */
+  role: 'status' | 'alert';
+}
+
+const who = (snapshot: CallSnapshot): string =>
+  snapshot.remote.displayName
+    ? `${snapshot.remote.displayName} (${snapshot.remote.user})`
+    : snapshot.remote.user || 'the other side';
+
+/** Words for a call snapshot; `undefined` means no call yet. */
+export function bannerModel(snapshot: CallSnapshot | undefined): BannerModel {
+  if (!snapshot) {
+    return { state: 'idle', severity: 'info', title: 'Ready', text: 'Enter a number and press Call.', role: 'status' };
+  }
+  const { state, status, outcome } = snapshot;
+  const base = { state, ...(status !== undefined ? { status } : {}) };
+  switch (state) {
+    case 'idle':
+    case 'calling':
+      return {
+        ...base,
+        severity: 'progress',
+        title: 'Calling…',
+        text: status !== undefined ? describeStatus(status).explanation : `Calling ${who(snapshot)}.`,
+        role: 'status',
+      };
+    case 'ringing':
+    case 'early-media':
+      return {
+        ...base,
+        severity: 'progress',
+        title: outcome?.title ?? (state === 'ringing' ? 'Ringing' : 'Call in progress'),
+        text: outcome?.explanation ?? '',
+        role: 'status',
+      };
+    case 'incoming':
+      return { ...base, severity: 'info', title: 'Incoming call', text: `From ${who(snapshot)}.`, role: 'alert' };
+    case 'connected':
+      return { ...base, severity: 'success', title: 'Connected', text: `In a call with ${who(snapshot)}.`, role: 'status' };
+    case 'held':
+      return { ...base, severity: 'info', title: 'On hold', text: `${who(snapshot)} is on hold.`, role: 'status' };
+    case 'ended':
+    case 'failed': {
+      const fallback = state === 'ended' ? 'Call ended' : 'Call failed';
+      return {
+        ...base,
+        severity: outcome?.severity ?? (state === 'ended' ? 'info' : 'error'),
+        title: outcome?.title ?? fallback,
+        text: outcome?.explanation ?? '',
+        ...(outcome?.action ? { action: outcome.action } : {}),
+        role: state === 'failed' ? 'alert' : 'status',
+      };
+    }
+  }
+}
+
+/** The banner's text as one line (what the live region announces). */
+export const bannerText = (model: BannerModel): string =>
+  [model.title, model.text, model.action].filter(Boolean).join(' ');
+
+/** The live region. It is rendered from the first render on; only its text and data change. */
+export function bannerTemplate(model: BannerModel): TemplateResult {
+  return html`<div
+    part="banner banner-${model.severity}"
+    class="banner ${model.severity}"
+    role=${model.role}
+    aria-live=${model.role === 'alert' ? 'assertive' : 'polite'}
+    aria-atomic="true"
+    data-state=${model.state}
+    data-status=${model.status ?? nothing}
+  >
+    <strong part="banner-title" class="title">${model.title}</strong>
+    <span part="banner-text" class="text">${model.text}</span>
+    ${model.action ? html`<span part="banner-action" class="action">${model.action}</span>` : nothing}
+  </div>`;
+}
+
+export const bannerStyles = css`
+  .banner {
+    display: flex;
+    flex-direction: column;
+    gap: 0.15em;
+    min-height: 3.2em;
+    padding: var(--sip-banner-padding, 0.6em 0.8em);
+    border-radius: var(--sip-radius, 8px);
+    border-inline-start: 4px solid var(--sip-banner-accent, var(--sip-color-neutral, #6b7280));
+    background: var(--sip-banner-background, var(--sip-color-surface-raised, #f3f4f6));
+    color: var(--sip-color-text, #111827);
+  }
+  .banner.progress {
+    --sip-banner-accent: var(--sip-color-progress, #2563eb);
+  }
+  .banner.success {
+    --sip-banner-accent: var(--sip-color-success, #15803d);
+  }
+  .banner.warning {
+    --sip-banner-accent: var(--sip-color-warning, #b45309);
+  }
+  .banner.error {
+    --sip-banner-accent: var(--sip-color-danger, #b91c1c);
+  }
+  .title {
+    font-weight: 600;
+  }
+  .text,
+  .action {
+    font-size: 0.9em;
+  }
+  .action {
+    font-style: italic;
+  }
+`;

@@ -1,0 +1,78 @@
+/**
+ * Browser-side access to the sandbox SIP server the test runner started (see sandbox-plugin.mjs),
+ * and small waiting helpers. Every wait is bounded.
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+
+export interface SandboxInfo {
+  wsUrl: string;
+  httpUrl: string;
+  domain: string;
+  users: Array<{ user: string; password: string }>;
+}
+
+export interface SandboxDtmf {
+  digit: string;
+  durationMs: number;
+  transport: 'rfc4733' | 'info';
+}
+
+export interface SandboxCall {
+  callId: string;
+  number: string;
+  from: string;
+  finalStatus?: number;
+  finalReason?: string;
+  sawCancel: boolean;
+  sentStatuses: number[];
+  receivedMethods: string[];
+  offer: { codecs: string[]; sdp: string };
+  rtp: { packetsIn: number; packetsOut: number };
+  dtmf: SandboxDtmf[];
+  endedAt?: number;
+}
+
+let cachedInfo: SandboxInfo | undefined;
+
+export async function sandbox(): Promise<SandboxInfo> {
+  cachedInfo ??= await executeServerCommand<SandboxInfo, { action: string }>('sandbox', { action: 'info' });
+  return cachedInfo;
+}
+
+export async function sandboxCalls(number?: string): Promise<SandboxCall[]> {
+  return executeServerCommand<SandboxCall[], { action: string; number?: string }>('sandbox', {
+    action: 'calls',
+    ...(number ? { number } : {}),
+  });
+}
+
+export async function passwordOf(user: string): Promise<string> {
+  const found = (await sandbox()).users.find((u) => u.user === user);
+  if (!found) throw new Error(`sandbox has no user ${user}`);
+  return found.password;
+}
+
+/** Polls `check` until it returns a truthy value; fails with `what` after `timeout` ms. */
+type Falsy = undefined | null | false | 0 | '';
+
+export async function waitFor<T>(
+  check: () => T | Falsy | Promise<T | Falsy>,
+  what: string,
+  timeout = 10_000,
+  interval = 50,
+): Promise<T> {
+  const end = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
