@@ -54,10 +54,13 @@ export const chromiumArgs = [
 ];
 
 export default {
-  files: ['test/**/*.test.ts', '!test/node/**'],
   nodeResolve: true,
   concurrency: 1,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), commonjsAsEsm(), sandboxPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    commonjsAsEsm(),
+    sandboxPlugin(),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',
@@ -67,7 +70,10 @@ export default {
   groups: [
     { name: 'unit', files: 'test/unit/**/*.test.ts' },
     { name: 'components', files: 'test/components/**/*.test.ts' },
+    { name: 'dist', files: 'test/dist/**/*.test.ts' },
   ],
+  // Lit announces dev mode in every test page; that line says nothing about the code under test.
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
   testsFinishTimeout: 300_000,

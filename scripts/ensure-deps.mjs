@@ -14,7 +14,9 @@ const marker = join(root, 'node_modules', '.package-lock.json');
 
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs;
 if (stale) {
-  console.log('[sip-phone] node_modules is missing or older than package-lock.json: running npm ci…');
+  console.log(
+    '[sip-phone] node_modules is missing or older than package-lock.json: running npm ci…',
+  );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], {
     cwd: root,

@@ -32,10 +32,14 @@ function portFree(port) {
 
 function startSandbox() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--json', '--port', String(sandboxPort)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'sandbox/cli.ts', '--json', '--port', String(sandboxPort)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     children.push(child);
     let ready = false;
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -79,7 +83,9 @@ try {
     [webPort, 'dialer', 'PORT'],
   ]) {
     if (!(await portFree(port))) {
-      console.error(`Port ${port} (${name}) is in use on ${HOST}. Stop what uses it, or pick another: ${variable}=<port> npm start`);
+      console.error(
+        `Port ${port} (${name}) is in use on ${HOST}. Stop what uses it, or pick another: ${variable}=<port> npm start`,
+      );
       process.exit(2);
     }
   }
@@ -87,13 +93,26 @@ try {
   const alice = sandbox.users.find((u) => u.user === 'alice') ?? sandbox.users[0];
   const vite = spawn(
     process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), '--host', HOST, '--port', String(webPort), '--strictPort', '--logLevel', 'warn'],
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      '--host',
+      HOST,
+      '--port',
+      String(webPort),
+      '--strictPort',
+      '--logLevel',
+      'warn',
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,
-        SIP_SANDBOX: JSON.stringify({ server: sandbox.wsUrl, uri: `sip:${alice.user}@${sandbox.domain}`, password: alice.password }),
+        SIP_SANDBOX: JSON.stringify({
+          server: sandbox.wsUrl,
+          uri: `sip:${alice.user}@${sandbox.domain}`,
+          password: alice.password,
+        }),
       },
     },
   );

@@ -22,7 +22,8 @@ if (!process.env[INSIDE]) {
   const programs = { ...TEST_PROGRAMS };
   if (process.env.CHROMIUM_BIN) delete programs['/usr/bin/chromium'];
   ensureSystemPackages(programs);
-  const canIsolate = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
+  const canIsolate =
+    process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
   if (canIsolate) {
     const probe = spawnSync('unshare', ['--net', 'true']);
     if (probe.status === 0) {
@@ -46,24 +47,36 @@ if (!process.env[INSIDE]) {
 
 const started = Date.now();
 const results = [];
-const only = args.length > 0;
-if (!only) {
-  results.push([
-    'sandbox (Node)',
-    run(process.execPath, [
-      '--import',
-      'tsx',
-      '--test',
-      '--test-reporter=spec',
-      // Node 20 does not expand globs for --test: list the files.
-      ...readdirSync(join(root, 'test/node'))
-        .filter((name) => name.endsWith('.test.ts'))
-        .map((name) => join('test/node', name)),
-    ]),
+const stage = (name, command, commandArgs) => {
+  console.log(`\n[sip-phone] ── ${name} ──`);
+  const status = run(command, commandArgs);
+  results.push([name, status]);
+  return status === 0;
+};
+const npm = 'npm';
+// Extra arguments (e.g. `-- --group unit`) run only the browser tests they select.
+if (!args.length) {
+  stage('typecheck', npm, ['run', '--silent', 'typecheck']);
+  stage('lint (ESLint, lit-analyzer, Prettier)', npm, ['run', '--silent', 'lint']);
+  // dist/sip-phone.js is tested as the embedders' entry: build it first.
+  stage('build', npm, ['run', '--silent', 'build']);
+  stage('sandbox server (Node tests)', process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    // Node 20 does not expand globs for --test: list the files.
+    ...readdirSync(join(root, 'test/node'))
+      .filter((name) => name.endsWith('.test.ts'))
+      .map((name) => join('test/node', name)),
   ]);
 }
-results.push(['browser (Chromium)', run(process.execPath, [join(root, 'node_modules/@web/test-runner/dist/bin.js'), ...args])]);
+stage('browser tests (Chromium)', process.execPath, [
+  join(root, 'node_modules/@web/test-runner/dist/bin.js'),
+  ...args,
+]);
 
 console.log(`\n[sip-phone] Test summary (${((Date.now() - started) / 1000).toFixed(1)} s):`);
-for (const [name, status] of results) console.log(`  ${status === 0 ? 'passed' : 'FAILED'}  ${name}`);
+for (const [name, status] of results)
+  console.log(`  ${status === 0 ? 'passed' : 'FAILED'}  ${name}`);
 process.exit(results.every(([, status]) => status === 0) ? 0 : 1);

@@ -11,7 +11,8 @@ interface SandboxConfig {
   server: string;
   uri: string;
   password: string;
-  numbers: Record<string, string>;
+  /** [number, description] pairs, in the order to show them. */
+  numbers: Array<[string, string]>;
 }
 
 const phone = document.querySelector<SipPhone>('#phone')!;
@@ -27,7 +28,13 @@ async function loadSandboxConfig(): Promise<SandboxConfig | undefined> {
   }
 }
 
-function applySettings(values: { server: string; uri: string; authUser?: string; password?: string; displayName?: string }): void {
+function applySettings(values: {
+  server: string;
+  uri: string;
+  authUser?: string;
+  password?: string;
+  displayName?: string;
+}): void {
   phone.server = values.server;
   phone.uri = values.uri;
   phone.authUser = values.authUser ?? '';
@@ -39,10 +46,10 @@ function applySettings(values: { server: string; uri: string; authUser?: string;
   }
 }
 
-function showNumbers(numbers: Record<string, string>): void {
+function showNumbers(numbers: Array<[string, string]>): void {
   const list = document.querySelector<HTMLUListElement>('#numbers')!;
   list.replaceChildren(
-    ...Object.entries(numbers).map(([number, description]) => {
+    ...numbers.map(([number, description]) => {
       const item = document.createElement('li');
       const button = document.createElement('button');
       button.type = 'button';
@@ -54,7 +61,11 @@ function showNumbers(numbers: Record<string, string>): void {
       button.setAttribute('aria-label', `Call ${number}: ${description}`);
       button.addEventListener('click', () => {
         phone.number = number;
-        if (phone.callState === 'idle' || phone.callState === 'ended' || phone.callState === 'failed') {
+        if (
+          phone.callState === 'idle' ||
+          phone.callState === 'ended' ||
+          phone.callState === 'failed'
+        ) {
           try {
             phone.call(number);
           } catch {
