@@ -1,5 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { banner, inboundPackets, registeredPhone, textOf, waitForCall } from '../helpers/phone-fixture.js';
+import {
+  banner,
+  inboundPackets,
+  registeredPhone,
+  textOf,
+  waitForCall,
+} from '../helpers/phone-fixture.js';
 import { sandboxCalls, sleep, waitFor } from '../helpers/sandbox.js';
 
 describe('<sip-phone> calls with real media through the sandbox', () => {
@@ -43,14 +49,11 @@ describe('<sip-phone> calls with real media through the sandbox', () => {
     await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'echoed audio in the browser');
 
     phone.el.sendDtmf('1234#');
-    const record = await waitFor(
-      async () => {
-        const calls = await sandboxCalls('echo');
-        const last = calls.at(-1);
-        return last && last.dtmf.length >= 5 ? last : undefined;
-      },
-      'five digits at the sandbox',
-    );
+    const record = await waitFor(async () => {
+      const calls = await sandboxCalls('echo');
+      const last = calls.at(-1);
+      return last && last.dtmf.length >= 5 ? last : undefined;
+    }, 'five digits at the sandbox');
     expect(record.rtp.packetsIn, 'sandbox received audio').to.be.greaterThan(25);
     expect(record.rtp.packetsOut, 'sandbox sent audio').to.be.greaterThan(25);
     expect(record.dtmf.map((d) => d.digit).join('')).to.equal('1234#');

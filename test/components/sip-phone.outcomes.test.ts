@@ -1,6 +1,12 @@
 import { expect } from '@open-wc/testing';
 import { describeStatus } from '../../src/index.js';
-import { banner, registeredPhone, textOf, waitForCall, type PhoneUnderTest } from '../helpers/phone-fixture.js';
+import {
+  banner,
+  registeredPhone,
+  textOf,
+  waitForCall,
+  type PhoneUnderTest,
+} from '../helpers/phone-fixture.js';
 import { sandboxCalls, waitFor } from '../helpers/sandbox.js';
 
 const FAILURES = [403, 404, 408, 480, 486, 488, 500, 503, 600, 603, 604, 606, 607, 608];
@@ -24,9 +30,13 @@ describe('<sip-phone> shows every SIP outcome as a clear banner', () => {
       expect(region.dataset.state).to.equal('failed');
       expect(region.dataset.status).to.equal(String(code));
       expect(region.getAttribute('role')).to.equal('alert');
-      expect(textOf(region)).to.equal([outcome.title, outcome.explanation, outcome.action].filter(Boolean).join(' '));
+      expect(textOf(region)).to.equal(
+        [outcome.title, outcome.explanation, outcome.action].filter(Boolean).join(' '),
+      );
       expect(phone.el.callState).to.equal('failed');
-      expect(phone.el.registrationState, 'the registration survives a failed call').to.equal('registered');
+      expect(phone.el.registrationState, 'the registration survives a failed call').to.equal(
+        'registered',
+      );
     });
   }
 
@@ -34,7 +44,9 @@ describe('<sip-phone> shows every SIP outcome as a clear banner', () => {
     phone.el.call('403');
     const change = await waitForCall(phone, 'failed', 403);
     expect(change.reason).to.match(/Caller ID|credit/i);
-    expect(textOf(banner(phone.el))).to.match(/credit/).and.match(/caller ID/i);
+    expect(textOf(banner(phone.el)))
+      .to.match(/credit/)
+      .and.match(/caller ID/i);
   });
 
   it('hanging up while it rings sends CANCEL, gets 487 and says "cancelled"', async () => {
@@ -51,10 +63,16 @@ describe('<sip-phone> shows every SIP outcome as a clear banner', () => {
     expect(region.dataset.status).to.equal('487');
     expect(region.getAttribute('role')).to.equal('status');
     expect(textOf(region)).to.match(/^Call cancelled/);
-    expect(phone.calls.some((c) => c.state === 'failed'), 'never shown as a failure').to.equal(false);
+    expect(
+      phone.calls.some((c) => c.state === 'failed'),
+      'never shown as a failure',
+    ).to.equal(false);
 
     // The 487 really arrived, and the sandbox saw the CANCEL.
-    await waitFor(() => phone.el.currentCall!.responses.some((r) => r.status === 487), '487 on the wire');
+    await waitFor(
+      () => phone.el.currentCall!.responses.some((r) => r.status === 487),
+      '487 on the wire',
+    );
     const [record] = (await sandboxCalls('ring')).slice(-1);
     expect(record!.sawCancel).to.equal(true);
     expect(record!.sentStatuses).to.include(487);

@@ -11,7 +11,9 @@ describe('<sip-phone> registration against the sandbox', () => {
     el.phone!.on('wire', (m) => wire.push(m));
     await waitFor(() => el.registrationState === 'registered', 'registered');
 
-    const registerResponses = wire.filter((m) => m.method === 'REGISTER' && m.status).map((m) => m.status);
+    const registerResponses = wire
+      .filter((m) => m.method === 'REGISTER' && m.status)
+      .map((m) => m.status);
     expect(registerResponses).to.deep.equal([401, 200]);
     expect(registrations.map((r) => r.state)).to.deep.equal(['registering', 'registered']);
     expect(registrations[1]!.status).to.equal(200);
@@ -39,7 +41,9 @@ describe('<sip-phone> registration against the sandbox', () => {
     expect(textOf(region)).to.match(/Check the auth user and password/);
 
     await sleep(1500);
-    const registers = wire.filter((m) => m.direction === 'out' && m.method === 'REGISTER' && m.status === undefined);
+    const registers = wire.filter(
+      (m) => m.direction === 'out' && m.method === 'REGISTER' && m.status === undefined,
+    );
     expect(registers.length, 'REGISTERs sent').to.be.at.most(2);
     expect(el.registrationState).to.equal('failed');
   });
@@ -53,11 +57,15 @@ describe('<sip-phone> registration against the sandbox', () => {
   });
 
   it('refuses an insecure or malformed configuration with a readable message', async () => {
-    const el = await fixture<SipPhone>(html`<sip-phone server="ws://pbx.example.com" uri="sip:alice@example.com"></sip-phone>`);
+    const el = await fixture<SipPhone>(
+      html`<sip-phone server="ws://pbx.example.com" uri="sip:alice@example.com"></sip-phone>`,
+    );
     const region = part(el, 'registration');
     expect(el.registrationState).to.equal('failed');
     expect(region.dataset.state).to.equal('failed');
-    expect(textOf(region)).to.match(/Settings problem: Plain ws:\/\/ is only allowed for localhost/);
+    expect(textOf(region)).to.match(
+      /Settings problem: Plain ws:\/\/ is only allowed for localhost/,
+    );
     expect(el.phone).to.equal(undefined);
 
     el.server = 'wss://pbx.example.com';

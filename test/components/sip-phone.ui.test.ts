@@ -38,7 +38,9 @@ describe('<sip-phone> user interface', () => {
     expect(textOf(part(alice.el, 'error'))).to.match(/other domains/);
     expect(part(alice.el, 'number').getAttribute('aria-invalid')).to.equal('true');
     expect(alice.el.callState).to.equal('idle');
-    expect(() => alice.el.call('sip:100@localhost;maddr=203.0.113.9')).to.throw().that.satisfies(isDialStringError);
+    expect(() => alice.el.call('sip:100@localhost;maddr=203.0.113.9'))
+      .to.throw()
+      .that.satisfies(isDialStringError);
     expect(alice.calls).to.deep.equal([]);
   });
 
@@ -72,16 +74,33 @@ describe('<sip-phone> user interface', () => {
     const pad = await fixture<SipDialpad>(html`<sip-dialpad></sip-dialpad>`);
     // The accessible name is the visible text: the digit, then its letters.
     const names = [...pad.shadowRoot!.querySelectorAll('button')].map((b) => textOf(b));
-    expect(names).to.deep.equal(['1', '2 ABC', '3 DEF', '4 GHI', '5 JKL', '6 MNO', '7 PQRS', '8 TUV', '9 WXYZ', '*', '0 +', '#']);
+    expect(names).to.deep.equal([
+      '1',
+      '2 ABC',
+      '3 DEF',
+      '4 GHI',
+      '5 JKL',
+      '6 MNO',
+      '7 PQRS',
+      '8 TUV',
+      '9 WXYZ',
+      '*',
+      '0 +',
+      '#',
+    ]);
     await expect(pad).to.be.accessible();
   });
 
   it('refuses bad DTMF and DTMF without a call with clear errors', async () => {
     const alice = await registeredPhone('alice');
-    expect(() => alice.el.sendDtmf('1')).to.throw(/connected call/).that.satisfies(isPhoneStateError);
+    expect(() => alice.el.sendDtmf('1'))
+      .to.throw(/connected call/)
+      .that.satisfies(isPhoneStateError);
     alice.el.call('echo');
     await waitForCall(alice, 'connected');
-    expect(() => alice.el.sendDtmf('R')).to.throw(/not a DTMF digit/).that.satisfies(isDtmfError);
+    expect(() => alice.el.sendDtmf('R'))
+      .to.throw(/not a DTMF digit/)
+      .that.satisfies(isDtmfError);
     // Keys typed during a call are DTMF, not dial-field input.
     const sent: string[] = [];
     alice.el.currentCall!.on('dtmf', ({ tone }) => sent.push(tone));

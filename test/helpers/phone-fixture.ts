@@ -1,7 +1,11 @@
 /** Fixtures for `<sip-phone>` against the sandbox, and readers for its shadow DOM. */
 import { fixture, html } from '@open-wc/testing';
 import '../../components/index.js';
-import type { SipPhone, SipCallChangeDetail, SipRegistrationChangeDetail } from '../../components/index.js';
+import type {
+  SipPhone,
+  SipCallChangeDetail,
+  SipRegistrationChangeDetail,
+} from '../../components/index.js';
 import { passwordOf, sandbox, waitFor } from './sandbox.js';
 
 export interface PhoneUnderTest {
@@ -19,14 +23,16 @@ export async function phoneFor(
   const password = options.password ?? (await passwordOf(user));
   const registrations: SipRegistrationChangeDetail[] = [];
   const calls: SipCallChangeDetail[] = [];
-  const el = await fixture<SipPhone>(html`<sip-phone
-    server=${info.wsUrl}
-    uri=${`sip:${user}@${info.domain}`}
-    display-name=${options.displayName ?? ''}
-    .password=${password}
-    @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
-    @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
-  ></sip-phone>`);
+  const el = await fixture<SipPhone>(
+    html`<sip-phone
+      server=${info.wsUrl}
+      uri=${`sip:${user}@${info.domain}`}
+      display-name=${options.displayName ?? ''}
+      .password=${password}
+      @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
+      @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
+    ></sip-phone>`,
+  );
   return { el, registrations, calls };
 }
 
@@ -45,7 +51,8 @@ export const part = (el: SipPhone, name: string): HTMLElement => {
 export const banner = (el: SipPhone) => part(el, 'banner');
 
 /** Whitespace-normalised visible text of an element. */
-export const textOf = (node: Element): string => (node.textContent ?? '').replace(/\s+/g, ' ').trim();
+export const textOf = (node: Element): string =>
+  (node.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 /** Waits until the phone's call reaches `state` (and `status`, when given). */
 export async function waitForCall(
@@ -55,7 +62,8 @@ export async function waitForCall(
   timeout = 15_000,
 ): Promise<SipCallChangeDetail> {
   return waitFor(
-    () => phone.calls.find((c) => c.state === state && (status === undefined || c.status === status)),
+    () =>
+      phone.calls.find((c) => c.state === state && (status === undefined || c.status === status)),
     `call state ${state}${status ? ` ${status}` : ''} (seen: ${JSON.stringify(phone.calls.map((c) => [c.state, c.status]))})`,
     timeout,
   );
@@ -66,8 +74,11 @@ export async function inboundPackets(el: SipPhone): Promise<number> {
   const pc = el.currentCall?.peerConnection;
   if (!pc) return 0;
   let packets = 0;
-  (await pc.getStats()).forEach((report: { type: string; kind?: string; packetsReceived?: number }) => {
-    if (report.type === 'inbound-rtp' && report.kind === 'audio') packets += report.packetsReceived ?? 0;
-  });
+  (await pc.getStats()).forEach(
+    (report: { type: string; kind?: string; packetsReceived?: number }) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio')
+        packets += report.packetsReceived ?? 0;
+    },
+  );
   return packets;
 }

@@ -4,18 +4,39 @@
 // needs no CORS.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { createSocket } from 'node:dgram';
+
+/**
+ * A UDP port on 127.0.0.1 that swallows every packet: a STUN server that never answers, to prove
+ * the phone does not wait for ICE gathering to finish.
+ */
+function blackHole() {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.on('message', () => {});
+    socket.bind(0, '127.0.0.1', () => resolve(socket));
+  });
+}
 
 export function sandboxPlugin() {
+  let hole;
   let child;
   let info;
   let ready;
 
   function start() {
     ready ??= new Promise((resolve, reject) => {
-      child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--json', '--port', '0', '--quiet'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, SIP_SANDBOX_EARLY_MEDIA_MS: process.env.SIP_SANDBOX_EARLY_MEDIA_MS ?? '1500' },
-      });
+      child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'sandbox/cli.ts', '--json', '--port', '0', '--quiet'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            SIP_SANDBOX_EARLY_MEDIA_MS: process.env.SIP_SANDBOX_EARLY_MEDIA_MS ?? '1500',
+          },
+        },
+      );
       const lines = createInterface({ input: child.stdout });
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -34,7 +55,10 @@ export function sandboxPlugin() {
       child.on('exit', (code) => {
         if (!info) reject(new Error(`sandbox exited (${code}) before it was ready:\n${stderr}`));
       });
-      setTimeout(() => reject(new Error(`sandbox did not start within 30 s:\n${stderr}`)), 30_000).unref();
+      setTimeout(
+        () => reject(new Error(`sandbox did not start within 30 s:\n${stderr}`)),
+        30_000,
+      ).unref();
     });
     return ready;
   }
@@ -49,6 +73,7 @@ export function sandboxPlugin() {
   return {
     name: 'sip-sandbox',
     async serverStop() {
+      hole?.close();
       if (child && child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -61,7 +86,12 @@ export function sandboxPlugin() {
       if (command !== 'sandbox') return undefined;
       const { action, number } = payload ?? {};
       if (action === 'info') return start();
-      if (action === 'calls') return api(`/api/calls${number ? `?number=${encodeURIComponent(number)}` : ''}`);
+      if (action === 'silent-stun') {
+        hole ??= await blackHole();
+        return { url: `stun:127.0.0.1:${hole.address().port}` };
+      }
+      if (action === 'calls')
+        return api(`/api/calls${number ? `?number=${encodeURIComponent(number)}` : ''}`);
       if (action === 'clear-calls') return api('/api/calls', 'DELETE');
       if (action === 'registrations') return api('/api/registrations');
       throw new Error(`unknown sandbox action ${action}`);

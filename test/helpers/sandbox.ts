@@ -35,7 +35,9 @@ export interface SandboxCall {
 let cachedInfo: SandboxInfo | undefined;
 
 export async function sandbox(): Promise<SandboxInfo> {
-  cachedInfo ??= await executeServerCommand<SandboxInfo, { action: string }>('sandbox', { action: 'info' });
+  cachedInfo ??= await executeServerCommand<SandboxInfo, { action: string }>('sandbox', {
+    action: 'info',
+  });
   return cachedInfo;
 }
 
@@ -70,9 +72,20 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out after ${timeout} ms waiting for ${what}${last ? `: ${last}` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A `stun:` URL on loopback whose server never answers. */
+export async function silentStunServer(): Promise<string> {
+  const { url } = await executeServerCommand<{ url: string }, { action: string }>('sandbox', {
+    action: 'silent-stun',
+  });
+  return url;
+}

@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import { parseDialString, isDialStringError } from '../../src/index.js';
 
 const domain = 'example.com';
-const dial = (input: string, allowOtherDomains = false) => parseDialString(input, { domain, allowOtherDomains });
+const dial = (input: string, allowOtherDomains = false) =>
+  parseDialString(input, { domain, allowOtherDomains });
 const errorCode = (input: string, allowOtherDomains = false): string => {
   try {
     dial(input, allowOtherDomains);

@@ -1,0 +1,16 @@
+import { startSandbox } from '../../sandbox/server.js';
+import { SipTestClient, webrtcOffer, tagFrom } from './helpers/sip-client.js';
+const sandbox = await startSandbox({});
+const alice = await SipTestClient.connect(sandbox.wsUrl);
+console.log((await alice.register('alice', 'alice-sandbox')).status);
+const t0 = Date.now();
+const { callId, uri, fromTag, branch } = await alice.invite({ number: 'ring', user: 'alice', password: 'alice-sandbox', sdp: webrtcOffer() });
+const ringing = await alice.response(callId, 'INVITE', (s) => s === 180);
+console.log('ringing', Date.now() - t0);
+await new Promise((r) => setTimeout(r, 300));
+console.log('after 300', Date.now() - t0);
+alice.send({ method: 'CANCEL', uri, fromUser: 'alice', fromTag, callId, cseq: 2, branch });
+const final = await alice.response(callId, 'INVITE', (s) => s >= 200);
+console.log(final.status, Date.now() - t0, tagFrom(ringing.get('To')));
+alice.close();
+await sandbox.close();

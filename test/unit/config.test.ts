@@ -1,0 +1,102 @@
+import { expect } from '@open-wc/testing';
+import { resolveConfig, isConfigError, type PhoneConfig } from '../../src/index.js';
+
+const base: PhoneConfig = {
+  server: 'wss://sip.example.com/ws',
+  uri: 'sip:alice@example.com',
+  password: 'pw',
+};
+const configError = (
+  patch: Partial<PhoneConfig> | Record<string, unknown>,
+): { field: string; code: string; message: string } => {
+  try {
+    resolveConfig({ ...base, ...patch } as PhoneConfig);
+  } catch (error) {
+    expect(isConfigError(error)).to.equal(true);
+    return error as { field: string; code: string; message: string };
+  }
+  throw new Error('accepted');
+};
+
+describe('resolveConfig', () => {
+  it('fills in sensible defaults', () => {
+    const config = resolveConfig(base);
+    expect(config.authUser).to.equal('alice');
+    expect(config.codecs).to.deep.equal(['PCMU', 'PCMA']);
+    expect(config.dtmfDuration).to.equal(100);
+    expect(config.dtmfGap).to.equal(70);
+    expect(config.iceGatheringTimeout).to.be.at.most(1000);
+    expect(config.allowOtherDomains).to.equal(false);
+    expect(config.account.host).to.equal('example.com');
+    expect(config.iceServers).to.deep.equal([]);
+  });
+
+  it('accepts ws:// for the local machine only', () => {
+    for (const server of ['ws://localhost:5066', 'ws://127.0.0.1:8080/ws', 'ws://[::1]:8080']) {
+      expect(resolveConfig({ ...base, server }).server).to.equal(server);
+    }
+    const error = configError({ server: 'ws://pbx.example.com' });
+    expect(error.field).to.equal('server');
+    expect(error.code).to.equal('insecure');
+    expect(error.message).to.match(/wss:\/\//);
+  });
+
+  const bad: Array<[string, Record<string, unknown>, string, string]> = [
+    ['missing server', { server: '' }, 'server', 'missing'],
+    ['http server', { server: 'https://example.com' }, 'server', 'scheme'],
+    ['garbage server', { server: 'not a url' }, 'server', 'invalid'],
+    [
+      'credentials in the server URL',
+      { server: 'wss://u:p@example.com' },
+      'server',
+      'credentials-in-url',
+    ],
+    ['missing uri', { uri: '' }, 'uri', 'missing'],
+    ['uri without scheme', { uri: 'alice@example.com' }, 'uri', 'invalid'],
+    ['uri with parameters', { uri: 'sip:alice@example.com;maddr=1.2.3.4' }, 'uri', 'invalid'],
+    [
+      'CRLF in the display name',
+      { displayName: 'Eve\r\nX-Injected: 1' },
+      'displayName',
+      'control-characters',
+    ],
+    ['LF in the auth user', { authUser: 'eve\nx' }, 'authUser', 'control-characters'],
+    ['quote in the auth user', { authUser: 'eve"' }, 'authUser', 'invalid'],
+    [
+      'CRLF in an extra header',
+      { extraHeaders: ['X-Note: a\r\nX-Smuggled: 1'] },
+      'extraHeaders',
+      'control-characters',
+    ],
+    [
+      'a reserved extra header',
+      { extraHeaders: ['Via: SIP/2.0/WSS evil'] },
+      'extraHeaders',
+      'reserved',
+    ],
+    ['a malformed extra header', { extraHeaders: ['no colon here'] }, 'extraHeaders', 'invalid'],
+    ['DTMF too short', { dtmfDuration: 20 }, 'dtmfDuration', 'range'],
+    ['DTMF gap too short', { dtmfGap: 10 }, 'dtmfGap', 'range'],
+    ['unknown codec', { codecs: ['OPUS'] }, 'codecs', 'invalid'],
+    ['password of the wrong type', { password: 42 }, 'password', 'type'],
+  ];
+  for (const [name, patch, field, code] of bad) {
+    it(`rejects ${name}`, () => {
+      const error = configError(patch);
+      expect([error.field, error.code]).to.deep.equal([field, code]);
+      expect(error.message)
+        .to.be.a('string')
+        .and.not.match(/undefined|\[object/);
+    });
+  }
+
+  it('normalises extra headers and keeps a display name with quotes', () => {
+    const config = resolveConfig({
+      ...base,
+      extraHeaders: ['X-Tenant:  42'],
+      displayName: 'Front "Desk"',
+    });
+    expect(config.extraHeaders).to.deep.equal(['X-Tenant: 42']);
+    expect(config.displayName).to.equal('Front "Desk"');
+  });
+});

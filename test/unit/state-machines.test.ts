@@ -1,0 +1,97 @@
+import { expect } from '@open-wc/testing';
+import {
+  CallInput,
+  CallState,
+  nextCallState,
+  isFinalCallState,
+  RegistrationInput,
+  RegistrationState,
+  nextRegistrationState,
+} from '../../src/index.js';
+
+type Row<S, I> = [S, I, S | undefined];
+
+describe('call state machine', () => {
+  // [state, input, next] — undefined means "illegal, ignored".
+  const rows: Array<Row<CallState, CallInput>> = [
+    ['idle', 'dial', 'calling'],
+    ['idle', 'incoming', 'incoming'],
+    ['idle', 'answered', undefined],
+    ['idle', 'hangup', undefined],
+    ['calling', 'ringing', 'ringing'],
+    ['calling', 'early-media', 'early-media'],
+    ['calling', 'answered', 'connected'],
+    ['calling', 'cancel', 'ended'],
+    ['calling', 'fail', 'failed'],
+    ['calling', 'hold', undefined],
+    ['calling', 'incoming', undefined],
+    ['ringing', 'ringing', 'ringing'],
+    ['ringing', 'early-media', 'early-media'],
+    ['ringing', 'answered', 'connected'],
+    ['ringing', 'cancel', 'ended'],
+    ['ringing', 'fail', 'failed'],
+    ['early-media', 'ringing', 'early-media'],
+    ['early-media', 'answered', 'connected'],
+    ['early-media', 'cancel', 'ended'],
+    ['incoming', 'answered', 'connected'],
+    ['incoming', 'reject', 'ended'],
+    ['incoming', 'cancel', 'ended'],
+    ['incoming', 'fail', 'failed'],
+    ['incoming', 'dial', undefined],
+    ['connected', 'hold', 'held'],
+    ['connected', 'hangup', 'ended'],
+    ['connected', 'fail', 'failed'],
+    ['connected', 'cancel', undefined],
+    ['connected', 'ringing', undefined],
+    ['held', 'unhold', 'connected'],
+    ['held', 'hangup', 'ended'],
+    ['held', 'hold', undefined],
+    ['ended', 'dial', undefined],
+    ['ended', 'answered', undefined],
+    ['failed', 'hangup', undefined],
+    ['failed', 'incoming', undefined],
+  ];
+  for (const [state, input, next] of rows) {
+    it(`${state} + ${input} → ${next ?? 'ignored'}`, () => {
+      expect(nextCallState(state, input)).to.equal(next);
+    });
+  }
+
+  it('has no way out of ended and failed', () => {
+    for (const state of [CallState.Ended, CallState.Failed]) {
+      expect(isFinalCallState(state)).to.equal(true);
+      for (const input of Object.values(CallInput))
+        expect(nextCallState(state, input)).to.equal(undefined);
+    }
+  });
+});
+
+describe('registration state machine', () => {
+  const rows: Array<Row<RegistrationState, RegistrationInput>> = [
+    ['unregistered', 'register', 'registering'],
+    ['unregistered', 'registered', undefined],
+    ['registering', 'registered', 'registered'],
+    ['registering', 'fail', 'failed'],
+    ['registering', 'transport-error', 'failed'],
+    ['registering', 'unregistered', 'unregistered'],
+    ['registered', 'registered', 'registered'],
+    ['registered', 'transport-lost', 'registering'],
+    ['registered', 'fail', 'failed'],
+    ['registered', 'register', undefined],
+    ['registered', 'unregistered', 'unregistered'],
+    ['failed', 'register', 'registering'],
+    ['failed', 'registered', 'registered'],
+    ['failed', 'fail', undefined],
+    ['failed', 'transport-lost', undefined],
+  ];
+  for (const [state, input, next] of rows) {
+    it(`${state} + ${input} → ${next ?? 'ignored'}`, () => {
+      expect(nextRegistrationState(state, input)).to.equal(next);
+    });
+  }
+
+  it('knows every state and input', () => {
+    expect(Object.values(RegistrationState)).to.have.length(4);
+    expect(Object.values(RegistrationInput)).to.have.length(6);
+  });
+});
