@@ -46,7 +46,15 @@ export default tseslint.config(
     rules: { ...litA11y.configs.recommended.rules },
   },
   {
-    files: ['sandbox/**/*.ts', 'scripts/**/*.mjs', 'test/node/**/*.ts', 'test/**/*.mjs', '*.js', '*.mjs', '*.ts'],
+    files: [
+      'sandbox/**/*.ts',
+      'scripts/**/*.mjs',
+      'test/node/**/*.ts',
+      'test/**/*.mjs',
+      '*.js',
+      '*.mjs',
+      '*.ts',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -68,7 +68,8 @@ export const nextCallState = (state: CallState, input: CallInput): CallState | u
   TABLE[state][input];
 
 /** States in which the call is over. */
-export const isFinalCallState = (state: CallState): boolean => state === 'ended' || state === 'failed';
+export const isFinalCallState = (state: CallState): boolean =>
+  state === 'ended' || state === 'failed';
 
 /** States in which a call is being set up or is in progress. */
 export const isLiveCallState = (state: CallState): boolean =>

@@ -15,7 +15,12 @@ import { Emitter } from './emitter.js';
 import { nextCallState, isFinalCallState, type CallInput, type CallState } from './call-machine.js';
 import { describeLocalCause, describeStatus, type LocalCause, type Outcome } from './outcomes.js';
 import type { ResolvedPhoneConfig } from './config.js';
-import { applyCodecPreferences, restrictAudioCodecs, sdpFollowsPolicy, sdpHasTelephoneEvent } from './media-policy.js';
+import {
+  applyCodecPreferences,
+  restrictAudioCodecs,
+  sdpFollowsPolicy,
+  sdpHasTelephoneEvent,
+} from './media-policy.js';
 import { validateDtmf, validateDtmfTiming } from './dtmf.js';
 import { PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
@@ -119,7 +124,12 @@ export class Call extends Emitter<CallEvents> {
   #dtmfTimer: ReturnType<typeof setInterval> | undefined;
 
   /** @internal Created by {@link Phone}; not part of the public API. */
-  constructor(session: RTCSession, direction: CallDirection, config: ResolvedPhoneConfig, remote: RemoteParty) {
+  constructor(
+    session: RTCSession,
+    direction: CallDirection,
+    config: ResolvedPhoneConfig,
+    remote: RemoteParty,
+  ) {
     super();
     this.#session = session;
     this.#config = config;
@@ -142,7 +152,9 @@ export class Call extends Emitter<CallEvents> {
    * @internal Handlers that must be in place before `ua.call()` returns: JsSIP fires
    * `peerconnection` synchronously inside it.
    */
-  static earlyHandlers(onPeerConnection: (pc: RTCPeerConnection) => void): Partial<RTCSessionEventMap> {
+  static earlyHandlers(
+    onPeerConnection: (pc: RTCPeerConnection) => void,
+  ): Partial<RTCSessionEventMap> {
     return { peerconnection: ({ peerconnection }) => onPeerConnection(peerconnection) };
   }
 
@@ -276,7 +288,8 @@ export class Call extends Emitter<CallEvents> {
 
   /** @internal The phone routes every wire message with this call's Call-ID here. */
   handleWireMessage(message: WireMessage): void {
-    if (message.direction !== 'in' || message.status === undefined || message.method !== 'INVITE') return;
+    if (message.direction !== 'in' || message.status === undefined || message.method !== 'INVITE')
+      return;
     const info: SipResponseInfo = {
       status: message.status,
       reason: sanitizeRemoteText(message.reason),
@@ -313,7 +326,8 @@ export class Call extends Emitter<CallEvents> {
     if (this.#pc === pc) return;
     this.#pc = pc;
     pc.addEventListener('track', (event) => {
-      if (!this.remoteStream.getTracks().includes(event.track)) this.remoteStream.addTrack(event.track);
+      if (!this.remoteStream.getTracks().includes(event.track))
+        this.remoteStream.addTrack(event.track);
       this.emit('remote-stream', this.remoteStream);
     });
   }
@@ -323,11 +337,16 @@ export class Call extends Emitter<CallEvents> {
     // Incoming calls create their peer connection when answered.
     session.on('peerconnection', ({ peerconnection }) => this.#bindPeerConnection(peerconnection));
     session.on('connecting', () => {
-      if (this.#pc) this.#codecPreferencesApplied = applyCodecPreferences(this.#pc, this.#config.codecs);
+      if (this.#pc)
+        this.#codecPreferencesApplied = applyCodecPreferences(this.#pc, this.#config.codecs);
     });
     session.on('sdp', (event) => {
       // Fallback for browsers without setCodecPreferences: rewrite what is sent.
-      if (event.originator === 'local' && !this.#codecPreferencesApplied && !sdpFollowsPolicy(event.sdp, this.#config.codecs)) {
+      if (
+        event.originator === 'local' &&
+        !this.#codecPreferencesApplied &&
+        !sdpFollowsPolicy(event.sdp, this.#config.codecs)
+      ) {
         event.sdp = restrictAudioCodecs(event.sdp, this.#config.codecs);
       }
     });
@@ -348,7 +367,8 @@ export class Call extends Emitter<CallEvents> {
       else this.#update(undefined, { status, reason });
     });
     session.on('accepted', (event: IncomingEvent | OutgoingEvent) => {
-      const response = event.originator === 'remote' ? (event as OutgoingEvent).response : undefined;
+      const response =
+        event.originator === 'remote' ? (event as OutgoingEvent).response : undefined;
       const status = response?.status_code ?? 200;
       this.#update('answered', {
         status,
@@ -382,11 +402,16 @@ export class Call extends Emitter<CallEvents> {
       return;
     }
     // Otherwise never wait longer than the cutoff for a STUN/TURN server that may not answer.
-    if (this.#iceTimer === undefined) this.#iceTimer = setTimeout(send, this.#config.iceGatheringTimeout);
+    if (this.#iceTimer === undefined)
+      this.#iceTimer = setTimeout(send, this.#config.iceGatheringTimeout);
   }
 
   #handleFailed(event: EndEvent): void {
-    const message = event.message as { status_code?: number; reason_phrase?: string; method?: string } | null;
+    const message = event.message as {
+      status_code?: number;
+      reason_phrase?: string;
+      method?: string;
+    } | null;
     if (event.cause === 'Canceled') {
       if (event.originator === 'local' && this.#hangupRequested) {
         // JsSIP reports our CANCEL before the 487 arrives; the 487 is certain, say it now.
@@ -404,7 +429,10 @@ export class Call extends Emitter<CallEvents> {
       return;
     }
     if (message && typeof message.status_code === 'number' && message.status_code >= 300) {
-      this.#end('fail', { status: message.status_code, reason: sanitizeRemoteText(message.reason_phrase) });
+      this.#end('fail', {
+        status: message.status_code,
+        reason: sanitizeRemoteText(message.reason_phrase),
+      });
       return;
     }
     let cause: LocalCause = JSSIP_CAUSE_TO_LOCAL[event.cause] ?? 'unknown';
@@ -415,7 +443,9 @@ export class Call extends Emitter<CallEvents> {
   #handleEnded(event: EndEvent): void {
     const local = JSSIP_CAUSE_TO_LOCAL[event.cause];
     if (event.cause === 'Terminated' || (!local && event.originator !== 'system')) {
-      this.#end('hangup', { cause: event.originator === 'remote' ? 'hangup-remote' : 'hangup-local' });
+      this.#end('hangup', {
+        cause: event.originator === 'remote' ? 'hangup-remote' : 'hangup-local',
+      });
     } else {
       this.#end('fail', { cause: local ?? 'unknown' });
     }
@@ -428,7 +458,9 @@ export class Call extends Emitter<CallEvents> {
 
   #update(
     input: CallInput | undefined,
-    patch: Partial<Pick<CallSnapshot, 'status' | 'reason' | 'cause' | 'muted' | 'answeredAt' | 'endedAt'>>,
+    patch: Partial<
+      Pick<CallSnapshot, 'status' | 'reason' | 'cause' | 'muted' | 'answeredAt' | 'endedAt'>
+    >,
   ): void {
     const current = this.#snapshot;
     const state = input ? nextCallState(current.state, input) : current.state;
@@ -468,7 +500,9 @@ export class Call extends Emitter<CallEvents> {
 function outcomeFor(snapshot: CallSnapshot): Outcome | undefined {
   if (snapshot.cause) {
     const outcome = describeLocalCause(snapshot.cause);
-    return snapshot.status ? { ...describeStatus(snapshot.status), ...outcome, status: snapshot.status } : outcome;
+    return snapshot.status
+      ? { ...describeStatus(snapshot.status), ...outcome, status: snapshot.status }
+      : outcome;
   }
   if (snapshot.status !== undefined) return describeStatus(snapshot.status);
   return undefined;

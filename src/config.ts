@@ -75,13 +75,32 @@ export const DTMF_LIMITS = { minDuration: 40, maxDuration: 6000, minGap: 30, max
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 // Headers JsSIP builds itself; an embedder overriding them would break the dialog or routing.
-const RESERVED_HEADERS = new Set(
-  [
-    'via', 'v', 'from', 'f', 'to', 't', 'call-id', 'i', 'cseq', 'contact', 'm', 'max-forwards',
-    'content-length', 'l', 'content-type', 'c', 'route', 'record-route', 'authorization',
-    'proxy-authorization', 'expires', 'allow', 'supported', 'k',
-  ],
-);
+const RESERVED_HEADERS = new Set([
+  'via',
+  'v',
+  'from',
+  'f',
+  'to',
+  't',
+  'call-id',
+  'i',
+  'cseq',
+  'contact',
+  'm',
+  'max-forwards',
+  'content-length',
+  'l',
+  'content-type',
+  'c',
+  'route',
+  'record-route',
+  'authorization',
+  'proxy-authorization',
+  'expires',
+  'allow',
+  'supported',
+  'k',
+]);
 
 const fail = (field: string, code: string, message: string): never => {
   throw new ConfigError(field, code, message);
@@ -91,18 +110,30 @@ function checkText(field: string, value: unknown, maxLength: number, label: stri
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') return fail(field, 'type', `${label} must be text.`);
   if (hasControlCharacters(value)) {
-    return fail(field, 'control-characters', `${label} must not contain line breaks or control characters.`);
+    return fail(
+      field,
+      'control-characters',
+      `${label} must not contain line breaks or control characters.`,
+    );
   }
-  if (value.length > maxLength) return fail(field, 'too-long', `${label} is longer than ${maxLength} characters.`);
+  if (value.length > maxLength)
+    return fail(field, 'too-long', `${label} is longer than ${maxLength} characters.`);
   return value;
 }
 
-function checkNumber(field: string, value: unknown, fallback: number, min: number, max: number): number {
+function checkNumber(
+  field: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return fail(field, 'type', `${field} must be a number.`);
   }
-  if (value < min || value > max) return fail(field, 'range', `${field} must be between ${min} and ${max}.`);
+  if (value < min || value > max)
+    return fail(field, 'range', `${field} must be between ${min} and ${max}.`);
   return value;
 }
 
@@ -114,10 +145,18 @@ export function validateServer(server: unknown): string {
   try {
     url = new URL(text);
   } catch {
-    return fail('server', 'invalid', `"${text}" is not a valid address; expected wss://host[:port][/path].`);
+    return fail(
+      'server',
+      'invalid',
+      `"${text}" is not a valid address; expected wss://host[:port][/path].`,
+    );
   }
   if (url.username || url.password) {
-    return fail('server', 'credentials-in-url', 'Do not put a user name or password in the server address.');
+    return fail(
+      'server',
+      'credentials-in-url',
+      'Do not put a user name or password in the server address.',
+    );
   }
   if (url.protocol === 'ws:') {
     if (!LOCAL_HOSTS.has(url.hostname)) {
@@ -142,18 +181,24 @@ export function validateExtraHeader(header: unknown): string {
     return fail('extraHeaders', 'invalid', `"${line}" is not a header line ("Name: value").`);
   }
   if (RESERVED_HEADERS.has(name.toLowerCase())) {
-    return fail('extraHeaders', 'reserved', `The ${name} header is managed by the phone and cannot be set.`);
+    return fail(
+      'extraHeaders',
+      'reserved',
+      `The ${name} header is managed by the phone and cannot be set.`,
+    );
   }
   return `${name}: ${line.slice(colon + 1).trim()}`;
 }
 
 /** Validates a configuration and fills in defaults. Throws {@link ConfigError}. */
 export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
-  if (!input || typeof input !== 'object') return fail('config', 'missing', 'No configuration given.');
+  if (!input || typeof input !== 'object')
+    return fail('config', 'missing', 'No configuration given.');
   const server = validateServer(input.server);
 
   const uriText = checkText('uri', input.uri, 512, 'The SIP address');
-  if (!uriText) return fail('uri', 'missing', 'Set the SIP address of the account (sip:user@domain).');
+  if (!uriText)
+    return fail('uri', 'missing', 'Set the SIP address of the account (sip:user@domain).');
   if (!/^sips?:[^@]+@/i.test(uriText)) {
     return fail('uri', 'invalid', `"${uriText}" is not a SIP address; expected sip:user@domain.`);
   }
@@ -166,9 +211,17 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
 
   const authUser = checkText('authUser', input.authUser, 128, 'The auth user');
   if (/[\s"\\]/.test(authUser)) {
-    return fail('authUser', 'invalid', 'The auth user must not contain spaces, quotes or backslashes.');
+    return fail(
+      'authUser',
+      'invalid',
+      'The auth user must not contain spaces, quotes or backslashes.',
+    );
   }
-  if (input.password !== undefined && input.password !== null && typeof input.password !== 'string') {
+  if (
+    input.password !== undefined &&
+    input.password !== null &&
+    typeof input.password !== 'string'
+  ) {
     return fail('password', 'type', 'The password must be text.');
   }
   const password = input.password ?? '';
@@ -178,7 +231,11 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
   const extraHeaders = (input.extraHeaders ?? []).map(validateExtraHeader);
 
   const codecs = [...(input.codecs ?? DEFAULTS.codecs)];
-  if (!codecs.length || codecs.some((c) => c !== 'PCMU' && c !== 'PCMA') || new Set(codecs).size !== codecs.length) {
+  if (
+    !codecs.length ||
+    codecs.some((c) => c !== 'PCMU' && c !== 'PCMA') ||
+    new Set(codecs).size !== codecs.length
+  ) {
     return fail('codecs', 'invalid', 'codecs must list PCMU and/or PCMA, each once.');
   }
 
@@ -191,12 +248,36 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
     displayName,
     extraHeaders,
     iceServers: Array.isArray(input.iceServers) ? input.iceServers : [],
-    iceGatheringTimeout: checkNumber('iceGatheringTimeout', input.iceGatheringTimeout, DEFAULTS.iceGatheringTimeout, 0, 30000),
+    iceGatheringTimeout: checkNumber(
+      'iceGatheringTimeout',
+      input.iceGatheringTimeout,
+      DEFAULTS.iceGatheringTimeout,
+      0,
+      30000,
+    ),
     codecs,
-    dtmfDuration: checkNumber('dtmfDuration', input.dtmfDuration, DEFAULTS.dtmfDuration, DTMF_LIMITS.minDuration, DTMF_LIMITS.maxDuration),
-    dtmfGap: checkNumber('dtmfGap', input.dtmfGap, DEFAULTS.dtmfGap, DTMF_LIMITS.minGap, DTMF_LIMITS.maxGap),
+    dtmfDuration: checkNumber(
+      'dtmfDuration',
+      input.dtmfDuration,
+      DEFAULTS.dtmfDuration,
+      DTMF_LIMITS.minDuration,
+      DTMF_LIMITS.maxDuration,
+    ),
+    dtmfGap: checkNumber(
+      'dtmfGap',
+      input.dtmfGap,
+      DEFAULTS.dtmfGap,
+      DTMF_LIMITS.minGap,
+      DTMF_LIMITS.maxGap,
+    ),
     allowOtherDomains: input.allowOtherDomains === true,
-    registerExpires: checkNumber('registerExpires', input.registerExpires, DEFAULTS.registerExpires, 60, 86400),
+    registerExpires: checkNumber(
+      'registerExpires',
+      input.registerExpires,
+      DEFAULTS.registerExpires,
+      60,
+      86400,
+    ),
     register: input.register !== false,
     userAgent: checkText('userAgent', input.userAgent, 200, 'The user agent') || DEFAULTS.userAgent,
   };

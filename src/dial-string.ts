@@ -31,7 +31,8 @@ const NUMBER = /^\+?[\d*#]+$/;
 // RFC 3261 "unreserved" minus the characters we refuse to pass through (`;`, `?`, `&`, `=`, `,`,
 // `$`, `/`, `%`): enough for user names and numbers, with no way to add parameters or headers.
 const USER = /^[A-Za-z0-9\-_.!~*'()+#]+$/;
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
 const MAX_LENGTH = 256;
@@ -72,12 +73,21 @@ function splitHostPort(input: string, hostPort: string): { host: string; port?: 
 
 function checkUser(input: string, user: string): string {
   if (user.includes('%')) {
-    return fail(input, 'invalid-user', 'Escaped characters (%) are not accepted in a number or name.');
+    return fail(
+      input,
+      'invalid-user',
+      'Escaped characters (%) are not accepted in a number or name.',
+    );
   }
   if (/[;&=,$/]/.test(user)) {
-    return fail(input, 'uri-parameters', 'The number contains characters reserved for SIP routing.');
+    return fail(
+      input,
+      'uri-parameters',
+      'The number contains characters reserved for SIP routing.',
+    );
   }
-  if (!USER.test(user)) return fail(input, 'invalid-user', `"${user}" is not a valid number or name.`);
+  if (!USER.test(user))
+    return fail(input, 'invalid-user', `"${user}" is not a valid number or name.`);
   return user;
 }
 
@@ -93,7 +103,8 @@ export function parseDialString(raw: string, options: DialOptions): DialTarget {
   const text = input.trim();
   if (!text) return fail(input, 'empty', 'Enter a number or SIP address to call.');
   if (text.length > MAX_LENGTH) return fail(input, 'too-long', 'The number is too long.');
-  if (/[<>]/.test(text)) return fail(input, 'angle-brackets', 'Angle brackets (< >) are not allowed.');
+  if (/[<>]/.test(text))
+    return fail(input, 'angle-brackets', 'Angle brackets (< >) are not allowed.');
   if (text.includes('?')) {
     return fail(input, 'uri-headers', 'SIP URI headers ("?…") are not allowed in a dial string.');
   }
@@ -115,7 +126,8 @@ export function parseDialString(raw: string, options: DialOptions): DialTarget {
       return fail(input, 'uri-parameters', 'Parameters on a tel: number are not supported.');
     }
     const number = body.replace(VISUAL_SEPARATORS, '');
-    if (!NUMBER.test(number)) return fail(input, 'invalid-number', `"${body}" is not a phone number.`);
+    if (!NUMBER.test(number))
+      return fail(input, 'invalid-number', `"${body}" is not a phone number.`);
     user = number;
   } else {
     let body = text;

@@ -12,7 +12,8 @@ export function validateDtmf(digits: unknown): string {
   }
   const text = String(digits).toUpperCase();
   if (!text) throw new DtmfError('empty', 'No DTMF digits given.');
-  if (text.length > 256) throw new DtmfError('too-long', 'At most 256 DTMF digits can be sent at once.');
+  if (text.length > 256)
+    throw new DtmfError('too-long', 'At most 256 DTMF digits can be sent at once.');
   if (!DIGITS.test(text)) {
     const bad = [...text].find((c) => !/[0-9*#A-D,]/.test(c)) ?? '';
     throw new DtmfError(
@@ -25,13 +26,20 @@ export function validateDtmf(digits: unknown): string {
 
 /** Checks tone duration and gap against the limits of RFC 4733 / WebRTC. */
 export function validateDtmfTiming(duration: number, gap: number): void {
-  if (!Number.isFinite(duration) || duration < DTMF_LIMITS.minDuration || duration > DTMF_LIMITS.maxDuration) {
+  if (
+    !Number.isFinite(duration) ||
+    duration < DTMF_LIMITS.minDuration ||
+    duration > DTMF_LIMITS.maxDuration
+  ) {
     throw new DtmfError(
       'invalid-duration',
       `Tone duration must be ${DTMF_LIMITS.minDuration}–${DTMF_LIMITS.maxDuration} ms.`,
     );
   }
   if (!Number.isFinite(gap) || gap < DTMF_LIMITS.minGap || gap > DTMF_LIMITS.maxGap) {
-    throw new DtmfError('invalid-gap', `Gap between tones must be ${DTMF_LIMITS.minGap}–${DTMF_LIMITS.maxGap} ms.`);
+    throw new DtmfError(
+      'invalid-gap',
+      `Gap between tones must be ${DTMF_LIMITS.minGap}–${DTMF_LIMITS.maxGap} ms.`,
+    );
   }
 }

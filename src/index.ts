@@ -5,14 +5,41 @@
 export { Phone } from './phone.js';
 export type { PhoneEvents, RegistrationSnapshot, CallOptions } from './phone.js';
 export { Call, microphoneCause } from './call.js';
-export type { CallDirection, CallEvents, CallSnapshot, RemoteParty, SipResponseInfo } from './call.js';
-export { CallState, CallInput, nextCallState, isFinalCallState, isLiveCallState } from './call-machine.js';
-export { RegistrationState, RegistrationInput, nextRegistrationState } from './registration-machine.js';
-export { resolveConfig, validateServer, validateExtraHeader, DEFAULTS, DTMF_LIMITS } from './config.js';
+export type {
+  CallDirection,
+  CallEvents,
+  CallSnapshot,
+  RemoteParty,
+  SipResponseInfo,
+} from './call.js';
+export {
+  CallState,
+  CallInput,
+  nextCallState,
+  isFinalCallState,
+  isLiveCallState,
+} from './call-machine.js';
+export {
+  RegistrationState,
+  RegistrationInput,
+  nextRegistrationState,
+} from './registration-machine.js';
+export {
+  resolveConfig,
+  validateServer,
+  validateExtraHeader,
+  DEFAULTS,
+  DTMF_LIMITS,
+} from './config.js';
 export type { PhoneConfig, ResolvedPhoneConfig, AudioCodec } from './config.js';
 export { parseDialString, buildSipUri, isValidHost } from './dial-string.js';
 export type { DialOptions, DialTarget } from './dial-string.js';
-export { describeStatus, describeLocalCause, KNOWN_STATUS_CODES, LOCAL_OUTCOMES } from './outcomes.js';
+export {
+  describeStatus,
+  describeLocalCause,
+  KNOWN_STATUS_CODES,
+  LOCAL_OUTCOMES,
+} from './outcomes.js';
 export type { Outcome, OutcomeContext, Severity, LocalCause } from './outcomes.js';
 export {
   preferredCodecs,

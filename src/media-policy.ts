@@ -16,9 +16,14 @@ export interface CodecLike {
 const TELEPHONE_EVENT = 'telephone-event';
 
 /** Orders and filters codec capabilities: the given G.711 codecs, then telephone-event/8000. */
-export function preferredCodecs<T extends CodecLike>(capabilities: readonly T[], order: readonly AudioCodec[]): T[] {
+export function preferredCodecs<T extends CodecLike>(
+  capabilities: readonly T[],
+  order: readonly AudioCodec[],
+): T[] {
   const byName = (name: string) =>
-    capabilities.filter((c) => c.mimeType.toLowerCase() === `audio/${name.toLowerCase()}` && c.clockRate === 8000);
+    capabilities.filter(
+      (c) => c.mimeType.toLowerCase() === `audio/${name.toLowerCase()}` && c.clockRate === 8000,
+    );
   return [...order.flatMap((name) => byName(name)), ...byName(TELEPHONE_EVENT)];
 }
 
@@ -26,9 +31,17 @@ export function preferredCodecs<T extends CodecLike>(capabilities: readonly T[],
  * Applies the codec policy to every audio transceiver of `pc`. Returns false when the browser has
  * no `setCodecPreferences` (or refuses the list), so the caller knows to rewrite the SDP instead.
  */
-export function applyCodecPreferences(pc: RTCPeerConnection, order: readonly AudioCodec[]): boolean {
-  const transceivers = pc.getTransceivers().filter((t) => (t.receiver.track?.kind ?? 'audio') === 'audio');
-  if (typeof RTCRtpTransceiver === 'undefined' || !('setCodecPreferences' in RTCRtpTransceiver.prototype)) {
+export function applyCodecPreferences(
+  pc: RTCPeerConnection,
+  order: readonly AudioCodec[],
+): boolean {
+  const transceivers = pc
+    .getTransceivers()
+    .filter((t) => (t.receiver.track?.kind ?? 'audio') === 'audio');
+  if (
+    typeof RTCRtpTransceiver === 'undefined' ||
+    !('setCodecPreferences' in RTCRtpTransceiver.prototype)
+  ) {
     return false;
   }
   const capabilities = RTCRtpReceiver.getCapabilities?.('audio')?.codecs ?? [];
@@ -64,7 +77,9 @@ export const sdpHasTelephoneEvent = (sdp: string): boolean =>
 
 /** True when the audio m-line offers nothing but the allowed codecs and telephone-event/8000. */
 export function sdpFollowsPolicy(sdp: string, order: readonly AudioCodec[]): boolean {
-  const allowed = new Set([...order.map((c) => `${c}/8000`), `${TELEPHONE_EVENT}/8000`].map((s) => s.toLowerCase()));
+  const allowed = new Set(
+    [...order.map((c) => `${c}/8000`), `${TELEPHONE_EVENT}/8000`].map((s) => s.toLowerCase()),
+  );
   const offered = audioCodecsInSdp(sdp);
   return offered.length > 0 && offered.every((c) => allowed.has(c.toLowerCase()));
 }
@@ -93,7 +108,8 @@ export function restrictAudioCodecs(sdp: string, order: readonly AudioCodec[]): 
     media.payloads = kept.join(' ');
     media.rtp = media.rtp.filter((r) => keep.has(r.payload));
     if (media.fmtp) media.fmtp = media.fmtp.filter((f) => keep.has(f.payload));
-    if (media.rtcpFb) media.rtcpFb = media.rtcpFb.filter((f) => f.payload === '*' || keep.has(Number(f.payload)));
+    if (media.rtcpFb)
+      media.rtcpFb = media.rtcpFb.filter((f) => f.payload === '*' || keep.has(Number(f.payload)));
   }
   return sdpTransform.write(session);
 }

@@ -26,6 +26,7 @@ type Entry = Omit<Outcome, 'status'>;
 const e = (severity: Severity, title: string, explanation: string, action?: string): Entry =>
   action ? { severity, title, explanation, action } : { severity, title, explanation };
 
+// prettier-ignore
 const CALL_OUTCOMES: Record<number, Entry> = {
   100: e('progress', 'Trying', 'The server received the call and is passing it on.'),
   180: e('progress', 'Ringing', 'The other phone is ringing.'),
@@ -104,6 +105,7 @@ const CALL_OUTCOMES: Record<number, Entry> = {
 };
 
 // Same codes, said for a registration: a 403 there means wrong credentials, not missing credit.
+// prettier-ignore
 const REGISTER_OUTCOMES: Record<number, Entry> = {
   200: e('success', 'Registered', 'The phone is registered and can make and receive calls.'),
   401: e('error', 'Wrong user name or password', 'The server rejected the credentials.', 'Check the auth user and password.'),
@@ -116,6 +118,7 @@ const REGISTER_OUTCOMES: Record<number, Entry> = {
   503: e('warning', 'Service unavailable', 'The server is overloaded or under maintenance.', 'Try again later.'),
 };
 
+// prettier-ignore
 const CLASS_FALLBACK: Record<number, Entry> = {
   1: e('progress', 'Call in progress', 'The call is being set up.'),
   2: e('success', 'Success', 'The request succeeded.'),
@@ -126,6 +129,7 @@ const CLASS_FALLBACK: Record<number, Entry> = {
 };
 
 /** Causes that have no SIP status: media, transport and local decisions. */
+// prettier-ignore
 export const LOCAL_OUTCOMES = {
   'microphone-denied': e('error', 'Microphone blocked', 'The browser is not allowed to use the microphone.', 'Allow microphone access for this site (the icon in the address bar), then call again.'),
   'microphone-missing': e('error', 'No microphone', 'No microphone was found.', 'Connect a microphone or headset and try again.'),
@@ -151,7 +155,8 @@ export type LocalCause = keyof typeof LOCAL_OUTCOMES;
 
 /** Describes a SIP status code. Unknown codes fall back to their class, with the raw code shown. */
 export function describeStatus(status: number, context: OutcomeContext = 'call'): Outcome {
-  const known = (context === 'register' ? REGISTER_OUTCOMES[status] : undefined) ?? CALL_OUTCOMES[status];
+  const known =
+    (context === 'register' ? REGISTER_OUTCOMES[status] : undefined) ?? CALL_OUTCOMES[status];
   if (known) return { status, ...known };
   const fallback = CLASS_FALLBACK[Math.floor(status / 100)] ?? CLASS_FALLBACK[4]!;
   return { status, ...fallback, title: `${fallback.title} (${status})` };

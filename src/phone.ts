@@ -8,11 +8,20 @@ import type { RTCSessionEvent, UA } from 'jssip/lib/UA';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRequest } from 'jssip/lib/SIPMessage';
 import { Emitter } from './emitter.js';
-import { resolveConfig, validateExtraHeader, type PhoneConfig, type ResolvedPhoneConfig } from './config.js';
+import {
+  resolveConfig,
+  validateExtraHeader,
+  type PhoneConfig,
+  type ResolvedPhoneConfig,
+} from './config.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
 import { Call, type CallSnapshot, type RemoteParty } from './call.js';
 import { isLiveCallState } from './call-machine.js';
-import { nextRegistrationState, type RegistrationInput, type RegistrationState } from './registration-machine.js';
+import {
+  nextRegistrationState,
+  type RegistrationInput,
+  type RegistrationState,
+} from './registration-machine.js';
 import { describeLocalCause, describeStatus, type LocalCause, type Outcome } from './outcomes.js';
 import { PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
@@ -149,7 +158,11 @@ export class Phone extends Emitter<PhoneEvents> {
         else early.pc = pc;
       }),
     });
-    const call = this.#adopt(session, 'outgoing', { displayName: '', user: dial.user, uri: dial.uri });
+    const call = this.#adopt(session, 'outgoing', {
+      displayName: '',
+      user: dial.user,
+      uri: dial.uri,
+    });
     early.call = call;
     if (early.pc) call.bindPeerConnection(early.pc);
     call.start();
@@ -177,7 +190,8 @@ export class Phone extends Emitter<PhoneEvents> {
   #bindUa(): void {
     const ua = this.#ua;
     ua.on('connected', () => {
-      if (this.config.register && this.#registration.state !== 'registered') this.#transition('register', {});
+      if (this.config.register && this.#registration.state !== 'registered')
+        this.#transition('register', {});
     });
     ua.on('disconnected', ({ error }) => {
       if (this.#stopping) return;
@@ -188,7 +202,10 @@ export class Phone extends Emitter<PhoneEvents> {
       }
     });
     ua.on('registered', ({ response }) => {
-      this.#transition('registered', { status: response.status_code, reason: sanitizeRemoteText(response.reason_phrase) });
+      this.#transition('registered', {
+        status: response.status_code,
+        reason: sanitizeRemoteText(response.reason_phrase),
+      });
     });
     ua.on('unregistered', ({ response }) => {
       // JsSIP also emits this when the socket closes; that case is handled by `disconnected`.
@@ -196,9 +213,14 @@ export class Phone extends Emitter<PhoneEvents> {
     });
     ua.on('registrationFailed', ({ response, cause }) => {
       if (response) {
-        this.#transition('fail', { status: response.status_code, reason: sanitizeRemoteText(response.reason_phrase) });
+        this.#transition('fail', {
+          status: response.status_code,
+          reason: sanitizeRemoteText(response.reason_phrase),
+        });
       } else {
-        this.#transition('fail', { cause: cause === 'Request Timeout' ? 'request-timeout' : 'connection-error' });
+        this.#transition('fail', {
+          cause: cause === 'Request Timeout' ? 'request-timeout' : 'connection-error',
+        });
       }
     });
     ua.on('newRTCSession', (event: RTCSessionEvent) => {
@@ -229,7 +251,10 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#callsByCallId.get(message.callId)?.handleWireMessage(message);
   }
 
-  #transition(input: RegistrationInput, detail: { status?: number; reason?: string; cause?: LocalCause }): void {
+  #transition(
+    input: RegistrationInput,
+    detail: { status?: number; reason?: string; cause?: LocalCause },
+  ): void {
     const current = this.#registration;
     const state = nextRegistrationState(current.state, input);
     if (state === undefined) return;
@@ -238,7 +263,8 @@ export class Phone extends Emitter<PhoneEvents> {
     else if (current.previous) next.previous = current.previous;
     if (detail.cause) next.outcome = describeLocalCause(detail.cause);
     else if (detail.status !== undefined) next.outcome = describeStatus(detail.status, 'register');
-    if (state === current.state && next.status === current.status && next.cause === current.cause) return;
+    if (state === current.state && next.status === current.status && next.cause === current.cause)
+      return;
     this.#registration = next;
     this.emit('registration-change', next);
   }

@@ -28,7 +28,11 @@ export interface WireMessage {
 export const MAX_MESSAGE_SIZE = 64 * 1024;
 
 /** Reads the start line and the few headers the phone needs; `undefined` for non-SIP data. */
-export function summarizeSipMessage(text: string, direction: 'in' | 'out', at = Date.now()): WireMessage | undefined {
+export function summarizeSipMessage(
+  text: string,
+  direction: 'in' | 'out',
+  at = Date.now(),
+): WireMessage | undefined {
   const headerEnd = text.indexOf('\r\n\r\n');
   const head = headerEnd >= 0 ? text.slice(0, headerEnd) : text;
   const lines = head.split('\r\n');
@@ -83,7 +87,11 @@ export class ObservedSocket implements Socket {
   ondisconnect: (error: boolean, code?: number, reason?: string) => void = () => {};
   ondata: <T>(event: T) => void = () => {};
 
-  constructor(url: string, observer: (message: WireMessage) => void, maxMessageSize = MAX_MESSAGE_SIZE) {
+  constructor(
+    url: string,
+    observer: (message: WireMessage) => void,
+    maxMessageSize = MAX_MESSAGE_SIZE,
+  ) {
     this.#inner = new JsSIP.WebSocketInterface(url) as unknown as Socket;
     this.#observer = observer;
     this.#maxMessageSize = maxMessageSize;

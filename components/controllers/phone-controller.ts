@@ -35,7 +35,10 @@ export class PhoneController implements ReactiveController {
   #unsubscribe: Array<() => void> = [];
   #connected = false;
 
-  constructor(host: ReactiveControllerHost & HTMLElement, callbacks: PhoneControllerCallbacks = {}) {
+  constructor(
+    host: ReactiveControllerHost & HTMLElement,
+    callbacks: PhoneControllerCallbacks = {},
+  ) {
     this.#host = host;
     this.#callbacks = callbacks;
     host.addController(this);
@@ -102,7 +105,11 @@ export class PhoneController implements ReactiveController {
     const previous = this.registration;
     this.registration = snapshot;
     this.#host.requestUpdate();
-    if (previous.state !== snapshot.state || previous.status !== snapshot.status || previous.reason !== snapshot.reason) {
+    if (
+      previous.state !== snapshot.state ||
+      previous.status !== snapshot.status ||
+      previous.reason !== snapshot.reason
+    ) {
       this.#callbacks.onRegistrationChange?.(snapshot);
     }
   }

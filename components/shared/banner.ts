@@ -3,7 +3,12 @@
  * call snapshot into words (all from the outcome catalogue), and one template for the live region.
  */
 import { html, css, nothing, type TemplateResult } from 'lit';
-import { describeStatus, type CallSnapshot, type CallState, type Severity } from '../../src/index.js';
+import {
+  describeStatus,
+  type CallSnapshot,
+  type CallState,
+  type Severity,
+} from '../../src/index.js';
 
 export interface BannerModel {
   state: CallState;
@@ -24,7 +29,13 @@ const who = (snapshot: CallSnapshot): string =>
 /** Words for a call snapshot; `undefined` means no call yet. */
 export function bannerModel(snapshot: CallSnapshot | undefined): BannerModel {
   if (!snapshot) {
-    return { state: 'idle', severity: 'info', title: 'Ready', text: 'Enter a number and press Call.', role: 'status' };
+    return {
+      state: 'idle',
+      severity: 'info',
+      title: 'Ready',
+      text: 'Enter a number and press Call.',
+      role: 'status',
+    };
   }
   const { state, status, outcome } = snapshot;
   const base = { state, ...(status !== undefined ? { status } : {}) };
@@ -35,7 +46,8 @@ export function bannerModel(snapshot: CallSnapshot | undefined): BannerModel {
         ...base,
         severity: 'progress',
         title: 'Calling…',
-        text: status !== undefined ? describeStatus(status).explanation : `Calling ${who(snapshot)}.`,
+        text:
+          status !== undefined ? describeStatus(status).explanation : `Calling ${who(snapshot)}.`,
         role: 'status',
       };
     case 'ringing':
@@ -48,11 +60,29 @@ export function bannerModel(snapshot: CallSnapshot | undefined): BannerModel {
         role: 'status',
       };
     case 'incoming':
-      return { ...base, severity: 'info', title: 'Incoming call', text: `From ${who(snapshot)}.`, role: 'alert' };
+      return {
+        ...base,
+        severity: 'info',
+        title: 'Incoming call',
+        text: `From ${who(snapshot)}.`,
+        role: 'alert',
+      };
     case 'connected':
-      return { ...base, severity: 'success', title: 'Connected', text: `In a call with ${who(snapshot)}.`, role: 'status' };
+      return {
+        ...base,
+        severity: 'success',
+        title: 'Connected',
+        text: `In a call with ${who(snapshot)}.`,
+        role: 'status',
+      };
     case 'held':
-      return { ...base, severity: 'info', title: 'On hold', text: `${who(snapshot)} is on hold.`, role: 'status' };
+      return {
+        ...base,
+        severity: 'info',
+        title: 'On hold',
+        text: `${who(snapshot)} is on hold.`,
+        role: 'status',
+      };
     case 'ended':
     case 'failed': {
       const fallback = state === 'ended' ? 'Call ended' : 'Call failed';

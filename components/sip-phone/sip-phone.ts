@@ -14,7 +14,12 @@ import {
   type RegistrationState,
 } from '../../src/index.js';
 import { PhoneController } from '../controllers/phone-controller.js';
-import { SipCallChangeEvent, SipCallRequestEvent, SipRegistrationChangeEvent, type SipDialpadPressEvent } from '../events.js';
+import {
+  SipCallChangeEvent,
+  SipCallRequestEvent,
+  SipRegistrationChangeEvent,
+  type SipDialpadPressEvent,
+} from '../events.js';
 import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
 import '../sip-dialpad/sip-dialpad.js';
 
@@ -54,7 +59,10 @@ const SETUP_STATES: ReadonlySet<CallState> = new Set(['calling', 'ringing', 'ear
  */
 @customElement('sip-phone')
 export class SipPhone extends LitElement {
-  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  };
 
   static override styles = [
     bannerStyles,
@@ -221,10 +229,16 @@ export class SipPhone extends LitElement {
     try {
       const phone = this.#phone.phone;
       if (!phone) {
-        throw new PhoneStateError('not-configured', this.#phone.configError?.message ?? 'The phone is not configured yet.');
+        throw new PhoneStateError(
+          'not-configured',
+          this.#phone.configError?.message ?? 'The phone is not configured yet.',
+        );
       }
       if (this.#phone.registration.state !== 'registered' && phone.config.register) {
-        throw new PhoneStateError('not-registered', 'The phone is not registered yet; wait a moment or check the settings.');
+        throw new PhoneStateError(
+          'not-registered',
+          'The phone is not registered yet; wait a moment or check the settings.',
+        );
       }
       phone.call(target);
       this.inputError = '';
@@ -242,7 +256,8 @@ export class SipPhone extends LitElement {
   /** Answers the incoming call. */
   answer(): void {
     const call = this.#phone.call;
-    if (!call || call.state !== 'incoming') throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
+    if (!call || call.state !== 'incoming')
+      throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     call.answer();
   }
 
@@ -272,7 +287,15 @@ export class SipPhone extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const configKeys = ['server', 'uri', 'authUser', 'password', 'displayName', 'allowOtherDomains', 'config'] as const;
+    const configKeys = [
+      'server',
+      'uri',
+      'authUser',
+      'password',
+      'displayName',
+      'allowOtherDomains',
+      'config',
+    ] as const;
     if (configKeys.some((key) => changed.has(key))) {
       this.#phone.configure(
         this.server && this.uri
@@ -294,7 +317,8 @@ export class SipPhone extends LitElement {
     this.setAttribute('registration-state', this.registrationState);
     this.setAttribute('call-state', this.callState);
     const stream = this.#phone.call?.remoteStream ?? null;
-    if (this.remoteAudio && this.remoteAudio.srcObject !== stream) this.remoteAudio.srcObject = stream;
+    if (this.remoteAudio && this.remoteAudio.srcObject !== stream)
+      this.remoteAudio.srcObject = stream;
   }
 
   private handleRegistrationChange(snapshot: RegistrationSnapshot): void {
@@ -413,12 +437,19 @@ export class SipPhone extends LitElement {
         text = `Registered as ${account}`;
         break;
       case 'registering':
-        text = registration.previous === 'registered' ? 'Connection lost, reconnecting…' : `Registering ${account}…`;
+        text =
+          registration.previous === 'registered'
+            ? 'Connection lost, reconnecting…'
+            : `Registering ${account}…`;
         break;
       case 'failed':
         text = this.#phone.configError
           ? `Settings problem: ${this.#phone.configError.message}`
-          : [registration.outcome?.title ?? 'Registration failed', registration.outcome?.explanation, registration.outcome?.action]
+          : [
+              registration.outcome?.title ?? 'Registration failed',
+              registration.outcome?.explanation,
+              registration.outcome?.action,
+            ]
               .filter(Boolean)
               .join('. ')
               .replace(/\.\./g, '.');
@@ -441,15 +472,35 @@ export class SipPhone extends LitElement {
   private renderActions() {
     const state = this.callState;
     if (state === 'incoming') {
-      return html`<button part="answer-button" class="accept" type="button" @click=${this.handleAnswerClick}>Answer</button>
-        <button part="reject-button" class="danger" type="button" @click=${this.handleRejectClick}>Reject</button>`;
+      return html`<button
+          part="answer-button"
+          class="accept"
+          type="button"
+          @click=${this.handleAnswerClick}
+        >
+          Answer
+        </button>
+        <button part="reject-button" class="danger" type="button" @click=${this.handleRejectClick}>
+          Reject
+        </button>`;
     }
     if (isLiveCallState(state)) {
-      return html`<button part="hangup-button" class="danger" type="button" @click=${this.handleHangupClick}>
+      return html`<button
+        part="hangup-button"
+        class="danger"
+        type="button"
+        @click=${this.handleHangupClick}
+      >
         ${SETUP_STATES.has(state) ? 'Cancel' : 'Hang up'}
       </button>`;
     }
-    return html`<button part="call-button" class="accept" type="submit" form="dial" ?disabled=${!this.#phone.phone}>
+    return html`<button
+      part="call-button"
+      class="accept"
+      type="submit"
+      form="dial"
+      ?disabled=${!this.#phone.phone}
+    >
       Call
     </button>`;
   }
