@@ -33,6 +33,7 @@ export class PhoneController implements ReactiveController {
   readonly #callbacks: PhoneControllerCallbacks;
   #configKey = '';
   #unsubscribe: Array<() => void> = [];
+  #offCall: (() => void) | undefined;
   #connected = false;
 
   constructor(
@@ -88,16 +89,16 @@ export class PhoneController implements ReactiveController {
   }
 
   #adopt(call: Call): void {
+    // Only the newest call drives the view; drop the listener of the previous one.
+    this.#offCall?.();
     this.call = call;
     this.callSnapshot = call.snapshot;
     this.#callbacks.onCall?.(call);
-    const off = call.on('change', (snapshot) => {
-      if (this.call !== call) return;
+    this.#offCall = call.on('change', (snapshot) => {
       this.callSnapshot = snapshot;
       this.#host.requestUpdate();
       this.#callbacks.onCallChange?.(snapshot, call);
     });
-    this.#unsubscribe.push(off);
     this.#host.requestUpdate();
   }
 
@@ -117,6 +118,8 @@ export class PhoneController implements ReactiveController {
   #dispose(): void {
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
+    this.#offCall?.();
+    this.#offCall = undefined;
     const phone = this.phone;
     this.phone = undefined;
     this.call = undefined;

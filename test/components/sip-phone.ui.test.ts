@@ -111,3 +111,22 @@ describe('<sip-phone> user interface', () => {
     await waitForCall(alice, 'ended');
   });
 });
+
+describe('<sip-phone> in Lit dev mode', () => {
+  it('triggers no Lit warnings through a registration and a failed call', async () => {
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+      original.apply(console, args);
+    };
+    try {
+      const alice = await registeredPhone('alice');
+      alice.el.call('486');
+      await waitForCall(alice, 'failed', 486);
+    } finally {
+      console.warn = original;
+    }
+    expect(warnings.filter((w) => /lit/i.test(w))).to.deep.equal([]);
+  });
+});
