@@ -4,7 +4,7 @@
 //   `vite build --mode app` → dist/app/, the standalone dialer (index.html at the root).
 // `vite` (dev) serves the dialer; `npm start` runs it beside the sandbox SIP server.
 import { defineConfig, type Plugin } from 'vite';
-import { MEDIA_NUMBERS, TEST_NUMBERS } from './sandbox/numbers.js';
+import { TEST_NUMBER_LIST } from './sandbox/numbers.js';
 
 /**
  * Serves /sandbox-config.json while `npm start` runs the sandbox: the dialer reads it to register
@@ -17,12 +17,7 @@ function sandboxConfig(): Plugin {
     configureServer(server) {
       const raw = process.env.SIP_SANDBOX;
       if (!raw) return;
-      // Numbered keys of an object always sort first: send a list, media numbers on top.
-      const media: readonly string[] = MEDIA_NUMBERS;
-      const numbers = [
-        ...media.map((n) => [n, TEST_NUMBERS[n]]),
-        ...Object.entries(TEST_NUMBERS).filter(([n]) => !media.includes(n)),
-      ];
+      const numbers = TEST_NUMBER_LIST.map(({ number, description }) => [number, description]);
       const body = JSON.stringify({ ...JSON.parse(raw), numbers });
       server.middlewares.use('/sandbox-config.json', (_request, response) => {
         response.setHeader('Content-Type', 'application/json');

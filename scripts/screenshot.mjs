@@ -2,6 +2,7 @@
 // Regenerates the README's screenshot of the dialer: starts `npm start` (sandbox + dialer), calls
 // the 486 test number in Debian's Chromium, and saves public/dialer.png. Run inside a loopback-only
 // network namespace when you can: `unshare --net sh -c 'ip link set lo up && node scripts/screenshot.mjs'`.
+/* global document -- page.evaluate() callbacks run in the browser */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';

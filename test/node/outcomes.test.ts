@@ -42,16 +42,28 @@ describe('outcome numbers', () => {
     assert.match(res.get('Proxy-Authenticate') ?? '', /^Digest realm="localhost", nonce="/);
   });
 
+  it('challenges an INVITE with a wrong password again with 407', async () => {
+    const { callId } = await alice.invite({
+      number: 'echo',
+      user: 'alice',
+      password: 'wrong-password',
+      sdp: webrtcOffer(),
+    });
+    const res = await alice.response(callId, 'INVITE', (s) => s >= 200);
+    assert.equal(res.status, 407);
+  });
+
   it('refuses an INVITE whose caller ID differs from the auth user with the carrier 403', async () => {
     const { callId } = await alice.invite({
       number: 'echo',
       user: 'bob',
+      authUser: 'alice',
       password: 'alice-sandbox',
       sdp: webrtcOffer(),
     });
-    // Wrong password for bob: challenged again.
     const res = await alice.response(callId, 'INVITE', (s) => s >= 200);
-    assert.equal(res.status, 407);
+    assert.equal(res.status, 403);
+    assert.equal(res.reason, OUTCOMES['403']!.reason);
   });
 
   for (const [number, outcome] of Object.entries(OUTCOMES)) {
@@ -87,7 +99,7 @@ describe('outcome numbers', () => {
       assert.deepEqual(rec.sentStatuses, [100, outcome.status]);
       assert.equal(rec.direction, 'inbound');
       assert.equal(rec.from, 'alice');
-      assert.ok(rec.endedAt);
+      assert.ok(rec.endedAt, 'rec.endedAt');
       assert.deepEqual(rec.offer.codecs, ['PCMU/8000', 'PCMA/8000', 'telephone-event/8000']);
     });
   }
@@ -126,13 +138,15 @@ describe('outcome numbers', () => {
       sdp: webrtcOffer(),
     });
     const ringing = await alice.response(callId, 'INVITE', (s) => s === 180);
-    assert.ok(tagFrom(ringing.get('To')));
+    assert.ok(tagFrom(ringing.get('To')), 'tagFrom(ringing.get("To"))');
     // Still ringing a little later: no final response.
     await new Promise((r) => setTimeout(r, 300));
-    assert.ok(
-      !alice.received.some(
-        (m) => !m.isRequest && m.get('Call-ID') === callId && m.status >= 200,
-      ),
+    const finals = alice.received.filter(
+      (m) => !m.isRequest && m.get('Call-ID') === callId && m.status >= 200 && m.status !== 407,
+    );
+    assert.deepEqual(
+      finals.map((m) => m.status),
+      [],
     );
     const cancelOk = alice.response(callId, 'CANCEL');
     const terminated = alice.response(callId, 'INVITE', (s) => s >= 200);
@@ -152,17 +166,20 @@ describe('outcome numbers', () => {
       toTag: tagFrom(final.get('To')),
     });
     const [rec] = await api<CallRecord[]>(sandbox.httpUrl, '/api/calls?number=ring');
-    assert.ok(rec);
+    assert.ok(rec, 'rec');
     assert.equal(rec.callId, callId);
     assert.equal(rec.sawCancel, true);
     assert.deepEqual(rec.sentStatuses, [100, 180, 487]);
     assert.equal(rec.finalStatus, 487);
-    assert.ok(rec.receivedMethods.includes('CANCEL'));
+    assert.ok(rec.receivedMethods.includes('CANCEL'), 'rec.receivedMethods.includes("CANCEL")');
   });
 
   it('filters and clears call records', async () => {
     const all = await api<CallRecord[]>(sandbox.httpUrl, '/api/calls');
-    assert.ok(all.length >= Object.keys(OUTCOMES).length);
+    assert.ok(
+      all.length >= Object.keys(OUTCOMES).length,
+      'all.length >= Object.keys(OUTCOMES).length',
+    );
     const started = all.map((r) => Date.parse(r.startedAt));
     assert.deepEqual(
       started,

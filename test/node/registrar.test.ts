@@ -60,7 +60,7 @@ describe('registrar', () => {
     assert.equal(p['realm'], 'localhost');
     assert.equal(p['qop'], 'auth');
     assert.equal(p['algorithm'], 'MD5');
-    assert.ok((p['nonce'] ?? '').length > 10);
+    assert.ok((p['nonce'] ?? '').length > 10, '(p["nonce"] ?? "").length > 10');
 
     // Compute the digest here, independently of the sandbox's code.
     const cnonce = rand(8);
@@ -82,8 +82,14 @@ describe('registrar', () => {
     const mine = regs.find((r) => r.contact.includes(c.contactUri));
     assert.ok(mine, 'registration listed');
     assert.equal(mine.user, 'alice');
-    assert.ok(mine.expires > 590 && mine.expires <= 600);
-    assert.ok(!Number.isNaN(Date.parse(mine.registeredAt)));
+    assert.ok(
+      mine.expires > 590 && mine.expires <= 600,
+      'mine.expires > 590 && mine.expires <= 600',
+    );
+    assert.ok(
+      !Number.isNaN(Date.parse(mine.registeredAt)),
+      '!Number.isNaN(Date.parse(mine.registeredAt))',
+    );
   });
 
   it('accepts the RFC 2069 form without qop', async () => {
@@ -139,7 +145,10 @@ describe('registrar', () => {
     const n2 = challengeParams(second.get('WWW-Authenticate') ?? '')['nonce'];
     assert.notEqual(n1, n2, 'a fresh nonce');
     const regs = await api<RegistrationInfo[]>(sandbox.httpUrl, '/api/registrations');
-    assert.ok(!regs.some((r) => r.contact.includes(c.contactUri)));
+    assert.ok(
+      !regs.some((r) => r.contact.includes(c.contactUri)),
+      '!regs.some((r) => r.contact.includes(c.contactUri))',
+    );
   });
 
   it('rejects a forged nonce', async () => {

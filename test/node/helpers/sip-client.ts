@@ -2,7 +2,7 @@
 // waits for parsed messages, computing digest credentials itself.
 import { createHash, randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { parseMessage, type SipMessage } from '../../../sandbox/sip-message.js';
+import { buildResponse, parseMessage, type SipMessage } from '../../../sandbox/sip-message.js';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -181,7 +181,8 @@ export class SipTestClient {
   /** Wait for a request of a method (optionally for a Call-ID). */
   request(method: string, callId?: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<SipMessage> {
     return this.waitFor(
-      (m) => m.isRequest && m.method === method && (callId === undefined || m.get('Call-ID') === callId),
+      (m) =>
+        m.isRequest && m.method === method && (callId === undefined || m.get('Call-ID') === callId),
       timeoutMs,
       `${method} request`,
     );
@@ -220,6 +221,8 @@ export class SipTestClient {
   async invite(opts: {
     number: string;
     user: string;
+    /** Digest user when it differs from the From user. */
+    authUser?: string;
     password: string;
     sdp: string;
   }): Promise<{ callId: string; branch: string; fromTag: string; cseq: number; uri: string }> {
@@ -253,7 +256,7 @@ export class SipTestClient {
     });
     const auth = digestHeader({
       challenge: challenge.get('Proxy-Authenticate') ?? '',
-      user: opts.user,
+      user: opts.authUser ?? opts.user,
       password: opts.password,
       method: 'INVITE',
       uri,
@@ -261,6 +264,20 @@ export class SipTestClient {
     const branch = `z9hG4bK${rand(6)}`;
     this.send({ ...base, cseq: 2, branch, headers: [`Proxy-Authorization: ${auth}`] });
     return { callId, branch, fromTag, cseq: 2, uri };
+  }
+
+  /** Answer a received request (Via, From, To, Call-ID, CSeq copied), with our Contact. */
+  respond(
+    req: SipMessage,
+    status: number,
+    reason: string,
+    opts: { toTag?: string; body?: string; headers?: Array<[string, string]> } = {},
+  ): SipMessage {
+    const headers: Array<[string, string]> = [...(opts.headers ?? [])];
+    if (status > 100 && status < 300) headers.push(['Contact', this.contact]);
+    const res = buildResponse(req, status, reason, { ...opts, headers });
+    this.sendRaw(res.toString());
+    return res;
   }
 
   close(): void {
@@ -329,7 +346,8 @@ export async function eventually<T>(
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,0 +1,327 @@
+// Real media for the test numbers: a werift RTCPeerConnection (ICE + DTLS-SRTP) answering the
+// caller's offer, with echo, tone generation and RFC 4733 DTMF decoding.
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import type { RTCRtpTransceiver } from 'werift';
+import * as sdpTransform from 'sdp-transform';
+import { ToneGenerator, transcode, type G711 } from './g711.js';
+
+export type MediaMode = 'echo' | 'tone' | 'silence';
+export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+export interface DecodedDigit {
+  digit: string;
+  durationMs: number;
+}
+
+export interface MediaSessionOptions {
+  /** The address werift gathers ICE candidates on (and the only one put in the SDP). */
+  mediaAddress: string;
+  /** Called once per decoded RFC 4733 digit. */
+  onDigit?: (digit: DecodedDigit) => void;
+  /** Called when ICE/DTLS fails or the transport closes on its own. */
+  onFailed?: (reason: string) => void;
+}
+
+const DTMF_CHARS = '0123456789*#ABCD';
+const FRAME_MS = 20;
+const SAMPLES_PER_FRAME = 160;
+const GATHER_TIMEOUT_MS = 5000;
+
+/** werift configuration that keeps ICE on one known address (see sandbox-notes.md). */
+export function peerConfig(mediaAddress: string) {
+  return {
+    codecs: {
+      audio: [
+        new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, payloadType: 0 }),
+        new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, payloadType: 8 }),
+        new RTCRtpCodecParameters({
+          mimeType: 'audio/telephone-event',
+          clockRate: 8000,
+          payloadType: 101,
+        }),
+      ],
+    },
+    iceServers: [],
+    iceAdditionalHostAddresses: [mediaAddress],
+    iceInterfaceAddresses: { udp4: mediaAddress },
+    iceUseIpv6: false,
+  };
+}
+
+/** Codecs offered in an SDP's audio sections, as `name/rate[/channels]`. */
+export function offerCodecs(sdp: string): string[] {
+  const out: string[] = [];
+  try {
+    const parsed = sdpTransform.parse(sdp);
+    for (const m of parsed.media ?? []) {
+      if (m.type !== 'audio') continue;
+      for (const r of m.rtp ?? []) {
+        const ch = r.encoding !== undefined && r.encoding !== null ? `/${r.encoding}` : '';
+        out.push(`${r.codec}/${r.rate ?? ''}${ch}`);
+      }
+    }
+  } catch {
+    return out;
+  }
+  return out;
+}
+
+/** Keep only the candidates on `address` (werift also lists the machine's other interfaces). */
+export function keepCandidates(sdp: string, address: string): string {
+  const parsed = sdpTransform.parse(sdp);
+  for (const m of parsed.media) {
+    if (m.candidates) m.candidates = m.candidates.filter((c) => c.ip === address);
+  }
+  return sdpTransform.write(parsed);
+}
+
+function audioDirection(parsed: sdpTransform.SessionDescription): Direction {
+  const audio = parsed.media.find((m) => m.type === 'audio');
+  const dir = audio?.direction ?? parsed.direction ?? 'sendrecv';
+  return dir;
+}
+
+function reverse(dir: Direction): Direction {
+  if (dir === 'sendonly') return 'recvonly';
+  if (dir === 'recvonly') return 'sendonly';
+  return dir;
+}
+
+export class MediaSession {
+  packetsIn = 0;
+  packetsOut = 0;
+  localSdp = '';
+
+  private mode: MediaMode = 'silence';
+  private sending = true;
+  private closed = false;
+  private transceiver?: RTCRtpTransceiver;
+  private sendCodec: G711 = 'PCMU';
+  private sendPt = 0;
+  private readonly audioPts = new Map<number, G711>();
+  private dtmfPt = -1;
+  private dtmfClock = 8000;
+  private readonly seenDtmf = new Set<number>();
+  private remoteUfrag = '';
+
+  // Outgoing RTP state (own sequence numbers and timestamps).
+  private seq = Math.floor(Math.random() * 0xffff);
+  private ts = Math.floor(Math.random() * 0xffffffff);
+  private echoOffset: number | undefined;
+  private markNext = true;
+
+  private tone?: ToneGenerator;
+  private toneTimer: NodeJS.Timeout | undefined;
+  private toneStart = 0;
+  private toneFrames = 0;
+
+  private constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly opts: MediaSessionOptions,
+  ) {}
+
+  /** Create a peer connection answering `offerSdp`. Throws when the offer is unusable. */
+  static async answer(offerSdp: string, opts: MediaSessionOptions): Promise<MediaSession> {
+    const pc = new RTCPeerConnection(peerConfig(opts.mediaAddress));
+    const session = new MediaSession(pc, opts);
+    try {
+      await session.negotiate(offerSdp);
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+    return session;
+  }
+
+  private async negotiate(offerSdp: string): Promise<void> {
+    const offer = sdpTransform.parse(offerSdp);
+    const audio = offer.media.find((m) => m.type === 'audio');
+    if (!audio) throw new Error('no audio in the offer');
+    this.remoteUfrag = audio.iceUfrag ?? offer.iceUfrag ?? '';
+
+    // Subscribe before setRemoteDescription: werift fires onTrack during that call.
+    this.pc.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => this.onRtp(rtp));
+    });
+    this.pc.connectionStateChange.subscribe((state) => {
+      if (this.closed) return;
+      if (state === 'failed' || state === 'closed') this.opts.onFailed?.(`media ${state}`);
+    });
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    const transceiver = this.pc.getTransceivers().find((t) => t.kind === 'audio');
+    if (!transceiver) throw new Error('no audio transceiver');
+    transceiver.setDirection('sendrecv');
+    this.transceiver = transceiver;
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    await this.waitGathered();
+    const local = this.pc.localDescription?.sdp;
+    if (local === undefined) throw new Error('no local description');
+    this.localSdp = keepCandidates(local, this.opts.mediaAddress);
+
+    // Payload types come from the negotiated SDP (werift answers with the offer's numbers).
+    const parsed = sdpTransform.parse(this.localSdp);
+    const m = parsed.media.find((x) => x.type === 'audio');
+    for (const r of m?.rtp ?? []) {
+      const name = r.codec.toUpperCase();
+      if (name === 'PCMU' || name === 'PCMA') this.audioPts.set(r.payload, name);
+      else if (name === 'TELEPHONE-EVENT') {
+        this.dtmfPt = r.payload;
+        this.dtmfClock = r.rate ?? 8000;
+      }
+    }
+    const first = m?.rtp.find((r) => this.audioPts.has(r.payload));
+    if (!first) throw new Error('neither PCMU nor PCMA offered');
+    this.sendPt = first.payload;
+    this.sendCodec = this.audioPts.get(first.payload)!;
+    // werift's sender uses the first negotiated codec; make sure that is the audio codec.
+    const codec = transceiver.codecs.find((c) => c.payloadType === this.sendPt);
+    if (codec) transceiver.sender.codec = codec;
+    this.sending = ['sendrecv', 'recvonly'].includes(audioDirection(offer));
+  }
+
+  private async waitGathered(): Promise<void> {
+    if (this.pc.iceGatheringState === 'complete') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, GATHER_TIMEOUT_MS);
+      const sub = this.pc.iceGatheringStateChange.subscribe((s) => {
+        if (s === 'complete') done();
+      });
+      function done() {
+        clearTimeout(timer);
+        sub.unSubscribe();
+        resolve();
+      }
+    });
+  }
+
+  get codec(): G711 {
+    return this.sendCodec;
+  }
+
+  setMode(mode: MediaMode, toneHz = 440): void {
+    if (this.closed) return;
+    this.mode = mode;
+    this.stopTone();
+    if (mode === 'tone') {
+      this.tone = new ToneGenerator(toneHz);
+      this.toneStart = performance.now();
+      this.toneFrames = 0;
+      this.toneTimer = setInterval(() => this.toneTick(), FRAME_MS);
+    } else if (mode === 'echo') {
+      this.echoOffset = undefined;
+    }
+  }
+
+  /**
+   * Answer a re-offer (hold / resume) from the same peer: same transport, direction mirrored.
+   * Returns undefined when the offer restarts ICE (not supported: the caller answers 488).
+   */
+  answerReoffer(offerSdp: string): string | undefined {
+    const offer = sdpTransform.parse(offerSdp);
+    const audio = offer.media.find((m) => m.type === 'audio');
+    if (!audio) return undefined;
+    const ufrag = audio.iceUfrag ?? offer.iceUfrag ?? '';
+    if (ufrag !== this.remoteUfrag) return undefined;
+    const ours = reverse(audioDirection(offer));
+    this.sending = ours === 'sendrecv' || ours === 'sendonly';
+    const local = sdpTransform.parse(this.localSdp);
+    if (local.origin) local.origin.sessionVersion = Number(local.origin.sessionVersion) + 1;
+    const m = local.media.find((x) => x.type === 'audio');
+    if (m) m.direction = ours;
+    this.localSdp = sdpTransform.write(local);
+    this.markNext = true;
+    return this.localSdp;
+  }
+
+  private get connected(): boolean {
+    return this.transceiver?.sender.dtlsTransport?.state === 'connected';
+  }
+
+  private send(payload: Buffer, timestamp: number): void {
+    const transceiver = this.transceiver;
+    if (!transceiver || !this.connected || this.closed) return;
+    const header = new RtpHeader({
+      payloadType: this.sendPt,
+      sequenceNumber: this.seq,
+      timestamp: timestamp >>> 0,
+      marker: this.markNext,
+    });
+    this.markNext = false;
+    this.seq = (this.seq + 1) & 0xffff;
+    this.ts = timestamp >>> 0;
+    this.packetsOut++;
+    transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
+  }
+
+  private onRtp(rtp: RtpPacket): void {
+    if (this.closed) return;
+    this.packetsIn++;
+    const pt = rtp.header.payloadType;
+    if (pt === this.dtmfPt) {
+      this.onTelephoneEvent(rtp);
+      return;
+    }
+    const codec = this.audioPts.get(pt);
+    if (codec === undefined || this.mode !== 'echo' || !this.sending) return;
+    // Timestamps follow the caller's clock, shifted to continue our own; sequence numbers are
+    // ours and contiguous (telephone-event packets are never echoed).
+    if (this.echoOffset === undefined) {
+      this.echoOffset = (this.ts + SAMPLES_PER_FRAME - rtp.header.timestamp) >>> 0;
+      this.markNext = true;
+    }
+    const ts = (rtp.header.timestamp + this.echoOffset) >>> 0;
+    this.send(transcode(codec, this.sendCodec, rtp.payload), ts);
+  }
+
+  private onTelephoneEvent(rtp: RtpPacket): void {
+    const p = rtp.payload;
+    if (p.length < 4) return;
+    const end = (p[1]! & 0x80) !== 0;
+    if (!end) return;
+    // One digit per RTP timestamp, counted on the first end packet (it is sent three times).
+    const key = rtp.header.timestamp;
+    if (this.seenDtmf.has(key)) return;
+    this.seenDtmf.add(key);
+    if (this.seenDtmf.size > 64) {
+      const oldest = this.seenDtmf.values().next().value;
+      if (oldest !== undefined) this.seenDtmf.delete(oldest);
+    }
+    const event = p[0]!;
+    const duration = p.readUInt16BE(2);
+    const digit = DTMF_CHARS[event] ?? `event-${event}`;
+    this.opts.onDigit?.({ digit, durationMs: Math.round((duration * 1000) / this.dtmfClock) });
+  }
+
+  private toneTick(): void {
+    const tone = this.tone;
+    if (!tone || this.closed) return;
+    const due = Math.floor((performance.now() - this.toneStart) / FRAME_MS) + 1;
+    // Catch up after a late timer, but never burst more than 5 frames.
+    if (due - this.toneFrames > 5) this.toneFrames = due - 5;
+    while (this.toneFrames < due) {
+      this.toneFrames++;
+      const frame = tone.nextFrame(this.sendCodec, SAMPLES_PER_FRAME);
+      const ts = (this.ts + SAMPLES_PER_FRAME) >>> 0;
+      if (this.sending && this.connected) this.send(frame, ts);
+      else this.ts = ts;
+    }
+  }
+
+  private stopTone(): void {
+    if (this.toneTimer !== undefined) clearInterval(this.toneTimer);
+    this.toneTimer = undefined;
+    this.tone = undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTone();
+    try {
+      await this.pc.close();
+    } catch {
+      // Already closed or never connected: nothing left to release.
+    }
+  }
+}
