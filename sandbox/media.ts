@@ -16,6 +16,8 @@ export interface DecodedDigit {
 export interface MediaSessionOptions {
   /** The address werift gathers ICE candidates on (and the only one put in the SDP). */
   mediaAddress: string;
+  /** Answer without telephone-event, like a legacy peer: DTMF must then come as SIP INFO. */
+  noTelephoneEvent?: boolean;
   /** Called once per decoded RFC 4733 digit. */
   onDigit?: (digit: DecodedDigit) => void;
   /** Called when ICE/DTLS fails or the transport closes on its own. */
@@ -28,19 +30,18 @@ const SAMPLES_PER_FRAME = 160;
 const GATHER_TIMEOUT_MS = 5000;
 
 /** werift configuration that keeps ICE on one known address (see sandbox-notes.md). */
-export function peerConfig(mediaAddress: string) {
+export function peerConfig(mediaAddress: string, telephoneEvent = true) {
+  const g711 = [
+    new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, payloadType: 0 }),
+    new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, payloadType: 8 }),
+  ];
+  const events = new RTCRtpCodecParameters({
+    mimeType: 'audio/telephone-event',
+    clockRate: 8000,
+    payloadType: 101,
+  });
   return {
-    codecs: {
-      audio: [
-        new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, payloadType: 0 }),
-        new RTCRtpCodecParameters({ mimeType: 'audio/PCMA', clockRate: 8000, payloadType: 8 }),
-        new RTCRtpCodecParameters({
-          mimeType: 'audio/telephone-event',
-          clockRate: 8000,
-          payloadType: 101,
-        }),
-      ],
-    },
+    codecs: { audio: telephoneEvent ? [...g711, events] : g711 },
     iceServers: [],
     iceAdditionalHostAddresses: [mediaAddress],
     iceInterfaceAddresses: { udp4: mediaAddress },
@@ -122,7 +123,7 @@ export class MediaSession {
 
   /** Create a peer connection answering `offerSdp`. Throws when the offer is unusable. */
   static async answer(offerSdp: string, opts: MediaSessionOptions): Promise<MediaSession> {
-    const pc = new RTCPeerConnection(peerConfig(opts.mediaAddress));
+    const pc = new RTCPeerConnection(peerConfig(opts.mediaAddress, !opts.noTelephoneEvent));
     const session = new MediaSession(pc, opts);
     try {
       await session.negotiate(offerSdp);

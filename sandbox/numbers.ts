@@ -79,12 +79,14 @@ export const OUTCOMES: Readonly<
 };
 
 /** Numbers that answer as a user agent with real media. */
-export const MEDIA_NUMBERS = ['echo', 'tone', 'early', 'progress', 'ring'] as const;
+export const MEDIA_NUMBERS = ['echo', 'echo-info', 'tone', 'early', 'progress', 'ring'] as const;
 export type MediaNumber = (typeof MEDIA_NUMBERS)[number];
 
 /** Every test number → one-line description (for the dialer, the README and the CLI). */
 export const TEST_NUMBERS: Readonly<Record<string, string>> = {
   echo: 'Answers and echoes your audio back; decodes DTMF digits (RFC 4733 and SIP INFO)',
+  'echo-info':
+    'Like echo, but answers without telephone-event (a legacy peer): DTMF must arrive as SIP INFO',
   tone: 'Answers and plays a continuous 440 Hz tone',
   early:
     'Early media: 180, then 183 Session Progress with a 425 Hz tone, then 200 OK after a few seconds (then echo)',

@@ -85,6 +85,9 @@ export class UasCall {
       case 'tone':
         void this.runAnswering(this.number);
         return;
+      case 'echo-info':
+        void this.runAnswering('echo');
+        return;
       case 'early':
         void this.runEarly();
         return;
@@ -158,6 +161,7 @@ export class UasCall {
     try {
       media = await MediaSession.answer(req.body, {
         mediaAddress: this.core.mediaAddress,
+        noTelephoneEvent: this.number === 'echo-info',
         onDigit: (d) => this.onDigit(d, 'rfc4733'),
         onFailed: (reason) => this.hangUp(reason),
       });

@@ -65,6 +65,28 @@ describe('<sip-phone> calls with real media through the sandbox', () => {
     await waitForCall(phone, 'ended');
   });
 
+  it('falls back to SIP INFO for DTMF when the far end has no telephone-event', async () => {
+    const phone = await registeredPhone('alice');
+    phone.el.call('echo-info');
+    await waitForCall(phone, 'connected', 200);
+    const sent: string[] = [];
+    phone.el.currentCall!.on('dtmf', ({ transport }) => sent.push(transport));
+    phone.el.sendDtmf('12#');
+    const record = await waitFor(async () => {
+      const last = (await sandboxCalls('echo-info')).at(-1);
+      return last && last.dtmf.length >= 3 ? last : undefined;
+    }, 'three INFO digits at the sandbox');
+    expect(record.offer.codecs).to.include('telephone-event/8000');
+    expect(record.dtmf.map((d) => `${d.digit}:${d.transport}`)).to.deep.equal([
+      '1:info',
+      '2:info',
+      '#:info',
+    ]);
+    expect(sent).to.deep.equal(['info', 'info', 'info']);
+    phone.el.hangup();
+    await waitForCall(phone, 'ended');
+  });
+
   it('progress: 183 without SDP, then 180, then 200', async () => {
     const phone = await registeredPhone('alice');
     phone.el.call('progress');
