@@ -14,6 +14,8 @@ export interface SipRegistrationChangeDetail {
 }
 
 export interface SipCallChangeDetail {
+  /** Which call changed (stable for the call's life; several lines can be in use). */
+  id: string;
   state: CallState;
   previous?: CallState;
   /** SIP status code that caused the change (e.g. 180, 486, 487), when there is one. */
@@ -51,7 +53,10 @@ export class SipRegistrationChangeEvent extends CustomEvent<SipRegistrationChang
   }
 }
 
-/** Fired when the call state, or the SIP status within a state, changes. */
+/**
+ * Fired when a call's state, or the SIP status within a state, changes; and with state `idle`
+ * when the last call's end reason stops showing.
+ */
 export class SipCallChangeEvent extends CustomEvent<SipCallChangeDetail> {
   constructor(detail: SipCallChangeDetail) {
     super('sip-call-change', init(detail));

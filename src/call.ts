@@ -64,6 +64,12 @@ export interface CallSnapshot {
   outcome?: Outcome;
   remote: RemoteParty;
   muted: boolean;
+  /** The other side put the call on hold (a sendonly/inactive re-INVITE from them). */
+  remoteHold: boolean;
+  /** A hold or resume re-INVITE is in flight: hold controls should wait. */
+  pending?: 'hold' | 'unhold';
+  /** The last hold/resume that failed (the call goes on), e.g. `{ status: 488 }`. */
+  holdError?: { action: 'hold' | 'unhold'; status?: number; reason?: string };
   startedAt: number;
   answeredAt?: number;
   endedAt?: number;
@@ -142,6 +148,7 @@ export class Call extends Emitter<CallEvents> {
       state: 'idle',
       remote,
       muted: false,
+      remoteHold: false,
       startedAt: Date.now(),
     };
     this.#bindSession();
@@ -207,14 +214,19 @@ export class Call extends Emitter<CallEvents> {
     this.#session.terminate({ status_code: status });
   }
 
-  hold(): boolean {
-    if (this.state !== 'connected') return false;
-    return this.#session.hold();
+  /**
+   * Puts the call on hold with a sendonly re-INVITE. Resolves true once the far end agreed. On a
+   * 491 (both sides re-INVITing at once) it retries after the RFC 3261 §14.1 delay; on any other
+   * failure the call goes on un-held and `snapshot.holdError` says why. (JsSIP's own hold() hangs
+   * up on any failure, 491 included, and reports "held" before the answer arrives.)
+   */
+  hold(): Promise<boolean> {
+    return this.#reoffer('hold');
   }
 
-  unhold(): boolean {
-    if (this.state !== 'held') return false;
-    return this.#session.unhold();
+  /** Takes the call off hold (sendrecv re-INVITE), with the same retry and rollback as {@link hold}. */
+  unhold(): Promise<boolean> {
+    return this.#reoffer('unhold');
   }
 
   setMuted(muted: boolean): void {
@@ -376,16 +388,71 @@ export class Call extends Emitter<CallEvents> {
         answeredAt: Date.now(),
       });
     });
+    // Local hold is negotiated by #reoffer; JsSIP reports the far end's hold here.
     session.on('hold', ({ originator }) => {
-      if (originator === 'local') this.#update('hold', {});
+      if (originator === 'remote') this.#update(undefined, { remoteHold: true });
     });
     session.on('unhold', ({ originator }) => {
-      if (originator === 'local') this.#update('unhold', {});
+      if (originator === 'remote') this.#update(undefined, { remoteHold: false });
     });
     session.on('muted', () => this.#update(undefined, { muted: true }));
     session.on('unmuted', () => this.#update(undefined, { muted: false }));
     session.on('failed', (event: EndEvent) => this.#handleFailed(event));
     session.on('ended', (event: EndEvent) => this.#handleEnded(event));
+  }
+
+  async #reoffer(action: 'hold' | 'unhold'): Promise<boolean> {
+    const wanted = action === 'hold' ? 'connected' : 'held';
+    if (this.state !== wanted || this.#snapshot.pending) return false;
+    const session = this.#session as unknown as SessionInternals;
+    this.#update(undefined, { pending: action, holdError: undefined });
+    let failure: { status?: number; reason?: string } = {};
+    for (let attempt = 0; attempt <= GLARE_RETRIES; attempt++) {
+      if (attempt > 0) {
+        await delay(glareDelayMs(this.direction));
+        if (isFinalCallState(this.state)) return false;
+      }
+      if (!(await waitUntil(() => session.isReadyToReOffer(), REOFFER_READY_WAIT_MS))) {
+        failure = {};
+        break;
+      }
+      session._localHold = action === 'hold';
+      session._setLocalMediaStatus();
+      const result = await new Promise<{ ok: boolean; status?: number; reason?: string }>(
+        (resolve) => {
+          session._sendReinvite({
+            eventHandlers: {
+              succeeded: () => resolve({ ok: true }),
+              failed: (response) =>
+                resolve({
+                  ok: false,
+                  ...(response
+                    ? {
+                        status: response.status_code,
+                        reason: sanitizeRemoteText(response.reason_phrase),
+                      }
+                    : {}),
+                }),
+            },
+          });
+        },
+      );
+      if (isFinalCallState(this.state)) return false;
+      if (result.ok) {
+        this.#update(action, { pending: undefined });
+        return true;
+      }
+      // Roll back what we changed locally: the call stays as it was.
+      session._localHold = action !== 'hold';
+      session._setLocalMediaStatus();
+      failure = {
+        ...(result.status !== undefined ? { status: result.status } : {}),
+        ...(result.reason ? { reason: result.reason } : {}),
+      };
+      if (result.status !== 491) break;
+    }
+    this.#update(undefined, { pending: undefined, holdError: { action, ...failure } });
+    return false;
   }
 
   #handleIceCandidate({ candidate, ready }: IceCandidateEvent): void {
@@ -459,7 +526,18 @@ export class Call extends Emitter<CallEvents> {
   #update(
     input: CallInput | undefined,
     patch: Partial<
-      Pick<CallSnapshot, 'status' | 'reason' | 'cause' | 'muted' | 'answeredAt' | 'endedAt'>
+      Pick<
+        CallSnapshot,
+        | 'status'
+        | 'reason'
+        | 'cause'
+        | 'muted'
+        | 'remoteHold'
+        | 'pending'
+        | 'holdError'
+        | 'answeredAt'
+        | 'endedAt'
+      >
     >,
   ): void {
     const current = this.#snapshot;
@@ -476,15 +554,19 @@ export class Call extends Emitter<CallEvents> {
       if (patch.cause === undefined) delete next.cause;
     }
     next.outcome = outcomeFor(next);
-    if (
-      !changesState &&
-      next.status === current.status &&
-      next.reason === current.reason &&
-      next.muted === current.muted &&
-      next.cause === current.cause
-    ) {
-      return;
+    for (const key of Object.keys(patch) as Array<keyof typeof patch>) {
+      if (patch[key] === undefined) delete next[key];
     }
+    const watched = [
+      'status',
+      'reason',
+      'cause',
+      'muted',
+      'remoteHold',
+      'pending',
+      'holdError',
+    ] as const;
+    if (!changesState && watched.every((key) => next[key] === current[key])) return;
     this.#snapshot = next;
     this.emit('change', next);
     if (isFinalCallState(state)) this.#releaseMedia();
@@ -494,6 +576,42 @@ export class Call extends Emitter<CallEvents> {
     this.#clearDtmfQueue();
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
   }
+}
+
+/** The JsSIP RTCSession internals hold/unhold needs (JsSIP is pinned to 3.13.8 for this). */
+interface SessionInternals {
+  _localHold: boolean;
+  _setLocalMediaStatus(): void;
+  _sendReinvite(options: {
+    eventHandlers: {
+      succeeded?: () => void;
+      failed?: (response?: { status_code: number; reason_phrase: string }) => void;
+    };
+  }): void;
+  isReadyToReOffer(): boolean;
+}
+
+const GLARE_RETRIES = 2;
+const REOFFER_READY_WAIT_MS = 5000;
+
+/**
+ * RFC 3261 §14.1: after a 491, the side that generated the Call-ID (the caller) waits 2.1–4 s,
+ * the other 0–2 s, in 10 ms units — so the two retries do not collide again.
+ */
+export function glareDelayMs(direction: CallDirection, random: () => number = Math.random): number {
+  const [min, max] = direction === 'outgoing' ? [2100, 4000] : [0, 2000];
+  return min + Math.floor(random() * ((max - min) / 10 + 1)) * 10;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await delay(50);
+  }
+  return true;
 }
 
 /** The outcome to show for a snapshot: the local cause, else the SIP status, else nothing. */

@@ -37,6 +37,8 @@ export interface PhoneConfig {
   registerExpires?: number;
   /** Register on start (default true). A phone that only makes calls may skip it. */
   register?: boolean;
+  /** Calls at once (a second one waits or is held), 1–4. Default 2. */
+  maxLines?: number;
   /** User-Agent header value. */
   userAgent?: string;
 }
@@ -58,6 +60,7 @@ export interface ResolvedPhoneConfig {
   allowOtherDomains: boolean;
   registerExpires: number;
   register: boolean;
+  maxLines: number;
   userAgent: string;
 }
 
@@ -67,6 +70,7 @@ export const DEFAULTS = {
   dtmfDuration: 100,
   dtmfGap: 70,
   registerExpires: 600,
+  maxLines: 2,
   userAgent: 'sip-phone',
 } as const;
 
@@ -279,6 +283,7 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
       86400,
     ),
     register: input.register !== false,
+    maxLines: checkNumber('maxLines', input.maxLines, DEFAULTS.maxLines, 1, 4),
     userAgent: checkText('userAgent', input.userAgent, 200, 'The user agent') || DEFAULTS.userAgent,
   };
 }

@@ -4,7 +4,7 @@
  */
 export { Phone } from './phone.js';
 export type { PhoneEvents, RegistrationSnapshot, CallOptions } from './phone.js';
-export { Call, microphoneCause } from './call.js';
+export { Call, microphoneCause, glareDelayMs } from './call.js';
 export type {
   CallDirection,
   CallEvents,

@@ -55,7 +55,6 @@ export interface CallOptions {
 
 // Keep routing late responses (the 487 after a CANCEL) to an ended call for this long.
 const LATE_MESSAGE_WINDOW_MS = 32_000;
-const MAX_LIVE_CALLS = 1;
 
 export class Phone extends Emitter<PhoneEvents> {
   readonly config: ResolvedPhoneConfig;
@@ -143,9 +142,16 @@ export class Phone extends Emitter<PhoneEvents> {
   call(target: string, options: CallOptions = {}): Call {
     const dial = this.parseTarget(target);
     if (!this.#started) throw new PhoneStateError('not-started', 'The phone is not started.');
-    if (this.calls.length >= MAX_LIVE_CALLS) {
-      throw new PhoneStateError('busy', 'A call is already in progress; hang it up first.');
+    if (this.calls.length >= this.config.maxLines) {
+      throw new PhoneStateError(
+        'busy',
+        this.config.maxLines === 1
+          ? 'A call is already in progress; hang it up first.'
+          : `All ${this.config.maxLines} lines are busy; hang up a call first.`,
+      );
     }
+    // One conversation at a time: whoever you were talking to waits on hold.
+    this.#holdOthers(undefined);
     const extraHeaders = (options.extraHeaders ?? []).map(validateExtraHeader);
     // JsSIP fires `peerconnection` synchronously inside ua.call(), before the Call exists.
     const early: { call?: Call; pc?: RTCPeerConnection } = {};
@@ -167,6 +173,26 @@ export class Phone extends Emitter<PhoneEvents> {
     if (early.pc) call.bindPeerConnection(early.pc);
     call.start();
     return call;
+  }
+
+  /** Answers an incoming call; a call you are talking on goes on hold first (call waiting). */
+  answer(call: Call): void {
+    if (call.state !== 'incoming') {
+      throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
+    }
+    this.#holdOthers(call);
+    call.answer();
+  }
+
+  /** Switches to a held call: the others go on hold, this one resumes. */
+  async resume(call: Call): Promise<boolean> {
+    if (call.state !== 'held') return false;
+    await Promise.all(this.#holdOthers(call));
+    return call.unhold();
+  }
+
+  #holdOthers(except: Call | undefined): Array<Promise<boolean>> {
+    return this.calls.filter((c) => c !== except && c.state === 'connected').map((c) => c.hold());
   }
 
   #adopt(session: RTCSession, direction: 'outgoing' | 'incoming', remote: RemoteParty): Call {
@@ -230,7 +256,7 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   #handleIncoming(session: RTCSession, request: IncomingRequest): void {
-    if (this.calls.length >= MAX_LIVE_CALLS || this.#stopping) {
+    if (this.calls.length >= this.config.maxLines || this.#stopping) {
       session.terminate({ status_code: 486 });
       return;
     }

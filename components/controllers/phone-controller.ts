@@ -1,12 +1,14 @@
 /**
  * PhoneController: the only bridge between an element and the core `Phone`. It creates the phone
  * from the element's configuration, starts it while the element is connected, stops it when the
- * element leaves the DOM, and asks the element to re-render on every registration or call change.
+ * element leaves the DOM, tracks every line, decides which call the element shows ("focus"), and
+ * asks the element to re-render on every registration or call change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   Phone,
   isConfigError,
+  isFinalCallState,
   type Call,
   type CallSnapshot,
   type PhoneConfig,
@@ -17,6 +19,8 @@ export interface PhoneControllerCallbacks {
   onRegistrationChange?(snapshot: RegistrationSnapshot): void;
   onCallChange?(snapshot: CallSnapshot, call: Call): void;
   onCall?(call: Call): void;
+  /** The focused call's end reason stopped showing and nothing else is live: back to idle. */
+  onIdle?(last: Call): void;
 }
 
 export class PhoneController implements ReactiveController {
@@ -25,15 +29,18 @@ export class PhoneController implements ReactiveController {
   /** Why the configuration was refused, when it was. */
   configError: Error | undefined;
   registration: RegistrationSnapshot = { state: 'unregistered' };
-  /** The current (or last) call. */
-  call: Call | undefined;
-  callSnapshot: CallSnapshot | undefined;
+  /** Calls not over yet, oldest first. */
+  lines: Call[] = [];
+  /** How long an ended call's reason stays on show, in ms (0: until the next call). */
+  endReasonTimeout = 5000;
 
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #callbacks: PhoneControllerCallbacks;
   #configKey = '';
   #unsubscribe: Array<() => void> = [];
-  #offCall: (() => void) | undefined;
+  readonly #callListeners = new Map<Call, () => void>();
+  #lastEnded: Call | undefined;
+  #lastEndedTimer: ReturnType<typeof setTimeout> | undefined;
   #connected = false;
 
   constructor(
@@ -43,6 +50,21 @@ export class PhoneController implements ReactiveController {
     this.#host = host;
     this.#callbacks = callbacks;
     host.addController(this);
+  }
+
+  /**
+   * The call the element shows: one that rings for us, else the one we talk on, else the newest
+   * live line, else the call that just ended (while its reason is on show).
+   */
+  get focus(): Call | undefined {
+    const lines = this.lines;
+    return (
+      lines.findLast((c) => c.state === 'incoming') ??
+      lines.find((c) => c.state === 'connected') ??
+      (this.#lastEnded && !lines.some((c) => c.state !== 'held') ? this.#lastEnded : undefined) ??
+      lines.at(-1) ??
+      this.#lastEnded
+    );
   }
 
   /**
@@ -89,17 +111,32 @@ export class PhoneController implements ReactiveController {
   }
 
   #adopt(call: Call): void {
-    // Only the newest call drives the view; drop the listener of the previous one.
-    this.#offCall?.();
-    this.call = call;
-    this.callSnapshot = call.snapshot;
+    this.lines = [...this.lines, call];
     this.#callbacks.onCall?.(call);
-    this.#offCall = call.on('change', (snapshot) => {
-      this.callSnapshot = snapshot;
+    const off = call.on('change', (snapshot) => {
+      if (isFinalCallState(snapshot.state)) {
+        off();
+        this.#callListeners.delete(call);
+        this.lines = this.lines.filter((c) => c !== call);
+        this.#showEnded(call);
+      }
       this.#host.requestUpdate();
       this.#callbacks.onCallChange?.(snapshot, call);
     });
+    this.#callListeners.set(call, off);
     this.#host.requestUpdate();
+  }
+
+  #showEnded(call: Call): void {
+    clearTimeout(this.#lastEndedTimer);
+    this.#lastEnded = call;
+    if (this.endReasonTimeout <= 0) return;
+    this.#lastEndedTimer = setTimeout(() => {
+      if (this.#lastEnded !== call) return;
+      this.#lastEnded = undefined;
+      this.#host.requestUpdate();
+      if (!this.lines.length) this.#callbacks.onIdle?.(call);
+    }, this.endReasonTimeout);
   }
 
   #setRegistration(snapshot: RegistrationSnapshot): void {
@@ -116,14 +153,14 @@ export class PhoneController implements ReactiveController {
   }
 
   #dispose(): void {
-    for (const off of this.#unsubscribe) off();
+    for (const off of [...this.#unsubscribe, ...this.#callListeners.values()]) off();
     this.#unsubscribe = [];
-    this.#offCall?.();
-    this.#offCall = undefined;
+    this.#callListeners.clear();
+    clearTimeout(this.#lastEndedTimer);
     const phone = this.phone;
     this.phone = undefined;
-    this.call = undefined;
-    this.callSnapshot = undefined;
+    this.lines = [];
+    this.#lastEnded = undefined;
     void phone?.stop();
   }
 }

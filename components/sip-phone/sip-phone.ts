@@ -1,4 +1,4 @@
-import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import {
   PhoneStateError,
@@ -7,8 +7,8 @@ import {
   validateDtmf,
   type Call,
   type CallSnapshot,
-  type Phone,
   type CallState,
+  type Phone,
   type PhoneConfig,
   type RegistrationSnapshot,
   type RegistrationState,
@@ -21,17 +21,42 @@ import {
   type SipDialpadPressEvent,
 } from '../events.js';
 import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
+import { phoneStyles } from './sip-phone.styles.js';
 import '../sip-dialpad/sip-dialpad.js';
 
 const DTMF_KEY = /^[0-9*#A-Da-d]$/;
 const SETUP_STATES: ReadonlySet<CallState> = new Set(['calling', 'ringing', 'early-media']);
 
+/** `m:ss` (or `h:mm:ss`) since `since`. */
+function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+const nameOf = (snapshot: CallSnapshot): string =>
+  snapshot.remote.displayName || snapshot.remote.user || 'Unknown';
+
+const LINE_STATE_TEXT: Record<CallState, string> = {
+  idle: '',
+  calling: 'Calling…',
+  ringing: 'Ringing',
+  'early-media': 'Connecting…',
+  incoming: 'Incoming call',
+  connected: 'Connected',
+  held: 'On hold',
+  ended: 'Ended',
+  failed: 'Failed',
+};
+
 /**
- * @summary A complete softphone: registers over SIP/WebSocket, dials, answers, sends DTMF and shows
- * every SIP outcome as a clear banner.
+ * @summary A complete softphone: registers over SIP/WebSocket, dials, answers, holds, mutes, sends
+ * DTMF, handles a waiting second call, and shows every SIP outcome as a clear banner.
  *
  * @fires sip-registration-change - Registration state changed: `detail.state`, `.status`, `.reason`.
- * @fires sip-call-change - Call state (or its SIP status) changed: `detail.state`, `.status`, `.reason`.
+ * @fires sip-call-change - A call's state (or its SIP status) changed: `detail.state`, `.status`, `.reason`, `.id`.
  * @fires sip-call-request - The user pressed Call; cancelable (`preventDefault()` vetoes the call).
  *
  * @csspart base - The phone's card.
@@ -40,13 +65,20 @@ const SETUP_STATES: ReadonlySet<CallState> = new Set(['calling', 'ringing', 'ear
  * @csspart banner-title - The banner's title.
  * @csspart banner-text - The banner's explanation.
  * @csspart banner-action - The banner's "what to do next".
+ * @csspart timer - The call duration (not announced while it ticks).
+ * @csspart lines - The list of calls when more than one line is in use.
+ * @csspart line - One line in that list; carries `data-state`.
  * @csspart number - The number field.
  * @csspart error - Why the number or action was refused.
- * @csspart dialpad - The keypad.
+ * @csspart dialpad - The keypad (DTMF during a call).
+ * @csspart controls - In-call controls.
+ * @csspart mute-button - Mute toggle (`aria-pressed`).
+ * @csspart hold-button - Hold toggle (`aria-pressed`).
  * @csspart call-button - Call.
  * @csspart hangup-button - Hang up / cancel.
  * @csspart answer-button - Answer an incoming call.
  * @csspart reject-button - Reject an incoming call.
+ * @csspart resume-button - Switch to a held line.
  *
  * @cssprop --sip-color-surface - Card background.
  * @cssprop --sip-color-text - Text colour.
@@ -64,106 +96,13 @@ export class SipPhone extends LitElement {
     delegatesFocus: true,
   };
 
-  static override styles = [
-    bannerStyles,
-    css`
-      :host {
-        display: block;
-        max-width: var(--sip-phone-width, 22em);
-        font-family: var(--sip-font, system-ui, sans-serif);
-        color: var(--sip-color-text, #111827);
-      }
-      :host([hidden]) {
-        display: none;
-      }
-      .card {
-        display: flex;
-        flex-direction: column;
-        gap: 0.75em;
-        padding: 1em;
-        border: 1px solid var(--sip-color-border, #d1d5db);
-        border-radius: var(--sip-radius, 8px);
-        background: var(--sip-color-surface, #ffffff);
-      }
-      .registration {
-        display: flex;
-        align-items: center;
-        gap: 0.5em;
-        font-size: 0.85em;
-      }
-      .dot {
-        width: 0.6em;
-        height: 0.6em;
-        border-radius: 50%;
-        background: var(--sip-color-neutral, #6b7280);
-        flex: none;
-      }
-      .registration[data-state='registered'] .dot {
-        background: var(--sip-color-success, #15803d);
-      }
-      .registration[data-state='registering'] .dot {
-        background: var(--sip-color-progress, #2563eb);
-      }
-      .registration[data-state='failed'] .dot {
-        background: var(--sip-color-danger, #b91c1c);
-      }
-      label {
-        font-size: 0.85em;
-        font-weight: 600;
-      }
-      input {
-        width: 100%;
-        box-sizing: border-box;
-        padding: 0.5em 0.6em;
-        font: inherit;
-        font-size: 1.2em;
-        border: 1px solid var(--sip-color-border, #d1d5db);
-        border-radius: var(--sip-radius, 8px);
-        background: var(--sip-color-surface, #ffffff);
-        color: inherit;
-      }
-      input:focus-visible,
-      .actions button:focus-visible {
-        outline: 3px solid var(--sip-color-focus, #2563eb);
-        outline-offset: 2px;
-      }
-      .error {
-        margin: 0;
-        min-height: 1.2em;
-        font-size: 0.85em;
-        color: var(--sip-color-danger, #b91c1c);
-      }
-      .actions {
-        display: flex;
-        gap: 0.5em;
-      }
-      .actions button {
-        flex: 1;
-        padding: 0.7em;
-        border: none;
-        border-radius: var(--sip-radius, 8px);
-        font: inherit;
-        font-weight: 600;
-        color: var(--sip-color-on-accent, #ffffff);
-        cursor: pointer;
-      }
-      .actions button:disabled {
-        opacity: 0.5;
-        cursor: not-allowed;
-      }
-      .accept {
-        background: var(--sip-color-accept, #15803d);
-      }
-      .danger {
-        background: var(--sip-color-danger, #b91c1c);
-      }
-    `,
-  ];
+  static override styles = [bannerStyles, phoneStyles];
 
   readonly #phone = new PhoneController(this, {
     onRegistrationChange: (snapshot) => this.handleRegistrationChange(snapshot),
     onCallChange: (snapshot) => this.handleCallChange(snapshot),
     onCall: (call) => this.handleNewCall(call),
+    onIdle: (last) => this.handleIdle(last),
   });
 
   /** SIP over WebSocket server, e.g. `wss://sip.example.com/ws` (`ws://` only for localhost). */
@@ -184,7 +123,13 @@ export class SipPhone extends LitElement {
   /** Allow calls to domains other than the account's (off by default). */
   @property({ type: Boolean, attribute: 'allow-other-domains' }) allowOtherDomains = false;
 
-  /** Further {@link PhoneConfig} options (ICE servers, codecs, DTMF timing…). */
+  /** Status sent when the user rejects a call: 486 Busy Here or 603 Decline. */
+  @property({ type: Number, attribute: 'reject-status' }) rejectStatus: 486 | 603 = 486;
+
+  /** How long the end reason of a call stays in the banner, in ms (0 keeps it until the next call). */
+  @property({ type: Number, attribute: 'end-reason-timeout' }) endReasonTimeout = 5000;
+
+  /** Further {@link PhoneConfig} options (ICE servers, codecs, DTMF timing, lines…). */
   @property({ attribute: false }) config: Partial<PhoneConfig> = {};
 
   /** The number or address in the dial field. */
@@ -196,19 +141,35 @@ export class SipPhone extends LitElement {
   @query('audio') private remoteAudio!: HTMLAudioElement | null;
   @query('input') private numberInput!: HTMLInputElement | null;
 
+  #clock: ReturnType<typeof setInterval> | undefined;
+  #focusAfterRender: 'answer' | 'number' | undefined;
+
   /** Registration state: `unregistered`, `registering`, `registered` or `failed`. */
   get registrationState(): RegistrationState {
     return this.#phone.registration.state;
   }
 
-  /** Call state: `idle`, `calling`, `ringing`, `early-media`, `incoming`, `connected`, `held`, `ended`, `failed`. */
+  /**
+   * State of the call the phone shows (a ringing call first, then the one you talk on):
+   * `idle`, `calling`, `ringing`, `early-media`, `incoming`, `connected`, `held`, `ended`, `failed`.
+   */
   get callState(): CallState {
-    return this.#phone.callSnapshot?.state ?? 'idle';
+    return this.#phone.focus?.state ?? 'idle';
   }
 
-  /** The current or last call's snapshot (state, SIP status, remote party, times). */
+  /** Snapshot of the call the phone shows (state, SIP status, remote party, times). */
   get callSnapshot(): CallSnapshot | undefined {
-    return this.#phone.callSnapshot;
+    return this.#phone.focus?.snapshot;
+  }
+
+  /** The call the phone shows, for advanced use (statistics, the peer connection). */
+  get currentCall(): Call | undefined {
+    return this.#phone.focus;
+  }
+
+  /** Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). */
+  get lines(): Call[] {
+    return [...this.#phone.lines];
   }
 
   /** The core `Phone` behind the element, once configured (advanced use: wire log, events). */
@@ -216,14 +177,10 @@ export class SipPhone extends LitElement {
     return this.#phone.phone;
   }
 
-  /** The current or last call, for advanced use (statistics, the peer connection). */
-  get currentCall(): Call | undefined {
-    return this.#phone.call;
-  }
-
   /**
-   * Calls `target` (or the number field). Throws `DialStringError` for a malformed or forbidden
-   * target and `PhoneStateError` when the phone cannot call now; the reason is also shown.
+   * Calls `target` (or the number field). A call you are talking on goes on hold. Throws
+   * `DialStringError` for a malformed or forbidden target and `PhoneStateError` when the phone
+   * cannot call now; the reason is also shown.
    */
   call(target: string = this.number): void {
     try {
@@ -248,27 +205,50 @@ export class SipPhone extends LitElement {
     }
   }
 
-  /** Hangs up (CANCEL before answer, BYE after), or rejects an incoming call. */
+  /** Hangs up the shown call (CANCEL before answer, BYE after), or rejects it when it rings. */
   hangup(): void {
-    this.#phone.call?.hangup();
+    const call = this.#phone.focus;
+    if (call?.state === 'incoming') call.reject(this.rejectStatus);
+    else call?.hangup();
   }
 
-  /** Answers the incoming call. */
+  /** Answers the ringing call; a call you are talking on goes on hold. */
   answer(): void {
-    const call = this.#phone.call;
-    if (!call || call.state !== 'incoming')
+    const call = this.#phone.lines.findLast((c) => c.state === 'incoming');
+    const phone = this.#phone.phone;
+    if (!call || !phone) {
       throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
-    call.answer();
+    }
+    phone.answer(call);
   }
 
-  /** Rejects the incoming call (486 Busy Here by default, or 603 Decline). */
-  reject(status: 486 | 603 = 486): void {
-    this.#phone.call?.reject(status);
+  /** Rejects the ringing call (with `rejectStatus` unless given: 486 Busy Here or 603 Decline). */
+  reject(status: 486 | 603 = this.rejectStatus): void {
+    this.#phone.lines.findLast((c) => c.state === 'incoming')?.reject(status);
+  }
+
+  /** Puts the call you are talking on on hold. Resolves false when the far end refused. */
+  hold(): Promise<boolean> {
+    const call = this.#phone.lines.find((c) => c.state === 'connected');
+    return call ? call.hold() : Promise.resolve(false);
+  }
+
+  /** Resumes a held call (the newest, unless given); any other call goes on hold. */
+  resume(
+    call: Call | undefined = this.#phone.lines.findLast((c) => c.state === 'held'),
+  ): Promise<boolean> {
+    const phone = this.#phone.phone;
+    return call && phone ? phone.resume(call) : Promise.resolve(false);
+  }
+
+  /** Mutes or unmutes the microphone on the shown call (no renegotiation). */
+  setMuted(muted: boolean): void {
+    this.#phone.focus?.setMuted(muted);
   }
 
   /** Sends DTMF digits (`0-9 * # A-D`, `,` = pause) during a call. Throws `DtmfError` on bad input. */
   sendDtmf(digits: string): void {
-    const call = this.#phone.call;
+    const call = this.#phone.focus;
     validateDtmf(digits);
     if (!call || (call.state !== 'connected' && call.state !== 'held')) {
       throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
@@ -284,9 +264,12 @@ export class SipPhone extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.handleKeydown);
+    clearInterval(this.#clock);
+    this.#clock = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('endReasonTimeout')) this.#phone.endReasonTimeout = this.endReasonTimeout;
     const configKeys = [
       'server',
       'uri',
@@ -316,9 +299,28 @@ export class SipPhone extends LitElement {
   protected override updated(): void {
     this.setAttribute('registration-state', this.registrationState);
     this.setAttribute('call-state', this.callState);
-    const stream = this.#phone.call?.remoteStream ?? null;
-    if (this.remoteAudio && this.remoteAudio.srcObject !== stream)
+    const stream = this.#phone.focus?.remoteStream ?? null;
+    if (this.remoteAudio && this.remoteAudio.srcObject !== stream) {
       this.remoteAudio.srcObject = stream;
+    }
+    this.#runClock();
+    const focusTarget = this.#focusAfterRender;
+    this.#focusAfterRender = undefined;
+    if (focusTarget === 'answer') {
+      this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
+    } else if (focusTarget === 'number') {
+      this.numberInput?.focus();
+    }
+  }
+
+  /** Ticks once a second while a call is answered, for the timer. */
+  #runClock(): void {
+    const needed = this.#phone.lines.some((c) => c.snapshot.answeredAt !== undefined);
+    if (needed && !this.#clock) this.#clock = setInterval(() => this.requestUpdate(), 1000);
+    if (!needed && this.#clock) {
+      clearInterval(this.#clock);
+      this.#clock = undefined;
+    }
   }
 
   private handleRegistrationChange(snapshot: RegistrationSnapshot): void {
@@ -334,7 +336,7 @@ export class SipPhone extends LitElement {
 
   private handleNewCall(call: Call): void {
     call.on('remote-stream', (stream) => {
-      if (this.remoteAudio) {
+      if (this.remoteAudio && this.#phone.focus === call) {
         this.remoteAudio.srcObject = stream;
         void this.remoteAudio.play().catch(() => undefined);
       }
@@ -344,27 +346,31 @@ export class SipPhone extends LitElement {
 
   private handleCallChange(snapshot: CallSnapshot): void {
     if (snapshot.state === 'idle') return;
+    const focusWithin = this.matches(':focus-within');
+    if (snapshot.state === 'incoming' && snapshot.previous === 'idle' && focusWithin) {
+      this.#focusAfterRender = 'answer';
+    } else if (!isLiveCallState(snapshot.state) && focusWithin && !this.#phone.lines.length) {
+      // The button that had focus (hang up, answer) is gone: put focus where the next call starts.
+      this.#focusAfterRender = 'number';
+    }
+    this.dispatchEvent(new SipCallChangeEvent(detailOf(snapshot)));
+  }
+
+  private handleIdle(last: Call): void {
+    this.requestUpdate();
     this.dispatchEvent(
-      new SipCallChangeEvent({
-        state: snapshot.state,
-        ...(snapshot.previous ? { previous: snapshot.previous } : {}),
-        ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
-        ...(snapshot.reason ? { reason: snapshot.reason } : {}),
-        ...(snapshot.cause ? { cause: snapshot.cause } : {}),
-        direction: snapshot.direction,
-        remote: { ...snapshot.remote },
-      }),
+      new SipCallChangeEvent({ ...detailOf(last.snapshot), state: 'idle', previous: last.state }),
     );
   }
 
   private handleKeydown = (event: KeyboardEvent): void => {
     if (event.ctrlKey || event.metaKey || event.altKey || !DTMF_KEY.test(event.key)) return;
     const inField = event.composedPath()[0] === this.numberInput;
-    const live = isLiveCallState(this.callState) && !SETUP_STATES.has(this.callState);
-    if (live && this.callState !== 'incoming') {
+    const state = this.callState;
+    if (state === 'connected' || state === 'held') {
       event.preventDefault();
       this.handleKey(event.key.toUpperCase());
-    } else if (!inField && !live && /^[0-9*#]$/.test(event.key)) {
+    } else if (!inField && !isLiveCallState(state) && /^[0-9*#]$/.test(event.key)) {
       event.preventDefault();
       this.handleKey(event.key);
     }
@@ -401,7 +407,6 @@ export class SipPhone extends LitElement {
   }
 
   private handleCallClick(): void {
-    if (isLiveCallState(this.callState)) return;
     const request = new SipCallRequestEvent({ target: this.number });
     if (!this.dispatchEvent(request)) return;
     try {
@@ -426,6 +431,26 @@ export class SipPhone extends LitElement {
 
   private handleRejectClick(): void {
     this.reject();
+  }
+
+  private handleMuteClick(): void {
+    const call = this.#phone.focus;
+    if (call) call.setMuted(!call.snapshot.muted);
+  }
+
+  private handleHoldClick(): void {
+    const call = this.#phone.focus;
+    if (call?.state === 'connected') void call.hold();
+    else if (call?.state === 'held') void this.resume(call);
+  }
+
+  private handleLineAction(event: Event): void {
+    const button = event.currentTarget as HTMLButtonElement;
+    const call = this.#phone.lines.find((c) => c.id === button.dataset.call);
+    if (!call) return;
+    if (button.dataset.action === 'resume') void this.resume(call);
+    else if (button.dataset.action === 'answer') this.#phone.phone?.answer(call);
+    else call.hangup();
   }
 
   private renderRegistration() {
@@ -469,7 +494,101 @@ export class SipPhone extends LitElement {
     </div>`;
   }
 
+  /** A second line (or more): each call with its state and what can be done with it. */
+  private renderLines() {
+    const lines = this.#phone.lines;
+    if (lines.length < 2) return nothing;
+    const focus = this.#phone.focus;
+    return html`<ul part="lines" class="lines" aria-label="Calls">
+      ${lines.map((call) => {
+        const snapshot = call.snapshot;
+        const action =
+          snapshot.state === 'held'
+            ? ['resume', 'Resume', 'accept']
+            : snapshot.state === 'incoming'
+              ? ['answer', 'Answer', 'accept']
+              : undefined;
+        return html`<li
+          part="line"
+          class="line"
+          data-state=${snapshot.state}
+          ?data-focused=${call === focus}
+        >
+          <span class="who">${nameOf(snapshot)} · ${LINE_STATE_TEXT[snapshot.state]}</span>
+          ${
+            action
+              ? html`<button
+                  part="${action[0]}-button"
+                  class=${action[2]!}
+                  type="button"
+                  data-call=${call.id}
+                  data-action=${action[0]!}
+                  aria-label="${action[1]} ${nameOf(snapshot)}"
+                  @click=${this.handleLineAction}
+                >
+                  ${action[1]}
+                </button>`
+              : nothing
+          }
+          <button
+            class="danger"
+            type="button"
+            data-call=${call.id}
+            data-action="hangup"
+            aria-label="Hang up ${nameOf(snapshot)}"
+            @click=${this.handleLineAction}
+          >
+            End
+          </button>
+        </li>`;
+      })}
+    </ul>`;
+  }
+
+  private renderTimer() {
+    const answeredAt = this.#phone.focus?.snapshot.answeredAt;
+    const live = isLiveCallState(this.callState);
+    if (!answeredAt || !live) return html`<span part="timer" class="timer"></span>`;
+    const duration = formatDuration(Date.now() - answeredAt);
+    return html`<span part="timer" class="timer" role="timer" aria-label="Call duration ${duration}"
+      >${duration}</span
+    >`;
+  }
+
+  private renderControls() {
+    const call = this.#phone.focus;
+    const snapshot = call?.snapshot;
+    if (!snapshot || (snapshot.state !== 'connected' && snapshot.state !== 'held')) return nothing;
+    const held = snapshot.state === 'held';
+    return html`<div part="controls" class="controls">
+      <button
+        part="mute-button"
+        type="button"
+        aria-pressed=${snapshot.muted ? 'true' : 'false'}
+        @click=${this.handleMuteClick}
+      >
+        Mute
+      </button>
+      <button
+        part="hold-button"
+        type="button"
+        aria-pressed=${held ? 'true' : 'false'}
+        ?disabled=${snapshot.pending !== undefined}
+        @click=${this.handleHoldClick}
+      >
+        ${
+          snapshot.pending === 'hold'
+            ? 'Holding…'
+            : snapshot.pending === 'unhold'
+              ? 'Resuming…'
+              : 'Hold'
+        }
+      </button>
+    </div>`;
+  }
+
   private renderActions() {
+    const focus = this.#phone.focus;
     const state = this.callState;
     if (state === 'incoming') {
       return html`<button
@@ -484,7 +603,7 @@ export class SipPhone extends LitElement {
           Reject
         </button>`;
     }
-    if (isLiveCallState(state)) {
+    if (focus && isLiveCallState(state)) {
       return html`<button
         part="hangup-button"
         class="danger"
@@ -494,12 +613,14 @@ export class SipPhone extends LitElement {
         ${SETUP_STATES.has(state) ? 'Cancel' : 'Hang up'}
       </button>`;
     }
+    const phone = this.#phone.phone;
+    const full = phone !== undefined && this.#phone.lines.length >= phone.config.maxLines;
     return html`<button
       part="call-button"
       class="accept"
       type="submit"
       form="dial"
-      ?disabled=${!this.#phone.phone}
+      ?disabled=${!phone || full}
     >
       Call
     </button>`;
@@ -507,8 +628,25 @@ export class SipPhone extends LitElement {
 
   override render() {
     const live = isLiveCallState(this.callState);
+    const focus = this.#phone.focus;
+    const holdError = focus?.snapshot.holdError;
     return html`<div part="base" class="card">
-      ${this.renderRegistration()} ${bannerTemplate(bannerModel(this.#phone.callSnapshot))}
+      ${this.renderRegistration()} ${bannerTemplate(bannerModel(focus?.snapshot))}
+      <div class="status-row">
+        <span class="notice" role="status"
+          >${
+            holdError
+              ? `Could not ${holdError.action === 'hold' ? 'put the call on hold' : 'resume the call'}${
+                  holdError.status ? ` (${holdError.status})` : ''
+                }; the call goes on.`
+              : focus?.snapshot.remoteHold
+                ? 'The other side put you on hold.'
+                : ''
+          }</span
+        >
+        ${this.renderTimer()}
+      </div>
+      ${this.renderLines()}
       <form id="dial" @submit=${this.handleSubmit}>
         <label for="number">Number or SIP address</label>
         <input
@@ -519,7 +657,7 @@ export class SipPhone extends LitElement {
           autocomplete="off"
           spellcheck="false"
           .value=${this.number}
-          ?readonly=${live}
+          ?readonly=${live && this.#phone.lines.length >= (this.#phone.phone?.config.maxLines ?? 1)}
           aria-invalid=${this.inputError ? 'true' : 'false'}
           aria-describedby="error"
           @input=${this.handleNumberInput}
@@ -527,10 +665,24 @@ export class SipPhone extends LitElement {
       </form>
       <p id="error" part="error" class="error" role="alert">${this.inputError}</p>
       <sip-dialpad part="dialpad" @sip-dialpad-press=${this.handleDialpadPress}></sip-dialpad>
+      ${this.renderControls()}
       <div class="actions">${this.renderActions()}</div>
       <audio autoplay hidden></audio>
     </div>`;
   }
+}
+
+function detailOf(snapshot: CallSnapshot) {
+  return {
+    id: snapshot.id,
+    state: snapshot.state,
+    ...(snapshot.previous ? { previous: snapshot.previous } : {}),
+    ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
+    ...(snapshot.reason ? { reason: snapshot.reason } : {}),
+    ...(snapshot.cause ? { cause: snapshot.cause } : {}),
+    direction: snapshot.direction,
+    remote: { ...snapshot.remote },
+  };
 }
 
 declare global {

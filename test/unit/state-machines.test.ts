@@ -7,6 +7,7 @@ import {
   RegistrationInput,
   RegistrationState,
   nextRegistrationState,
+  glareDelayMs,
 } from '../../src/index.js';
 
 type Row<S, I> = [S, I, S | undefined];
@@ -93,5 +94,22 @@ describe('registration state machine', () => {
   it('knows every state and input', () => {
     expect(Object.values(RegistrationState)).to.have.length(4);
     expect(Object.values(RegistrationInput)).to.have.length(6);
+  });
+});
+
+describe('RFC 3261 §14.1 glare delay', () => {
+  it('waits 2.1–4 s for the Call-ID owner and 0–2 s for the other side, in 10 ms steps', () => {
+    expect(glareDelayMs('outgoing', () => 0)).to.equal(2100);
+    expect(glareDelayMs('outgoing', () => 0.999999)).to.equal(4000);
+    expect(glareDelayMs('incoming', () => 0)).to.equal(0);
+    expect(glareDelayMs('incoming', () => 0.999999)).to.equal(2000);
+    for (let i = 0; i < 200; i++) {
+      const outgoing = glareDelayMs('outgoing');
+      const incoming = glareDelayMs('incoming');
+      expect(outgoing).to.be.within(2100, 4000);
+      expect(incoming).to.be.within(0, 2000);
+      expect(outgoing % 10).to.equal(0);
+      expect(incoming % 10).to.equal(0);
+    }
   });
 });
