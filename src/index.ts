@@ -52,6 +52,8 @@ export {
 export { validateDtmf, validateDtmfTiming } from './dtmf.js';
 export { sanitizeRemoteText, hasControlCharacters } from './text.js';
 export { summarizeSipMessage } from './transport.js';
+export { TonePlayer, toneFor, dtmfFrequencies } from './tones.js';
+export type { ToneKind, ToneEvents } from './tones.js';
 export type { WireMessage } from './transport.js';
 export {
   SipPhoneError,

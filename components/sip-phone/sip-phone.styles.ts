@@ -41,6 +41,26 @@ export const phoneStyles = css`
   .registration[data-state='failed'] .dot {
     background: var(--sip-color-danger, #b91c1c);
   }
+  .sound-prompt {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    padding: 0.5em;
+    border-radius: var(--sip-radius, 8px);
+    background: var(--sip-color-warning-surface, #fef3c7);
+    color: var(--sip-color-warning-text, #78350f);
+    font-size: 0.85em;
+  }
+  .sound-prompt button {
+    font: inherit;
+    font-weight: 600;
+    padding: 0.35em 0.7em;
+    border-radius: var(--sip-radius, 8px);
+    border: 1px solid currentColor;
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
+  }
   .status-row {
     display: flex;
     justify-content: space-between;

@@ -2,7 +2,9 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import {
   PhoneStateError,
+  TonePlayer,
   isLiveCallState,
+  toneFor,
   isSipPhoneError,
   validateDtmf,
   type Call,
@@ -78,6 +80,8 @@ const LINE_STATE_TEXT: Record<CallState, string> = {
  * @csspart hangup-button - Hang up / cancel.
  * @csspart answer-button - Answer an incoming call.
  * @csspart reject-button - Reject an incoming call.
+ * @csspart sound-prompt - Shown when the browser blocks audio until the user clicks.
+ * @csspart sound-button - "Enable sound" in that prompt.
  * @csspart resume-button - Switch to a held line.
  *
  * @cssprop --sip-color-surface - Card background.
@@ -129,6 +133,9 @@ export class SipPhone extends LitElement {
   /** How long the end reason of a call stays in the banner, in ms (0 keeps it until the next call). */
   @property({ type: Number, attribute: 'end-reason-timeout' }) endReasonTimeout = 5000;
 
+  /** No ringtone, ringback or key tones. */
+  @property({ type: Boolean }) silent = false;
+
   /** Further {@link PhoneConfig} options (ICE servers, codecs, DTMF timing, lines…). */
   @property({ attribute: false }) config: Partial<PhoneConfig> = {};
 
@@ -138,10 +145,17 @@ export class SipPhone extends LitElement {
   /** Why the last call attempt or action was refused (shown under the number field). */
   @state() private inputError = '';
 
+  /** The browser refused to play the far end's audio until the user interacts with the page. */
+  @state() private remoteAudioBlocked = false;
+
+  /** Ringtone, ringback and key tones (Web Audio). */
+  readonly tones = new TonePlayer();
+
   @query('audio') private remoteAudio!: HTMLAudioElement | null;
   @query('input') private numberInput!: HTMLInputElement | null;
 
   #clock: ReturnType<typeof setInterval> | undefined;
+  #offTones: (() => void) | undefined;
   #focusAfterRender: 'answer' | 'number' | undefined;
 
   /** Registration state: `unregistered`, `registering`, `registered` or `failed`. */
@@ -259,11 +273,14 @@ export class SipPhone extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.handleKeydown);
+    this.#offTones = this.tones.on('blocked-change', () => this.requestUpdate());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.handleKeydown);
+    this.#offTones?.();
+    void this.tones.close();
     clearInterval(this.#clock);
     this.#clock = undefined;
   }
@@ -304,6 +321,7 @@ export class SipPhone extends LitElement {
       this.remoteAudio.srcObject = stream;
     }
     this.#runClock();
+    this.#playTones();
     const focusTarget = this.#focusAfterRender;
     this.#focusAfterRender = undefined;
     if (focusTarget === 'answer') {
@@ -311,6 +329,13 @@ export class SipPhone extends LitElement {
     } else if (focusTarget === 'number') {
       this.numberInput?.focus();
     }
+  }
+
+  /** Ringtone while a call rings for us, ringback while the far end rings without early media. */
+  #playTones(): void {
+    const tone = this.silent ? undefined : toneFor(this.#phone.lines.map((c) => c.snapshot));
+    if (tone) this.tones.start(tone);
+    else this.tones.stop();
   }
 
   /** Ticks once a second while a call is answered, for the timer. */
@@ -321,6 +346,23 @@ export class SipPhone extends LitElement {
       clearInterval(this.#clock);
       this.#clock = undefined;
     }
+  }
+
+  #playRemoteAudio(): void {
+    this.remoteAudio?.play().then(
+      () => (this.remoteAudioBlocked = false),
+      (error: unknown) => {
+        // NotAllowedError: autoplay policy. Anything else (no source yet) is not our concern.
+        if ((error as { name?: string })?.name === 'NotAllowedError')
+          this.remoteAudioBlocked = true;
+      },
+    );
+  }
+
+  private async handleEnableSound(): Promise<void> {
+    await this.tones.unlock();
+    this.#playRemoteAudio();
+    this.requestUpdate();
   }
 
   private handleRegistrationChange(snapshot: RegistrationSnapshot): void {
@@ -338,7 +380,7 @@ export class SipPhone extends LitElement {
     call.on('remote-stream', (stream) => {
       if (this.remoteAudio && this.#phone.focus === call) {
         this.remoteAudio.srcObject = stream;
-        void this.remoteAudio.play().catch(() => undefined);
+        this.#playRemoteAudio();
       }
     });
     this.handleCallChange(call.snapshot);
@@ -381,6 +423,7 @@ export class SipPhone extends LitElement {
   }
 
   private handleKey(key: string): void {
+    if (!this.silent) this.tones.key(key);
     const state = this.callState;
     if (state === 'connected' || state === 'held') {
       try {
@@ -632,6 +675,16 @@ export class SipPhone extends LitElement {
     const holdError = focus?.snapshot.holdError;
     return html`<div part="base" class="card">
       ${this.renderRegistration()} ${bannerTemplate(bannerModel(focus?.snapshot))}
+      ${
+        this.tones.blocked || this.remoteAudioBlocked
+          ? html`<div part="sound-prompt" class="sound-prompt" role="alert">
+              <span>The browser is holding back sound on this page.</span>
+              <button part="sound-button" type="button" @click=${this.handleEnableSound}>
+                Enable sound
+              </button>
+            </div>`
+          : nothing
+      }
       <div class="status-row">
         <span class="notice" role="status"
           >${
