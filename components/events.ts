@@ -2,7 +2,13 @@
  * The DOM events of the sip-phone elements. Every event bubbles and is composed, so an embedder can
  * listen on the element or any ancestor; each is typed through `GlobalEventHandlersEventMap`.
  */
-import type { CallDirection, CallState, LocalCause, RegistrationState } from '../src/index.js';
+import type {
+  CallDirection,
+  CallState,
+  HistoryEntry,
+  LocalCause,
+  RegistrationState,
+} from '../src/index.js';
 
 export interface SipRegistrationChangeDetail {
   state: RegistrationState;
@@ -37,6 +43,12 @@ export interface SipCallRequestDetail {
 export interface SipDialpadPressDetail {
   /** The key pressed: 0-9, *, #. */
   key: string;
+}
+
+export interface SipRedialDetail {
+  /** The SIP URI to call. */
+  target: string;
+  entry: HistoryEntry;
 }
 
 const init = <T>(detail: T, cancelable = false): CustomEventInit<T> => ({
@@ -77,11 +89,27 @@ export class SipDialpadPressEvent extends CustomEvent<SipDialpadPressDetail> {
   }
 }
 
+/** Fired by `<sip-call-history>` when the user asks to call an entry again. */
+export class SipRedialEvent extends CustomEvent<SipRedialDetail> {
+  constructor(detail: SipRedialDetail) {
+    super('sip-redial', init(detail));
+  }
+}
+
+/** Fired by `<sip-call-history>` before it clears the history. Cancelable. */
+export class SipHistoryClearEvent extends CustomEvent<Record<string, never>> {
+  constructor() {
+    super('sip-history-clear', init({}, true));
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'sip-registration-change': SipRegistrationChangeEvent;
     'sip-call-change': SipCallChangeEvent;
     'sip-call-request': SipCallRequestEvent;
     'sip-dialpad-press': SipDialpadPressEvent;
+    'sip-redial': SipRedialEvent;
+    'sip-history-clear': SipHistoryClearEvent;
   }
 }

@@ -5,18 +5,22 @@
 export { SipPhone } from './sip-phone/sip-phone.js';
 export { SipDialpad } from './sip-dialpad/sip-dialpad.js';
 export { SipCallBanner } from './sip-call-banner/sip-call-banner.js';
+export { SipCallHistory, historyOutcome } from './sip-call-history/sip-call-history.js';
 export { PhoneController } from './controllers/phone-controller.js';
 export {
   SipRegistrationChangeEvent,
   SipCallChangeEvent,
   SipCallRequestEvent,
   SipDialpadPressEvent,
+  SipRedialEvent,
+  SipHistoryClearEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
   SipCallChangeDetail,
   SipCallRequestDetail,
   SipDialpadPressDetail,
+  SipRedialDetail,
 } from './events.js';
 export { bannerModel, bannerText } from './shared/banner.js';
 export type { BannerModel } from './shared/banner.js';

@@ -53,6 +53,8 @@ export { validateDtmf, validateDtmfTiming } from './dtmf.js';
 export { sanitizeRemoteText, hasControlCharacters } from './text.js';
 export { summarizeSipMessage } from './transport.js';
 export { TonePlayer, toneFor, dtmfFrequencies } from './tones.js';
+export { CallHistory, historyEntryFor } from './history.js';
+export type { HistoryEntry, HistoryEvents } from './history.js';
 export type { ToneKind, ToneEvents } from './tones.js';
 export type { WireMessage } from './transport.js';
 export {

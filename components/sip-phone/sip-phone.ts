@@ -1,8 +1,10 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import {
+  CallHistory,
   PhoneStateError,
   TonePlayer,
+  historyEntryFor,
   isLiveCallState,
   toneFor,
   isSipPhoneError,
@@ -132,6 +134,15 @@ export class SipPhone extends LitElement {
 
   /** How long the end reason of a call stays in the banner, in ms (0 keeps it until the next call). */
   @property({ type: Number, attribute: 'end-reason-timeout' }) endReasonTimeout = 5000;
+
+  /**
+   * Keep a call history in IndexedDB (shown by `<sip-call-history>`): direction, peer, times and
+   * outcome — never a credential. Off by default.
+   */
+  @property({ type: Boolean }) history = false;
+
+  /** IndexedDB database for the history (match `<sip-call-history database-name>`). */
+  @property({ attribute: 'history-database' }) historyDatabase = 'sip-phone-history';
 
   /** No ringtone, ringback or key tones. */
   @property({ type: Boolean }) silent = false;
@@ -396,6 +407,16 @@ export class SipPhone extends LitElement {
       this.#focusAfterRender = 'number';
     }
     this.dispatchEvent(new SipCallChangeEvent(detailOf(snapshot)));
+    if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
+  }
+
+  async #record(snapshot: CallSnapshot): Promise<void> {
+    const history = new CallHistory({ databaseName: this.historyDatabase });
+    try {
+      await history.add(historyEntryFor(snapshot));
+    } finally {
+      history.close();
+    }
   }
 
   private handleIdle(last: Call): void {

@@ -1,0 +1,226 @@
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import {
+  CallHistory,
+  describeLocalCause,
+  describeStatus,
+  type HistoryEntry,
+} from '../../src/index.js';
+import { SipHistoryClearEvent, SipRedialEvent } from '../events.js';
+
+const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+
+function duration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** "Busy (486)", "Call ended", "Missed call"… from the outcome catalogue. */
+export function historyOutcome(entry: HistoryEntry): string {
+  if (entry.cause === 'missed') return describeLocalCause('missed').title;
+  if (entry.state === 'ended' && entry.durationMs > 0)
+    return `Talked ${duration(entry.durationMs)}`;
+  const title = entry.cause
+    ? describeLocalCause(entry.cause).title
+    : entry.status !== undefined
+      ? describeStatus(entry.status).title
+      : 'Call ended';
+  return entry.status !== undefined && entry.status >= 300 ? `${title} (${entry.status})` : title;
+}
+
+const directionLabel = (entry: HistoryEntry): string =>
+  entry.direction === 'outgoing'
+    ? 'Outgoing'
+    : entry.cause === 'missed' || (entry.state === 'ended' && !entry.answeredAt)
+      ? 'Missed'
+      : 'Incoming';
+
+/**
+ * @summary The call history kept by `<sip-phone history>`: newest first, with redial and clear.
+ *
+ * @fires sip-redial - The user asked to call an entry again; `detail.target` is its SIP URI.
+ * @fires sip-history-clear - The user asked to clear the history; cancelable.
+ *
+ * @csspart base - The wrapper.
+ * @csspart list - The list of calls.
+ * @csspart entry - One call; carries `data-direction`, `data-state` and `data-status`.
+ * @csspart redial-button - Calls an entry again.
+ * @csspart clear-button - Clears the history.
+ * @csspart empty - Shown when there is no call yet.
+ *
+ * @cssprop --sip-color-text - Text colour.
+ * @cssprop --sip-color-border - Separators.
+ * @cssprop --sip-color-danger - Failed and missed calls.
+ */
+@customElement('sip-call-history')
+export class SipCallHistory extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font-family: var(--sip-font, system-ui, sans-serif);
+      color: var(--sip-color-text, #111827);
+    }
+    ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    li {
+      display: grid;
+      grid-template-columns: 5.5em 1fr auto;
+      align-items: center;
+      gap: 0.5em;
+      padding: 0.4em 0;
+      border-bottom: 1px solid var(--sip-color-border, #e5e7eb);
+      font-size: 0.9em;
+    }
+    .peer {
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .meta {
+      display: block;
+      font-size: 0.85em;
+      opacity: 0.8;
+    }
+    [data-state='failed'] .outcome,
+    [data-direction='missed'] .direction {
+      color: var(--sip-color-danger, #b91c1c);
+    }
+    button {
+      font: inherit;
+      padding: 0.3em 0.7em;
+      border-radius: var(--sip-radius, 8px);
+      border: 1px solid var(--sip-color-border, #d1d5db);
+      background: var(--sip-color-surface, #ffffff);
+      color: inherit;
+      cursor: pointer;
+    }
+    button:focus-visible {
+      outline: 3px solid var(--sip-color-focus, #2563eb);
+      outline-offset: 2px;
+    }
+    .toolbar {
+      display: flex;
+      justify-content: flex-end;
+      margin-top: 0.5em;
+    }
+  `;
+
+  /** IndexedDB database shared with `<sip-phone history>` (same default). */
+  @property({ attribute: 'database-name' }) databaseName = 'sip-phone-history';
+
+  /** How many calls to show. */
+  @property({ type: Number }) limit = 50;
+
+  @state() private entries: HistoryEntry[] = [];
+  @state() private loaded = false;
+
+  #history: CallHistory | undefined;
+
+  /** Reloads the list from the database. */
+  async refresh(): Promise<void> {
+    if (!this.#history) return;
+    this.entries = await this.#history.list(this.limit);
+    this.loaded = true;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#open();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#history?.close();
+    this.#history = undefined;
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (
+      changed.has('databaseName') &&
+      this.isConnected &&
+      changed.get('databaseName') !== undefined
+    ) {
+      this.#history?.close();
+      this.#open();
+    }
+  }
+
+  #open(): void {
+    this.#history = new CallHistory({ databaseName: this.databaseName });
+    this.#history.on('change', () => void this.refresh());
+    void this.refresh();
+  }
+
+  private handleRedial(event: Event): void {
+    const id = (event.currentTarget as HTMLButtonElement).dataset.id;
+    const entry = this.entries.find((e) => e.id === id);
+    if (entry) this.dispatchEvent(new SipRedialEvent({ target: entry.peer.uri, entry }));
+  }
+
+  private async handleClear(): Promise<void> {
+    if (!this.dispatchEvent(new SipHistoryClearEvent())) return;
+    await this.#history?.clear();
+    await this.refresh();
+  }
+
+  override render() {
+    if (this.loaded && !this.entries.length) {
+      return html`<div part="base"><p part="empty">No calls yet.</p></div>`;
+    }
+    return html`<div part="base">
+      <ul part="list" aria-label="Call history">
+        ${this.entries.map((entry) => {
+          const direction = directionLabel(entry);
+          const name = entry.peer.displayName || entry.peer.user;
+          return html`<li
+            part="entry"
+            data-direction=${direction.toLowerCase()}
+            data-state=${entry.state}
+            data-status=${entry.status ?? nothing}
+          >
+            <span class="direction">${direction}</span>
+            <span class="peer"
+              >${name}${
+                entry.peer.displayName
+                  ? html` <span class="number">(${entry.peer.user})</span>`
+                  : nothing
+              }
+              <span class="meta"
+                >${time.format(entry.startedAt)} ·
+                <span class="outcome">${historyOutcome(entry)}</span></span
+              ></span
+            >
+            <button
+              part="redial-button"
+              type="button"
+              data-id=${entry.id}
+              aria-label="Call ${name} again"
+              @click=${this.handleRedial}
+            >
+              Call
+            </button>
+          </li>`;
+        })}
+      </ul>
+      ${
+        this.entries.length
+          ? html`<div class="toolbar">
+              <button part="clear-button" type="button" @click=${this.handleClear}>
+                Clear history
+              </button>
+            </div>`
+          : nothing
+      }
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sip-call-history': SipCallHistory;
+  }
+}
