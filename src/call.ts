@@ -24,6 +24,7 @@ import {
 import { validateDtmf, validateDtmfTiming } from './dtmf.js';
 import { PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
+import { microphoneConstraints } from './devices.js';
 import type { WireMessage } from './transport.js';
 
 export type CallDirection = 'outgoing' | 'incoming';
@@ -77,6 +78,11 @@ export interface CallSnapshot {
 
 export interface CallEvents extends Record<string, unknown> {
   change: CallSnapshot;
+  /**
+   * The microphone in use went away (unplugged, or taken by the system): the call switched to
+   * the default microphone (`recovered: true`) or has none now (`recovered: false`).
+   */
+  'microphone-lost': { recovered: boolean };
   response: SipResponseInfo;
   'remote-stream': MediaStream;
   /** A DTMF digit handed to the transport (`rfc4733` or `info`). */
@@ -110,6 +116,8 @@ export class Call extends Emitter<CallEvents> {
   readonly id: string;
   readonly direction: CallDirection;
   readonly remote: RemoteParty;
+  /** The microphone this call uses (`''`: the system default). Set by the phone. */
+  microphoneId = '';
   /** Audio from the other side; attach it to an `<audio>` element. */
   readonly remoteStream = new MediaStream();
   /** Every response to the INVITE, in arrival order (100, 180, 183, final…). */
@@ -200,7 +208,7 @@ export class Call extends Emitter<CallEvents> {
       throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     }
     this.#session.answer({
-      mediaConstraints: { audio: true, video: false },
+      mediaConstraints: microphoneConstraints(this.microphoneId),
       pcConfig: this.#pcConfig(),
     });
   }
@@ -233,6 +241,52 @@ export class Call extends Emitter<CallEvents> {
     if (isFinalCallState(this.state)) return;
     if (muted) this.#session.mute({ audio: true });
     else this.#session.unmute({ audio: true });
+  }
+
+  /**
+   * Moves the call to another microphone without renegotiating: a new track replaces the old one
+   * in the RTP sender (`replaceTrack`). The call never drops; if the new microphone cannot be
+   * opened the old one stays and the error is thrown.
+   */
+  async switchMicrophone(deviceId: string): Promise<void> {
+    const sender = this.#audioSender();
+    if (!sender || isFinalCallState(this.state)) {
+      this.microphoneId = deviceId;
+      return;
+    }
+    const stream = await navigator.mediaDevices.getUserMedia(microphoneConstraints(deviceId));
+    const track = stream.getAudioTracks()[0]!;
+    const old = sender.track;
+    await sender.replaceTrack(track);
+    this.microphoneId = deviceId;
+    // JsSIP mutes and holds by toggling the tracks of its local stream: keep it in step.
+    const local = (this.#session as unknown as { _localMediaStream?: MediaStream })._localMediaStream;
+    if (local) {
+      if (old) local.removeTrack(old);
+      local.addTrack(track);
+    }
+    track.enabled = old?.enabled ?? true;
+    old?.stop();
+    this.#watchMicrophone(track);
+  }
+
+  #audioSender(): RTCRtpSender | undefined {
+    return this.#pc?.getSenders().find((s) => s.track?.kind === 'audio');
+  }
+
+  /** When the microphone goes away mid-call, fall back to the default one. */
+  #watchMicrophone(track: MediaStreamTrack | null | undefined): void {
+    track?.addEventListener(
+      'ended',
+      () => {
+        if (isFinalCallState(this.state) || this.#audioSender()?.track !== track) return;
+        this.switchMicrophone('').then(
+          () => this.emit('microphone-lost', { recovered: true }),
+          () => this.emit('microphone-lost', { recovered: false }),
+        );
+      },
+      { once: true },
+    );
   }
 
   /**
@@ -378,6 +432,7 @@ export class Call extends Emitter<CallEvents> {
       else if (status >= 180 && status <= 182) this.#update('ringing', { status, reason });
       else this.#update(undefined, { status, reason });
     });
+    session.on('connecting', () => this.#watchMicrophone(this.#audioSender()?.track));
     session.on('accepted', (event: IncomingEvent | OutgoingEvent) => {
       const response =
         event.originator === 'remote' ? (event as OutgoingEvent).response : undefined;

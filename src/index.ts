@@ -54,6 +54,8 @@ export { sanitizeRemoteText, hasControlCharacters } from './text.js';
 export { summarizeSipMessage } from './transport.js';
 export { TonePlayer, toneFor, dtmfFrequencies } from './tones.js';
 export { CallHistory, historyEntryFor } from './history.js';
+export { listAudioDevices, microphoneConstraints, canChooseSpeaker } from './devices.js';
+export type { AudioDevices } from './devices.js';
 export type { HistoryEntry, HistoryEvents } from './history.js';
 export type { ToneKind, ToneEvents } from './tones.js';
 export type { WireMessage } from './transport.js';

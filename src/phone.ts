@@ -26,6 +26,7 @@ import { describeLocalCause, describeStatus, type LocalCause, type Outcome } fro
 import { PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
 import { ObservedSocket, type WireMessage } from './transport.js';
+import { microphoneConstraints } from './devices.js';
 
 export interface RegistrationSnapshot {
   state: RegistrationState;
@@ -65,6 +66,7 @@ export class Phone extends Emitter<PhoneEvents> {
   readonly #callsByCallId = new Map<string, Call>();
   #started = false;
   #stopping = false;
+  #microphoneId = '';
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -156,7 +158,7 @@ export class Phone extends Emitter<PhoneEvents> {
     // JsSIP fires `peerconnection` synchronously inside ua.call(), before the Call exists.
     const early: { call?: Call; pc?: RTCPeerConnection } = {};
     const session = this.#ua.call(dial.uri, {
-      mediaConstraints: { audio: true, video: false },
+      mediaConstraints: microphoneConstraints(this.#microphoneId),
       pcConfig: { iceServers: this.config.iceServers },
       extraHeaders: [...this.config.extraHeaders, ...extraHeaders],
       eventHandlers: Call.earlyHandlers((pc) => {
@@ -173,6 +175,20 @@ export class Phone extends Emitter<PhoneEvents> {
     if (early.pc) call.bindPeerConnection(early.pc);
     call.start();
     return call;
+  }
+
+  /** The microphone for calls (`''`: the system default). */
+  get microphoneId(): string {
+    return this.#microphoneId;
+  }
+
+  /**
+   * Chooses the microphone for new calls and moves live calls to it (`replaceTrack`, no
+   * renegotiation). Rejects when the device cannot be opened; live calls keep their microphone.
+   */
+  async setMicrophone(deviceId: string): Promise<void> {
+    this.#microphoneId = deviceId;
+    await Promise.all(this.calls.map((call) => call.switchMicrophone(deviceId)));
   }
 
   /** Answers an incoming call; a call you are talking on goes on hold first (call waiting). */
@@ -197,6 +213,7 @@ export class Phone extends Emitter<PhoneEvents> {
 
   #adopt(session: RTCSession, direction: 'outgoing' | 'incoming', remote: RemoteParty): Call {
     const call = new Call(session, direction, this.config, remote);
+    call.microphoneId = this.#microphoneId;
     this.#calls.add(call);
     const offChange = call.on('change', (snapshot) => {
       this.emit('call-change', snapshot);

@@ -3,6 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import {
   CallHistory,
   PhoneStateError,
+  describeLocalCause,
+  microphoneCause,
   TonePlayer,
   historyEntryFor,
   isLiveCallState,
@@ -69,6 +71,7 @@ const LINE_STATE_TEXT: Record<CallState, string> = {
  * @csspart banner-title - The banner's title.
  * @csspart banner-text - The banner's explanation.
  * @csspart banner-action - The banner's "what to do next".
+ * @csspart notice - A passing message (device unplugged, hold refused, put on hold).
  * @csspart timer - The call duration (not announced while it ticks).
  * @csspart lines - The list of calls when more than one line is in use.
  * @csspart line - One line in that list; carries `data-state`.
@@ -144,6 +147,15 @@ export class SipPhone extends LitElement {
   /** IndexedDB database for the history (match `<sip-call-history database-name>`). */
   @property({ attribute: 'history-database' }) historyDatabase = 'sip-phone-history';
 
+  /** Microphone device id for calls (`''`: the system default). Changing it mid-call keeps the call. */
+  @property() microphone = '';
+
+  /** Speaker device id for the call audio (`''`: the system default), where the browser allows. */
+  @property() speaker = '';
+
+  /** Device id that rings for incoming calls (`''`: the system default), where the browser allows. */
+  @property() ringer = '';
+
   /** No ringtone, ringback or key tones. */
   @property({ type: Boolean }) silent = false;
 
@@ -155,6 +167,9 @@ export class SipPhone extends LitElement {
 
   /** Why the last call attempt or action was refused (shown under the number field). */
   @state() private inputError = '';
+
+  /** A passing notice about devices (e.g. the microphone was unplugged). */
+  @state() private deviceNotice = '';
 
   /** The browser refused to play the far end's audio until the user interacts with the page. */
   @state() private remoteAudioBlocked = false;
@@ -222,6 +237,8 @@ export class SipPhone extends LitElement {
           'The phone is not registered yet; wait a moment or check the settings.',
         );
       }
+      // The microphone property may have changed in this same task, before an update ran.
+      if (phone.microphoneId !== this.microphone) void this.#applyMicrophone();
       phone.call(target);
       this.inputError = '';
     } catch (error) {
@@ -244,6 +261,7 @@ export class SipPhone extends LitElement {
     if (!call || !phone) {
       throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     }
+    if (phone.microphoneId !== this.microphone) void this.#applyMicrophone();
     phone.answer(call);
   }
 
@@ -324,7 +342,12 @@ export class SipPhone extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('microphone') || (changed.has('config') && this.microphone)) {
+      void this.#applyMicrophone();
+    }
+    if (changed.has('speaker') && this.remoteAudio) void this.#applySpeaker();
+    if (changed.has('ringer')) void this.tones.setSinkId(this.ringer).catch(() => undefined);
     this.setAttribute('registration-state', this.registrationState);
     this.setAttribute('call-state', this.callState);
     const stream = this.#phone.focus?.remoteStream ?? null;
@@ -339,6 +362,30 @@ export class SipPhone extends LitElement {
       this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
     } else if (focusTarget === 'number') {
       this.numberInput?.focus();
+    }
+  }
+
+  async #applyMicrophone(): Promise<void> {
+    const phone = this.#phone.phone;
+    if (!phone || phone.microphoneId === this.microphone) return;
+    try {
+      await phone.setMicrophone(this.microphone);
+      this.deviceNotice = '';
+    } catch (error) {
+      const outcome = describeLocalCause(microphoneCause(error));
+      this.deviceNotice = `${outcome.title}: ${outcome.explanation} The call keeps the previous microphone.`;
+    }
+  }
+
+  async #applySpeaker(): Promise<void> {
+    const audio = this.remoteAudio as
+      (HTMLAudioElement & { setSinkId?(id: string): Promise<void> }) | null;
+    if (!audio?.setSinkId) return;
+    try {
+      await audio.setSinkId(this.speaker);
+    } catch {
+      this.deviceNotice = 'That speaker is not available; the default speaker plays the call.';
+      await audio.setSinkId('').catch(() => undefined);
     }
   }
 
@@ -388,6 +435,11 @@ export class SipPhone extends LitElement {
   }
 
   private handleNewCall(call: Call): void {
+    call.on('microphone-lost', ({ recovered }) => {
+      this.deviceNotice = recovered
+        ? 'Your microphone was disconnected; the call now uses the default microphone.'
+        : 'Your microphone was disconnected and no other microphone was found.';
+    });
     call.on('remote-stream', (stream) => {
       if (this.remoteAudio && this.#phone.focus === call) {
         this.remoteAudio.srcObject = stream;
@@ -609,6 +661,19 @@ export class SipPhone extends LitElement {
     </ul>`;
   }
 
+  /** A short, passing message: devices, hold failures, being held. */
+  private noticeText(): string {
+    const snapshot = this.#phone.focus?.snapshot;
+    const holdError = snapshot?.holdError;
+    if (this.deviceNotice) return this.deviceNotice;
+    if (holdError) {
+      const action = holdError.action === 'hold' ? 'put the call on hold' : 'resume the call';
+      const code = holdError.status ? ` (${holdError.status})` : '';
+      return `Could not ${action}${code}; the call goes on.`;
+    }
+    return snapshot?.remoteHold ? 'The other side put you on hold.' : '';
+  }
+
   private renderTimer() {
     const answeredAt = this.#phone.focus?.snapshot.answeredAt;
     const live = isLiveCallState(this.callState);
@@ -693,7 +758,6 @@ export class SipPhone extends LitElement {
   override render() {
     const live = isLiveCallState(this.callState);
     const focus = this.#phone.focus;
-    const holdError = focus?.snapshot.holdError;
     return html`<div part="base" class="card">
       ${this.renderRegistration()} ${bannerTemplate(bannerModel(focus?.snapshot))}
       ${
@@ -707,17 +771,7 @@ export class SipPhone extends LitElement {
           : nothing
       }
       <div class="status-row">
-        <span class="notice" role="status"
-          >${
-            holdError
-              ? `Could not ${holdError.action === 'hold' ? 'put the call on hold' : 'resume the call'}${
-                  holdError.status ? ` (${holdError.status})` : ''
-                }; the call goes on.`
-              : focus?.snapshot.remoteHold
-                ? 'The other side put you on hold.'
-                : ''
-          }</span
-        >
+        <span part="notice" class="notice" role="status">${this.noticeText()}</span>
         ${this.renderTimer()}
       </div>
       ${this.renderLines()}

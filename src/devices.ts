@@ -1,0 +1,28 @@
+/**
+ * Audio devices: listing microphones and speakers, and the constraints that pick one. Labels are
+ * empty until the page has had microphone permission once (a browser privacy rule).
+ */
+
+export interface AudioDevices {
+  microphones: MediaDeviceInfo[];
+  speakers: MediaDeviceInfo[];
+}
+
+/** Microphones and speakers the browser reports. */
+export async function listAudioDevices(): Promise<AudioDevices> {
+  const devices = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+  return {
+    microphones: devices.filter((d) => d.kind === 'audioinput'),
+    speakers: devices.filter((d) => d.kind === 'audiooutput'),
+  };
+}
+
+/** getUserMedia constraints for a microphone (`''` or `undefined`: the system default). */
+export const microphoneConstraints = (deviceId?: string): MediaStreamConstraints => ({
+  audio: deviceId && deviceId !== 'default' ? { deviceId: { exact: deviceId } } : true,
+  video: false,
+});
+
+/** True when the browser can route an `<audio>` element to a chosen speaker. */
+export const canChooseSpeaker = (): boolean =>
+  typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
