@@ -49,6 +49,17 @@ export interface SipResponseInfo {
   at: number;
 }
 
+/** Progress of a transfer this call asked for (REFER), as reported by the far end (NOTIFY). */
+export interface TransferState {
+  kind: 'blind' | 'attended';
+  /** The transfer target's SIP URI. */
+  target: string;
+  state: 'requested' | 'accepted' | 'progress' | 'succeeded' | 'failed';
+  /** The status the far end reported: 202 for the REFER, then the target's 1xx/2xx/final. */
+  status?: number;
+  reason?: string;
+}
+
 /** Everything a view needs to render the call, at one moment. */
 export interface CallSnapshot {
   id: string;
@@ -69,6 +80,8 @@ export interface CallSnapshot {
   remoteHold: boolean;
   /** A hold or resume re-INVITE is in flight: hold controls should wait. */
   pending?: 'hold' | 'unhold';
+  /** A transfer this call asked for, and how far it got. */
+  transfer?: TransferState;
   /** The last hold/resume that failed (the call goes on), e.g. `{ status: 488 }`. */
   holdError?: { action: 'hold' | 'unhold'; status?: number; reason?: string };
   startedAt: number;
@@ -85,6 +98,18 @@ export interface CallEvents extends Record<string, unknown> {
   'microphone-lost': { recovered: boolean };
   response: SipResponseInfo;
   'remote-stream': MediaStream;
+  /**
+   * The far end asks us to call someone else (REFER). The phone decides: `accept` places the new
+   * call (with `Replaces` when the transfer is attended), `reject` declines.
+   */
+  'transfer-request': {
+    target: string;
+    attended: boolean;
+    accept: (options: object, initCallback: (session: RTCSession) => void) => void;
+    reject: () => void;
+  };
+  /** An attended transfer made someone's call replace this one (INVITE with Replaces). */
+  'replace-request': { callId: string; accept: () => void; reject: () => void };
   /** A DTMF digit handed to the transport (`rfc4733` or `info`). */
   dtmf: { tone: string; transport: 'rfc4733' | 'info' };
 }
@@ -135,6 +160,8 @@ export class Call extends Emitter<CallEvents> {
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #iceReady = false;
   #pendingDtmf = '';
+  /** Why we are about to hang up, when it is not a plain hang-up (e.g. after a transfer). */
+  #localEndCause: LocalCause | undefined;
   #dtmfTimer: ReturnType<typeof setInterval> | undefined;
 
   /** @internal Created by {@link Phone}; not part of the public API. */
@@ -159,6 +186,7 @@ export class Call extends Emitter<CallEvents> {
       remoteHold: false,
       startedAt: Date.now(),
     };
+    sessions.set(this, session);
     this.#bindSession();
     if (session.connection) this.#bindPeerConnection(session.connection);
   }
@@ -260,7 +288,8 @@ export class Call extends Emitter<CallEvents> {
     await sender.replaceTrack(track);
     this.microphoneId = deviceId;
     // JsSIP mutes and holds by toggling the tracks of its local stream: keep it in step.
-    const local = (this.#session as unknown as { _localMediaStream?: MediaStream })._localMediaStream;
+    const local = (this.#session as unknown as { _localMediaStream?: MediaStream })
+      ._localMediaStream;
     if (local) {
       if (old) local.removeTrack(old);
       local.addTrack(track);
@@ -268,6 +297,69 @@ export class Call extends Emitter<CallEvents> {
     track.enabled = old?.enabled ?? true;
     old?.stop();
     this.#watchMicrophone(track);
+  }
+
+  /**
+   * @internal Asks the far end to call `uri` (REFER); with `replaces`, to take over that call
+   * (attended transfer). Resolves true when the far end reports the transfer target answered;
+   * this call then hangs up. Use `Phone.transfer()`, which validates the target.
+   */
+  refer(uri: string, replaces?: Call): Promise<boolean> {
+    if (this.state !== 'connected' && this.state !== 'held') {
+      throw new PhoneStateError('not-connected', 'Only a connected call can be transferred.');
+    }
+    const kind = replaces ? 'attended' : 'blind';
+    const set = (state: TransferState['state'], status?: number, reason?: string) =>
+      this.#update(undefined, {
+        transfer: {
+          kind,
+          target: uri,
+          state,
+          ...(status !== undefined ? { status } : {}),
+          ...(reason ? { reason: sanitizeRemoteText(reason) } : {}),
+        },
+      });
+    set('requested');
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(
+        () => finish(false, 'failed', undefined, 'No answer to the transfer'),
+        TRANSFER_WAIT_MS,
+      );
+      const finish = (
+        ok: boolean,
+        state: TransferState['state'],
+        status?: number,
+        reason?: string,
+      ) => {
+        clearTimeout(timer);
+        set(state, status, reason);
+        resolve(ok);
+        if (ok && !isFinalCallState(this.state)) {
+          // Our part is done: leave the call to the two others.
+          this.#localEndCause = 'transferred';
+          this.#session.terminate();
+        }
+      };
+      type StatusLine = { status_line: { status_code: number; reason_phrase: string } };
+      type Response = { response: { status_code: number; reason_phrase: string } | null };
+      this.#session.refer(uri, {
+        ...(replaces ? { replaces: sessions.get(replaces) } : {}),
+        eventHandlers: {
+          requestSucceeded: ({ response }: Response) =>
+            set('accepted', response?.status_code, response?.reason_phrase),
+          requestFailed: ({ response }: Response) =>
+            finish(false, 'failed', response?.status_code, response?.reason_phrase),
+          trying: ({ status_line }: StatusLine) =>
+            set('progress', status_line.status_code, status_line.reason_phrase),
+          progress: ({ status_line }: StatusLine) =>
+            set('progress', status_line.status_code, status_line.reason_phrase),
+          accepted: ({ status_line }: StatusLine) =>
+            finish(true, 'succeeded', status_line.status_code, status_line.reason_phrase),
+          failed: ({ status_line }: StatusLine) =>
+            finish(false, 'failed', status_line.status_code, status_line.reason_phrase),
+        },
+      });
+    });
   }
 
   #audioSender(): RTCRtpSender | undefined {
@@ -379,6 +471,13 @@ export class Call extends Emitter<CallEvents> {
     this.#bindPeerConnection(pc);
   }
 
+  /** @internal The phone ends this call for a reason of its own (e.g. replaced by a transfer). */
+  endFor(cause: LocalCause): void {
+    if (isFinalCallState(this.state)) return;
+    this.#localEndCause = cause;
+    this.#session.terminate();
+  }
+
   /** @internal Starts the state machine: `dial` for outgoing, `incoming` for incoming calls. */
   start(): void {
     this.#update(this.direction === 'outgoing' ? 'dial' : 'incoming', {});
@@ -452,6 +551,39 @@ export class Call extends Emitter<CallEvents> {
     });
     session.on('muted', () => this.#update(undefined, { muted: true }));
     session.on('unmuted', () => this.#update(undefined, { muted: false }));
+    session.on('refer', ({ request, accept, reject }) => {
+      const referTo = (
+        request as unknown as {
+          refer_to?: {
+            uri: {
+              clone(): { clearHeaders(): void; toString(): string };
+              hasHeader(name: string): boolean;
+            };
+          };
+        }
+      ).refer_to;
+      if (!referTo) return reject();
+      const uri = referTo.uri.clone();
+      uri.clearHeaders();
+      this.emit('transfer-request', {
+        target: uri.toString(),
+        attended: referTo.uri.hasHeader('replaces'),
+        accept: (options, initCallback) =>
+          (accept as (cb: unknown, o: unknown) => void)(initCallback, options),
+        reject: () => reject(),
+      });
+    });
+    session.on('replaces', ({ request, accept, reject }) => {
+      this.emit('replace-request', {
+        callId: (request as unknown as { call_id: string }).call_id,
+        accept: () => {
+          // JsSIP ends this call once the replacing one is confirmed.
+          this.#localEndCause = 'replaced';
+          (accept as (cb?: unknown) => void)();
+        },
+        reject: () => reject(),
+      });
+    });
     session.on('failed', (event: EndEvent) => this.#handleFailed(event));
     session.on('ended', (event: EndEvent) => this.#handleEnded(event));
   }
@@ -565,9 +697,9 @@ export class Call extends Emitter<CallEvents> {
   #handleEnded(event: EndEvent): void {
     const local = JSSIP_CAUSE_TO_LOCAL[event.cause];
     if (event.cause === 'Terminated' || (!local && event.originator !== 'system')) {
-      this.#end('hangup', {
-        cause: event.originator === 'remote' ? 'hangup-remote' : 'hangup-local',
-      });
+      const cause =
+        event.originator === 'remote' ? 'hangup-remote' : (this.#localEndCause ?? 'hangup-local');
+      this.#end('hangup', { cause });
     } else {
       this.#end('fail', { cause: local ?? 'unknown' });
     }
@@ -590,6 +722,7 @@ export class Call extends Emitter<CallEvents> {
         | 'remoteHold'
         | 'pending'
         | 'holdError'
+        | 'transfer'
         | 'answeredAt'
         | 'endedAt'
       >
@@ -620,6 +753,7 @@ export class Call extends Emitter<CallEvents> {
       'remoteHold',
       'pending',
       'holdError',
+      'transfer',
     ] as const;
     if (!changesState && watched.every((key) => next[key] === current[key])) return;
     this.#snapshot = next;
@@ -647,6 +781,13 @@ interface SessionInternals {
 }
 
 const GLARE_RETRIES = 2;
+// A transfer target that neither answers nor fails within this time is reported as failed.
+const TRANSFER_WAIT_MS = 45_000;
+
+/** Each call's JsSIP session, for the phone's internal use (attended transfer needs the other one). */
+const sessions = new WeakMap<Call, RTCSession>();
+/** @internal */
+export const sessionOf = (call: Call): RTCSession | undefined => sessions.get(call);
 const REOFFER_READY_WAIT_MS = 5000;
 
 /**

@@ -39,6 +39,11 @@ export interface PhoneConfig {
   register?: boolean;
   /** Calls at once (a second one waits or is held), 1–4. Default 2. */
   maxLines?: number;
+  /**
+   * Follow transfers the far end asks for (REFER, and INVITE with Replaces). Default true; a
+   * kiosk turns it off so nobody can redirect its calls. Targets must pass the dial-string rules.
+   */
+  acceptTransfers?: boolean;
   /** User-Agent header value. */
   userAgent?: string;
 }
@@ -61,6 +66,7 @@ export interface ResolvedPhoneConfig {
   registerExpires: number;
   register: boolean;
   maxLines: number;
+  acceptTransfers: boolean;
   userAgent: string;
 }
 
@@ -284,6 +290,7 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
     ),
     register: input.register !== false,
     maxLines: checkNumber('maxLines', input.maxLines, DEFAULTS.maxLines, 1, 4),
+    acceptTransfers: input.acceptTransfers !== false,
     userAgent: checkText('userAgent', input.userAgent, 200, 'The user agent') || DEFAULTS.userAgent,
   };
 }

@@ -148,6 +148,8 @@ export const LOCAL_OUTCOMES = {
   'rejected-local': e('info', 'Call rejected', 'You rejected the call.'),
   'missed': e('info', 'Missed call', 'The caller hung up before the call was answered.'),
   'answered-elsewhere': e('info', 'Answered elsewhere', 'The call was answered on another device.'),
+  'transferred': e('success', 'Call transferred', 'The other side was connected to the transfer target.'),
+  'replaced': e('info', 'Call replaced', 'The call continues on another line after a transfer.'),
   'unknown': e('error', 'Call failed', 'The call failed for an unknown reason.'),
 } satisfies Record<string, Entry>;
 

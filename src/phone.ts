@@ -15,7 +15,7 @@ import {
   type ResolvedPhoneConfig,
 } from './config.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
-import { Call, type CallSnapshot, type RemoteParty } from './call.js';
+import { Call, type CallEvents, type CallSnapshot, type RemoteParty } from './call.js';
 import { isLiveCallState } from './call-machine.js';
 import {
   nextRegistrationState,
@@ -67,6 +67,8 @@ export class Phone extends Emitter<PhoneEvents> {
   #started = false;
   #stopping = false;
   #microphoneId = '';
+  /** Call-IDs of INVITEs with Replaces we agreed to: they are answered without ringing. */
+  readonly #replacements = new Set<string>();
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -191,6 +193,19 @@ export class Phone extends Emitter<PhoneEvents> {
     await Promise.all(this.calls.map((call) => call.switchMicrophone(deviceId)));
   }
 
+  /**
+   * Transfers `call`: to a dial string (blind transfer: REFER), or to another of our calls
+   * (attended transfer: REFER with Replaces, so the two others talk and we drop out). Resolves
+   * true when the far end reports success; `call.snapshot.transfer` tracks the progress.
+   */
+  transfer(call: Call, target: string | Call): Promise<boolean> {
+    if (typeof target === 'string') return call.refer(this.parseTarget(target).uri);
+    if (target === call || (target.state !== 'connected' && target.state !== 'held')) {
+      throw new PhoneStateError('bad-transfer-target', 'Transfer to another connected call.');
+    }
+    return call.refer(this.parseTarget(target.remote.uri).uri, target);
+  }
+
   /** Answers an incoming call; a call you are talking on goes on hold first (call waiting). */
   answer(call: Call): void {
     if (call.state !== 'incoming') {
@@ -226,6 +241,12 @@ export class Phone extends Emitter<PhoneEvents> {
       }
     });
     session.on('sending', ({ request }) => this.#callsByCallId.set(request.call_id, call));
+    call.on('transfer-request', (request) => this.#handleTransferRequest(request));
+    call.on('replace-request', ({ callId, accept, reject }) => {
+      if (!this.config.acceptTransfers) return reject();
+      this.#replacements.add(callId);
+      accept();
+    });
     this.emit('call', call);
     return call;
   }
@@ -272,6 +293,40 @@ export class Phone extends Emitter<PhoneEvents> {
     });
   }
 
+  /** The far end asks us to call someone (REFER): only to a target our dial rules allow. */
+  #handleTransferRequest(request: CallEvents['transfer-request']): void {
+    let dial: DialTarget;
+    try {
+      dial = this.parseTarget(request.target);
+    } catch {
+      request.reject();
+      return;
+    }
+    if (
+      !this.config.acceptTransfers ||
+      this.calls.length >= this.config.maxLines ||
+      this.#stopping
+    ) {
+      request.reject();
+      return;
+    }
+    request.accept(
+      {
+        mediaConstraints: microphoneConstraints(this.#microphoneId),
+        pcConfig: { iceServers: this.config.iceServers },
+        extraHeaders: [...this.config.extraHeaders],
+      },
+      (session) => {
+        const call = this.#adopt(session, 'outgoing', {
+          displayName: '',
+          user: dial.user,
+          uri: dial.uri,
+        });
+        call.start();
+      },
+    );
+  }
+
   #handleIncoming(session: RTCSession, request: IncomingRequest): void {
     if (this.calls.length >= this.config.maxLines || this.#stopping) {
       session.terminate({ status_code: 486 });
@@ -287,6 +342,8 @@ export class Phone extends Emitter<PhoneEvents> {
     call.setCallId(callId);
     this.#callsByCallId.set(callId, call);
     call.start();
+    // An attended transfer we agreed to: this call takes over one we already have.
+    if (this.#replacements.delete(callId)) call.answer();
   }
 
   #handleWire(message: WireMessage): void {

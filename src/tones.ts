@@ -94,11 +94,12 @@ export class TonePlayer extends Emitter<ToneEvents> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let step = 0;
+    let sounding: OscillatorNode[] = [];
     const burst = () => {
       if (stopped) return;
       const on = cadence.pattern[step % cadence.pattern.length]!;
       const off = cadence.pattern[(step + 1) % cadence.pattern.length]!;
-      this.#beep(context, cadence.frequencies, on / 1000, cadence.gain);
+      sounding = this.#beep(context, cadence.frequencies, on / 1000, cadence.gain);
       step += 2;
       timer = setTimeout(burst, on + off);
     };
@@ -108,24 +109,18 @@ export class TonePlayer extends Emitter<ToneEvents> {
       stop: () => {
         stopped = true;
         clearTimeout(timer);
+        for (const oscillator of sounding) oscillator.stop();
       },
     };
     this.emit('tone-change', kind);
     void this.#checkBlocked();
   }
 
-  /** Stops the looping tone. */
+  /** Stops the looping tone, cutting a burst that is still sounding. */
   stop(): void {
     if (!this.#loop) return;
     this.#loop.stop();
     this.#loop = undefined;
-    // Cut a burst that is still sounding.
-    if (this.#master && this.#context) {
-      const now = this.#context.currentTime;
-      this.#master.gain.cancelScheduledValues(now);
-      this.#master.gain.setValueAtTime(0, now);
-      this.#master.gain.setValueAtTime(1, now + 0.05);
-    }
     this.emit('tone-change', undefined);
   }
 
@@ -206,7 +201,13 @@ export class TonePlayer extends Emitter<ToneEvents> {
     return context;
   }
 
-  #beep(context: AudioContext, frequencies: number[], seconds: number, gain: number): void {
+  /** Schedules one burst; returns its oscillators so a stop can cut it short. */
+  #beep(
+    context: AudioContext,
+    frequencies: number[],
+    seconds: number,
+    gain: number,
+  ): OscillatorNode[] {
     const start = context.currentTime + 0.01;
     const envelope = context.createGain();
     envelope.gain.setValueAtTime(0, start);
@@ -215,14 +216,15 @@ export class TonePlayer extends Emitter<ToneEvents> {
     envelope.gain.setValueAtTime(gain / frequencies.length, start + seconds - 0.01);
     envelope.gain.linearRampToValueAtTime(0, start + seconds);
     envelope.connect(this.#master!);
-    for (const frequency of frequencies) {
+    return frequencies.map((frequency) => {
       const oscillator = context.createOscillator();
       oscillator.frequency.value = frequency;
       oscillator.connect(envelope);
       oscillator.start(start);
       oscillator.stop(start + seconds);
       oscillator.addEventListener('ended', () => envelope.disconnect(), { once: true });
-    }
+      return oscillator;
+    });
   }
 
   /** `resume()` never settles while autoplay is blocked: give it a moment, not forever. */

@@ -4,6 +4,7 @@ import {
   CallHistory,
   PhoneStateError,
   describeLocalCause,
+  describeStatus,
   microphoneCause,
   TonePlayer,
   historyEntryFor,
@@ -81,6 +82,7 @@ const LINE_STATE_TEXT: Record<CallState, string> = {
  * @csspart controls - In-call controls.
  * @csspart mute-button - Mute toggle (`aria-pressed`).
  * @csspart hold-button - Hold toggle (`aria-pressed`).
+ * @csspart transfer-button - Transfer: blind to the typed number, or attended between two lines.
  * @csspart call-button - Call.
  * @csspart hangup-button - Hang up / cancel.
  * @csspart answer-button - Answer an incoming call.
@@ -284,6 +286,29 @@ export class SipPhone extends LitElement {
     return call && phone ? phone.resume(call) : Promise.resolve(false);
   }
 
+  /**
+   * Transfers the call you are talking on. With a target, a blind transfer (REFER) to that number
+   * or address; without one and with a second call on the other line, an attended transfer that
+   * connects the two calls (REFER with Replaces). Resolves true when the transfer succeeded.
+   */
+  transfer(target?: string): Promise<boolean> {
+    const phone = this.#phone.phone;
+    const lines = this.#phone.lines;
+    const call = this.#phone.focus;
+    if (!phone || !call || (call.state !== 'connected' && call.state !== 'held')) {
+      return Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
+    }
+    const other = lines.find((c) => c !== call && (c.state === 'connected' || c.state === 'held'));
+    try {
+      return phone.transfer(call, target ?? other ?? '');
+    } catch (error) {
+      this.inputError = isSipPhoneError(error)
+        ? error.message
+        : 'The call could not be transferred.';
+      return Promise.reject(error);
+    }
+  }
+
   /** Mutes or unmutes the microphone on the shown call (no renegotiation). */
   setMuted(muted: boolean): void {
     this.#phone.focus?.setMuted(muted);
@@ -482,10 +507,11 @@ export class SipPhone extends LitElement {
     if (event.ctrlKey || event.metaKey || event.altKey || !DTMF_KEY.test(event.key)) return;
     const inField = event.composedPath()[0] === this.numberInput;
     const state = this.callState;
+    if (inField) return; // Typing a number (to dial, or to transfer to) is just typing.
     if (state === 'connected' || state === 'held') {
       event.preventDefault();
       this.handleKey(event.key.toUpperCase());
-    } else if (!inField && !isLiveCallState(state) && /^[0-9*#]$/.test(event.key)) {
+    } else if (!isLiveCallState(state) && /^[0-9*#]$/.test(event.key)) {
       event.preventDefault();
       this.handleKey(event.key);
     }
@@ -558,6 +584,17 @@ export class SipPhone extends LitElement {
     const call = this.#phone.focus;
     if (call?.state === 'connected') void call.hold();
     else if (call?.state === 'held') void this.resume(call);
+  }
+
+  private handleTransferClick(): void {
+    const others = this.#phone.lines.filter((c) => c !== this.#phone.focus);
+    const target = others.length ? undefined : this.number.trim();
+    if (target === '') {
+      this.inputError = 'Type the number to transfer to, then press Transfer.';
+      this.numberInput?.focus();
+      return;
+    }
+    this.transfer(target).catch(() => undefined);
   }
 
   private handleLineAction(event: Event): void {
@@ -661,11 +698,23 @@ export class SipPhone extends LitElement {
     </ul>`;
   }
 
-  /** A short, passing message: devices, hold failures, being held. */
+  /** A short, passing message: devices, transfers, hold failures, being held. */
   private noticeText(): string {
     const snapshot = this.#phone.focus?.snapshot;
     const holdError = snapshot?.holdError;
     if (this.deviceNotice) return this.deviceNotice;
+    const transfer = snapshot?.transfer;
+    if (transfer) {
+      const who = transfer.target.replace(/^sips?:/, '');
+      const code = transfer.status !== undefined ? ` (${transfer.status})` : '';
+      if (transfer.state === 'failed') {
+        const why =
+          transfer.status !== undefined ? describeStatus(transfer.status).title : 'no answer';
+        return `Transfer to ${who} failed: ${why}${code}. You are still on the call.`;
+      }
+      if (transfer.state === 'succeeded') return `Transferred to ${who}.`;
+      return `Transferring to ${who}…${code}`;
+    }
     if (holdError) {
       const action = holdError.action === 'hold' ? 'put the call on hold' : 'resume the call';
       const code = holdError.status ? ` (${holdError.status})` : '';
@@ -712,6 +761,14 @@ export class SipPhone extends LitElement {
               ? 'Resuming…'
               : 'Hold'
         }
+      </button>
+      <button
+        part="transfer-button"
+        type="button"
+        ?disabled=${snapshot.transfer !== undefined && snapshot.transfer.state !== 'failed'}
+        @click=${this.handleTransferClick}
+      >
+        ${this.#phone.lines.length > 1 ? 'Connect calls' : 'Transfer'}
       </button>
     </div>`;
   }
