@@ -22,7 +22,7 @@ import {
   sdpHasTelephoneEvent,
 } from './media-policy.js';
 import { validateDtmf, validateDtmfTiming } from './dtmf.js';
-import { PhoneStateError } from './errors.js';
+import { DtmfError, PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
 import { microphoneConstraints } from './devices.js';
 import type { WireMessage } from './transport.js';
@@ -395,7 +395,15 @@ export class Call extends Emitter<CallEvents> {
     }
     const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio' || s.dtmf);
     const remoteSdp = this.#pc?.remoteDescription?.sdp ?? '';
-    if (sender?.dtmf && sdpHasTelephoneEvent(remoteSdp)) {
+    const mode = this.#config.dtmfMode;
+    const rfc4733 = Boolean(sender?.dtmf) && sdpHasTelephoneEvent(remoteSdp);
+    if (mode === 'rfc4733' && !rfc4733) {
+      throw new DtmfError(
+        'no-telephone-event',
+        'The other side did not agree to RFC 4733 DTMF; use SIP INFO.',
+      );
+    }
+    if (sender?.dtmf && rfc4733 && mode !== 'info') {
       this.#queueRfc4733(sender.dtmf, tones, duration, gap);
       for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'rfc4733' });
       return 'rfc4733';

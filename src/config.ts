@@ -9,6 +9,8 @@ import { hasControlCharacters } from './text.js';
 /** Audio codecs the phone offers (telephone-event/8000 is always added for RFC 4733 DTMF). */
 export type AudioCodec = 'PCMU' | 'PCMA';
 
+export type DtmfMode = 'auto' | 'rfc4733' | 'info';
+
 export interface PhoneConfig {
   /** SIP over WebSocket server: `wss://…`; plain `ws://` only for localhost, 127.0.0.1 and ::1. */
   server: string;
@@ -31,6 +33,11 @@ export interface PhoneConfig {
   dtmfDuration?: number;
   /** Gap between RFC 4733 tones in ms (≥ 30). */
   dtmfGap?: number;
+  /**
+   * How digits travel: `auto` (RFC 4733 when telephone-event was negotiated, else SIP INFO),
+   * `rfc4733` or `info`. Default `auto`.
+   */
+  dtmfMode?: DtmfMode;
   /** Allow calls to domains other than the account's. Off by default. */
   allowOtherDomains?: boolean;
   /** Registration lifetime asked of the registrar, in seconds. */
@@ -62,6 +69,7 @@ export interface ResolvedPhoneConfig {
   codecs: AudioCodec[];
   dtmfDuration: number;
   dtmfGap: number;
+  dtmfMode: DtmfMode;
   allowOtherDomains: boolean;
   registerExpires: number;
   register: boolean;
@@ -145,6 +153,64 @@ function checkNumber(
   if (value < min || value > max)
     return fail(field, 'range', `${field} must be between ${min} and ${max}.`);
   return value;
+}
+
+function checkDtmfMode(value: unknown): DtmfMode {
+  if (value === undefined || value === null || value === '') return 'auto';
+  if (value === 'auto' || value === 'rfc4733' || value === 'info') return value;
+  return fail('dtmfMode', 'invalid', 'DTMF mode must be auto, rfc4733 or info.');
+}
+
+/** Checks ICE servers: `stun:`, `turn:` or `turns:` URLs; TURN needs a username and credential. */
+export function validateIceServers(value: unknown): RTCIceServer[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return fail('iceServers', 'type', 'ICE servers must be a list.');
+  return value.map((server: RTCIceServer, index) => {
+    const urls = Array.isArray(server?.urls) ? server.urls : [server?.urls];
+    for (const url of urls) {
+      if (
+        typeof url !== 'string' ||
+        !/^(stun|turns?):[^\s]+$/i.test(url) ||
+        hasControlCharacters(url)
+      ) {
+        return fail(
+          'iceServers',
+          'invalid',
+          `ICE server ${index + 1}: "${String(url)}" is not a stun:, turn: or turns: URL.`,
+        );
+      }
+      if (/^turns?:/i.test(url) && (!server.username || !server.credential)) {
+        return fail(
+          'iceServers',
+          'credentials',
+          `ICE server ${index + 1}: a TURN server needs a username and a password.`,
+        );
+      }
+    }
+    return server;
+  });
+}
+
+/**
+ * Reads ICE servers typed one per line: `stun:host[:port]`, or
+ * `turn:host[:port][?transport=udp|tcp] username password`. Throws {@link ConfigError}.
+ */
+export function parseIceServers(text: string): RTCIceServer[] {
+  const servers = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line): RTCIceServer => {
+      const [urls, username, credential, ...rest] = line.split(/\s+/);
+      if (rest.length)
+        fail('iceServers', 'invalid', `"${line}": expected "URL [username password]".`);
+      return {
+        urls: urls!,
+        ...(username ? { username } : {}),
+        ...(credential ? { credential } : {}),
+      };
+    });
+  return validateIceServers(servers);
 }
 
 /** Checks the WebSocket server URL: `wss://`, or `ws://` on the local machine only. */
@@ -257,7 +323,7 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
     password,
     displayName,
     extraHeaders,
-    iceServers: Array.isArray(input.iceServers) ? input.iceServers : [],
+    iceServers: validateIceServers(input.iceServers),
     iceGatheringTimeout: checkNumber(
       'iceGatheringTimeout',
       input.iceGatheringTimeout,
@@ -280,6 +346,7 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
       DTMF_LIMITS.minGap,
       DTMF_LIMITS.maxGap,
     ),
+    dtmfMode: checkDtmfMode(input.dtmfMode),
     allowOtherDomains: input.allowOtherDomains === true,
     registerExpires: checkNumber(
       'registerExpires',

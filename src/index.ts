@@ -28,10 +28,12 @@ export {
   resolveConfig,
   validateServer,
   validateExtraHeader,
+  validateIceServers,
+  parseIceServers,
   DEFAULTS,
   DTMF_LIMITS,
 } from './config.js';
-export type { PhoneConfig, ResolvedPhoneConfig, AudioCodec } from './config.js';
+export type { PhoneConfig, ResolvedPhoneConfig, AudioCodec, DtmfMode } from './config.js';
 export { parseDialString, buildSipUri, isValidHost } from './dial-string.js';
 export type { DialOptions, DialTarget } from './dial-string.js';
 export {

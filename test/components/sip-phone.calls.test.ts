@@ -87,6 +87,23 @@ describe('<sip-phone> calls with real media through the sandbox', () => {
     await waitForCall(phone, 'ended');
   });
 
+  it('sends SIP INFO when configured to, even with telephone-event negotiated', async () => {
+    const phone = await registeredPhone('alice');
+    phone.el.config = { dtmfMode: 'info' };
+    await phone.el.updateComplete; // A new configuration replaces the phone, which registers again.
+    await waitFor(() => phone.el.registrationState === 'registered', 're-registered');
+    phone.el.call('echo');
+    await waitForCall(phone, 'connected', 200);
+    phone.el.sendDtmf('7');
+    const record = await waitFor(
+      async () => (await sandboxCalls('echo')).at(-1)?.dtmf.find((d) => d.digit === '7'),
+      'the digit at the sandbox',
+    );
+    expect(record.transport).to.equal('info');
+    phone.el.hangup();
+    await waitForCall(phone, 'ended');
+  });
+
   it('progress: 183 without SDP, then 180, then 200', async () => {
     const phone = await registeredPhone('alice');
     phone.el.call('progress');

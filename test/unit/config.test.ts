@@ -1,5 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { resolveConfig, isConfigError, type PhoneConfig } from '../../src/index.js';
+import {
+  resolveConfig,
+  isConfigError,
+  parseIceServers,
+  type PhoneConfig,
+} from '../../src/index.js';
 
 const base: PhoneConfig = {
   server: 'wss://sip.example.com/ws',
@@ -98,5 +103,42 @@ describe('resolveConfig', () => {
     });
     expect(config.extraHeaders).to.deep.equal(['X-Tenant: 42']);
     expect(config.displayName).to.equal('Front "Desk"');
+  });
+});
+
+describe('ICE servers and DTMF mode', () => {
+  it('reads ICE servers one per line', () => {
+    expect(
+      parseIceServers(
+        'stun:stun.example.com:3478\n\n  turn:turn.example.com:3478?transport=tcp alice s3cret  ',
+      ),
+    ).to.deep.equal([
+      { urls: 'stun:stun.example.com:3478' },
+      { urls: 'turn:turn.example.com:3478?transport=tcp', username: 'alice', credential: 's3cret' },
+    ]);
+    expect(parseIceServers('')).to.deep.equal([]);
+  });
+
+  for (const [text, message] of [
+    ['http://stun.example.com', /not a stun:, turn: or turns: URL/],
+    ['turn:turn.example.com', /needs a username and a password/],
+    ['stun:a b c d', /expected "URL \[username password\]"/],
+  ] as const) {
+    it(`rejects ${JSON.stringify(text)}`, () => {
+      try {
+        parseIceServers(text);
+        throw new Error('accepted');
+      } catch (error) {
+        expect(isConfigError(error)).to.equal(true);
+        expect((error as { field: string }).field).to.equal('iceServers');
+        expect((error as Error).message).to.match(message);
+      }
+    });
+  }
+
+  it('validates the DTMF mode', () => {
+    expect(resolveConfig(base).dtmfMode).to.equal('auto');
+    expect(resolveConfig({ ...base, dtmfMode: 'info' }).dtmfMode).to.equal('info');
+    expect(configError({ dtmfMode: 'smoke-signals' }).field).to.equal('dtmfMode');
   });
 });
