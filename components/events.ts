@@ -51,6 +51,16 @@ export interface SipRedialDetail {
   entry: HistoryEntry;
 }
 
+export type SipDeviceKind = 'microphone' | 'speaker' | 'ringer';
+
+export interface SipDeviceChangeDetail {
+  kind: SipDeviceKind;
+  /** `''` means the system default. */
+  deviceId: string;
+  /** `chosen` by the user, or `disconnected` (the chosen device went away). */
+  reason: 'chosen' | 'disconnected';
+}
+
 const init = <T>(detail: T, cancelable = false): CustomEventInit<T> => ({
   detail,
   bubbles: true,
@@ -103,6 +113,13 @@ export class SipHistoryClearEvent extends CustomEvent<Record<string, never>> {
   }
 }
 
+/** Fired by `<sip-device-settings>` when a device is chosen or a chosen one goes away. */
+export class SipDeviceChangeEvent extends CustomEvent<SipDeviceChangeDetail> {
+  constructor(detail: SipDeviceChangeDetail) {
+    super('sip-device-change', init(detail));
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'sip-registration-change': SipRegistrationChangeEvent;
@@ -111,5 +128,6 @@ declare global {
     'sip-dialpad-press': SipDialpadPressEvent;
     'sip-redial': SipRedialEvent;
     'sip-history-clear': SipHistoryClearEvent;
+    'sip-device-change': SipDeviceChangeEvent;
   }
 }

@@ -6,6 +6,7 @@ export { SipPhone } from './sip-phone/sip-phone.js';
 export { SipDialpad } from './sip-dialpad/sip-dialpad.js';
 export { SipCallBanner } from './sip-call-banner/sip-call-banner.js';
 export { SipCallHistory, historyOutcome } from './sip-call-history/sip-call-history.js';
+export { SipDeviceSettings } from './sip-device-settings/sip-device-settings.js';
 export { PhoneController } from './controllers/phone-controller.js';
 export {
   SipRegistrationChangeEvent,
@@ -14,6 +15,7 @@ export {
   SipDialpadPressEvent,
   SipRedialEvent,
   SipHistoryClearEvent,
+  SipDeviceChangeEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -21,6 +23,8 @@ export type {
   SipCallRequestDetail,
   SipDialpadPressDetail,
   SipRedialDetail,
+  SipDeviceChangeDetail,
+  SipDeviceKind,
 } from './events.js';
 export { bannerModel, bannerText } from './shared/banner.js';
 export type { BannerModel } from './shared/banner.js';

@@ -1,0 +1,171 @@
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { canChooseSpeaker, listAudioDevices, type AudioDevices } from '../../src/index.js';
+import { SipDeviceChangeEvent, type SipDeviceKind } from '../events.js';
+
+const LABELS: Record<SipDeviceKind, string> = {
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  ringer: 'Ringer (incoming calls)',
+};
+
+/**
+ * @summary Microphone, speaker and ringer pickers for `<sip-phone>`: lists the devices, follows
+ * plugging and unplugging, and falls back to the default when a chosen device goes away.
+ *
+ * @fires sip-device-change - A device was chosen (or lost): `detail.kind`, `.deviceId` (`''` is the default), `.reason`.
+ *
+ * @csspart base - The wrapper.
+ * @csspart field - Each label + select pair.
+ * @csspart select - Each select.
+ * @csspart notice - Tells what changed on its own (a device went away).
+ * @csspart reveal-button - Asks for microphone access so device names can be shown.
+ *
+ * @cssprop --sip-color-text - Text colour.
+ * @cssprop --sip-color-border - Select borders.
+ */
+@customElement('sip-device-settings')
+export class SipDeviceSettings extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font-family: var(--sip-font, system-ui, sans-serif);
+      color: var(--sip-color-text, #111827);
+    }
+    .field {
+      display: grid;
+      gap: 0.2em;
+      margin-bottom: 0.6em;
+      font-size: 0.9em;
+    }
+    select,
+    button {
+      font: inherit;
+      padding: 0.35em;
+      border: 1px solid var(--sip-color-border, #d1d5db);
+      border-radius: var(--sip-radius, 8px);
+      background: var(--sip-color-surface, #ffffff);
+      color: inherit;
+    }
+    select:focus-visible,
+    button:focus-visible {
+      outline: 3px solid var(--sip-color-focus, #2563eb);
+      outline-offset: 2px;
+    }
+    .notice {
+      font-size: 0.85em;
+      min-height: 1.2em;
+      margin: 0;
+    }
+  `;
+
+  /** The chosen microphone (`''`: default). */
+  @property() microphone = '';
+
+  /** The chosen speaker (`''`: default). */
+  @property() speaker = '';
+
+  /** The chosen ringer (`''`: default). */
+  @property() ringer = '';
+
+  @state() private devices: AudioDevices = { microphones: [], speakers: [] };
+  @state() private notice = '';
+
+  /** Lists the devices again (also done on every `devicechange`). */
+  async refresh(): Promise<void> {
+    this.devices = await listAudioDevices();
+    // A chosen device that went away: fall back to the default, and say so.
+    for (const kind of ['microphone', 'speaker', 'ringer'] as const) {
+      const chosen = this[kind];
+      const list = kind === 'microphone' ? this.devices.microphones : this.devices.speakers;
+      if (chosen && !list.some((d) => d.deviceId === chosen)) {
+        this[kind] = '';
+        this.notice = `${LABELS[kind]} disconnected: using the default.`;
+        this.dispatchEvent(
+          new SipDeviceChangeEvent({ kind, deviceId: '', reason: 'disconnected' }),
+        );
+      }
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    navigator.mediaDevices?.addEventListener('devicechange', this.handleDeviceChange);
+    void this.refresh();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener('devicechange', this.handleDeviceChange);
+  }
+
+  private handleDeviceChange = (): void => {
+    void this.refresh();
+  };
+
+  private handleSelect(event: Event): void {
+    const select = event.currentTarget as HTMLSelectElement;
+    const kind = select.dataset.kind as SipDeviceKind;
+    this[kind] = select.value;
+    this.notice = '';
+    this.dispatchEvent(
+      new SipDeviceChangeEvent({ kind, deviceId: select.value, reason: 'chosen' }),
+    );
+  }
+
+  private async handleReveal(): Promise<void> {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      for (const track of stream.getTracks()) track.stop();
+      this.notice = '';
+    } catch {
+      this.notice = 'Microphone access was not allowed, so device names stay hidden.';
+    }
+    await this.refresh();
+  }
+
+  private renderSelect(kind: SipDeviceKind, devices: MediaDeviceInfo[]) {
+    const id = `${kind}-select`;
+    return html`<div part="field" class="field">
+      <label for=${id}>${LABELS[kind]}</label>
+      <select id=${id} part="select" data-kind=${kind} @change=${this.handleSelect}>
+        <option value="" ?selected=${!this[kind]}>System default</option>
+        ${devices
+          .filter((d) => d.deviceId && d.deviceId !== 'default')
+          .map(
+            (d, i) =>
+              html`<option value=${d.deviceId} ?selected=${this[kind] === d.deviceId}>
+                ${d.label || `${LABELS[kind]} ${i + 1}`}
+              </option>`,
+          )}
+      </select>
+    </div>`;
+  }
+
+  override render() {
+    const { microphones, speakers } = this.devices;
+    const unnamed = microphones.length > 0 && microphones.every((d) => !d.label);
+    return html`<div part="base">
+      ${this.renderSelect('microphone', microphones)}
+      ${
+        canChooseSpeaker()
+          ? html`${this.renderSelect('speaker', speakers)} ${this.renderSelect('ringer', speakers)}`
+          : html`<p>This browser plays calls on its default speaker only.</p>`
+      }
+      ${
+        unnamed
+          ? html`<button part="reveal-button" type="button" @click=${this.handleReveal}>
+              Show device names
+            </button>`
+          : nothing
+      }
+      <p part="notice" class="notice" role="status">${this.notice}</p>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sip-device-settings': SipDeviceSettings;
+  }
+}
