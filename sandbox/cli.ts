@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       'sip-phone sandbox SIP server',
       `  SIP over WebSocket  ${sandbox.wsUrl}  (subprotocol "sip")`,
       `  HTTP API            ${sandbox.httpUrl}/api/health  /api/calls  /api/registrations`,
+      `                      POST /api/calls/outbound {"to":"alice"} makes the sandbox call a user`,
       `  Domain / realm      ${sandbox.domain}`,
       `  Users (user / password):`,
       ...sandbox.users.map((u) => `    ${u.user} / ${u.password}`),

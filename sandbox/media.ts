@@ -82,6 +82,15 @@ function audioDirection(parsed: sdpTransform.SessionDescription): Direction {
   return dir;
 }
 
+/** The audio direction an SDP offer asks for (audio section, else session level, else sendrecv). */
+export function offerDirection(sdp: string): Direction {
+  try {
+    return audioDirection(sdpTransform.parse(sdp));
+  } catch {
+    return 'sendrecv';
+  }
+}
+
 function reverse(dir: Direction): Direction {
   if (dir === 'sendonly') return 'recvonly';
   if (dir === 'recvonly') return 'sendonly';
@@ -104,6 +113,8 @@ export class MediaSession {
   private dtmfClock = 8000;
   private readonly seenDtmf = new Set<number>();
   private remoteUfrag = '';
+  /** Our DTLS setup role when we made the offer (actpass then); undefined when we answered. */
+  private localSetup: 'active' | 'passive' | undefined;
 
   // Outgoing RTP state (own sequence numbers and timestamps).
   private seq = Math.floor(Math.random() * 0xffff);
@@ -134,13 +145,31 @@ export class MediaSession {
     return session;
   }
 
-  private async negotiate(offerSdp: string): Promise<void> {
-    const offer = sdpTransform.parse(offerSdp);
-    const audio = offer.media.find((m) => m.type === 'audio');
-    if (!audio) throw new Error('no audio in the offer');
-    this.remoteUfrag = audio.iceUfrag ?? offer.iceUfrag ?? '';
+  /**
+   * Create a peer connection with an audio offer (PCMU, PCMA, telephone-event/8000; ICE
+   * gathered on the media address), for a call the sandbox places. Apply the callee's answer
+   * with {@link acceptAnswer}.
+   */
+  static async offer(opts: MediaSessionOptions): Promise<MediaSession> {
+    const pc = new RTCPeerConnection(peerConfig(opts.mediaAddress, !opts.noTelephoneEvent));
+    const session = new MediaSession(pc, opts);
+    try {
+      session.subscribe();
+      session.transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+      await pc.setLocalDescription(await pc.createOffer());
+      await session.waitGathered();
+      const local = pc.localDescription?.sdp;
+      if (local === undefined) throw new Error('no local description');
+      session.localSdp = keepCandidates(local, opts.mediaAddress);
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+    return session;
+  }
 
-    // Subscribe before setRemoteDescription: werift fires onTrack during that call.
+  /** Events: subscribe before setRemoteDescription (werift fires onTrack during that call). */
+  private subscribe(): void {
     this.pc.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp) => this.onRtp(rtp));
     });
@@ -148,6 +177,15 @@ export class MediaSession {
       if (this.closed) return;
       if (state === 'failed' || state === 'closed') this.opts.onFailed?.(`media ${state}`);
     });
+  }
+
+  private async negotiate(offerSdp: string): Promise<void> {
+    const offer = sdpTransform.parse(offerSdp);
+    const audio = offer.media.find((m) => m.type === 'audio');
+    if (!audio) throw new Error('no audio in the offer');
+    this.remoteUfrag = audio.iceUfrag ?? offer.iceUfrag ?? '';
+
+    this.subscribe();
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
     const transceiver = this.pc.getTransceivers().find((t) => t.kind === 'audio');
     if (!transceiver) throw new Error('no audio transceiver');
@@ -162,7 +200,33 @@ export class MediaSession {
 
     // Payload types come from the negotiated SDP (werift answers with the offer's numbers).
     const parsed = sdpTransform.parse(this.localSdp);
-    const m = parsed.media.find((x) => x.type === 'audio');
+    this.learnPayloadTypes(parsed.media.find((x) => x.type === 'audio'));
+    this.sending = ['sendrecv', 'recvonly'].includes(audioDirection(offer));
+  }
+
+  /**
+   * Apply the callee's answer to our offer (from its 200 OK) and start ICE + DTLS.
+   * Throws when the answer is unusable (no audio, neither PCMU nor PCMA).
+   */
+  async acceptAnswer(answerSdp: string): Promise<void> {
+    const answer = sdpTransform.parse(answerSdp);
+    const audio = answer.media.find((m) => m.type === 'audio');
+    if (!audio || audio.port === 0) throw new Error('no audio in the answer');
+    this.remoteUfrag = audio.iceUfrag ?? answer.iceUfrag ?? '';
+    // Our DTLS role once the answer fixed it (we offered actpass): used in later answers.
+    const setup = audio.setup ?? answer.setup;
+    this.localSetup = setup === 'passive' ? 'active' : 'passive';
+    this.learnPayloadTypes(audio);
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+    const codec = this.transceiver?.codecs.find((c) => c.payloadType === this.sendPt);
+    if (codec && this.transceiver) this.transceiver.sender.codec = codec;
+    this.sending = ['sendrecv', 'recvonly'].includes(audioDirection(answer));
+  }
+
+  /** Read audio / telephone-event payload types from the negotiated audio section. */
+  private learnPayloadTypes(m: sdpTransform.MediaDescription | undefined): void {
+    this.audioPts.clear();
+    this.dtmfPt = -1;
     for (const r of m?.rtp ?? []) {
       const name = r.codec.toUpperCase();
       if (name === 'PCMU' || name === 'PCMA') this.audioPts.set(r.payload, name);
@@ -171,14 +235,18 @@ export class MediaSession {
         this.dtmfClock = r.rate ?? 8000;
       }
     }
-    const first = m?.rtp.find((r) => this.audioPts.has(r.payload));
-    if (!first) throw new Error('neither PCMU nor PCMA offered');
-    this.sendPt = first.payload;
-    this.sendCodec = this.audioPts.get(first.payload)!;
+    // The first audio codec in the m= line's order is the one we send.
+    const order = String(m?.payloads ?? '')
+      .split(/\s+/)
+      .map(Number)
+      .filter((pt) => this.audioPts.has(pt));
+    const first = order[0] ?? [...this.audioPts.keys()][0];
+    if (first === undefined) throw new Error('neither PCMU nor PCMA negotiated');
+    this.sendPt = first;
+    this.sendCodec = this.audioPts.get(first)!;
     // werift's sender uses the first negotiated codec; make sure that is the audio codec.
-    const codec = transceiver.codecs.find((c) => c.payloadType === this.sendPt);
-    if (codec) transceiver.sender.codec = codec;
-    this.sending = ['sendrecv', 'recvonly'].includes(audioDirection(offer));
+    const codec = this.transceiver?.codecs.find((c) => c.payloadType === this.sendPt);
+    if (codec && this.transceiver) this.transceiver.sender.codec = codec;
   }
 
   private async waitGathered(): Promise<void> {
@@ -215,13 +283,14 @@ export class MediaSession {
   }
 
   /**
-   * Answer a re-offer (hold / resume) from the same peer: same transport, direction mirrored.
-   * Returns undefined when the offer restarts ICE (not supported: the caller answers 488).
+   * Answer a re-offer (hold / resume) from the same peer: same transport, direction mirrored,
+   * codecs limited to those the re-offer still lists. Returns undefined when the offer restarts
+   * ICE or has no audio (not supported: the caller answers 488).
    */
   answerReoffer(offerSdp: string): string | undefined {
     const offer = sdpTransform.parse(offerSdp);
     const audio = offer.media.find((m) => m.type === 'audio');
-    if (!audio) return undefined;
+    if (!audio || audio.port === 0) return undefined;
     const ufrag = audio.iceUfrag ?? offer.iceUfrag ?? '';
     if (ufrag !== this.remoteUfrag) return undefined;
     const ours = reverse(audioDirection(offer));
@@ -229,7 +298,19 @@ export class MediaSession {
     const local = sdpTransform.parse(this.localSdp);
     if (local.origin) local.origin.sessionVersion = Number(local.origin.sessionVersion) + 1;
     const m = local.media.find((x) => x.type === 'audio');
-    if (m) m.direction = ours;
+    if (m) {
+      m.direction = ours;
+      if (this.localSetup) m.setup = this.localSetup;
+      const offered = new Set(audio.rtp.map((r) => r.payload));
+      const keep = m.rtp.filter((r) => offered.has(r.payload));
+      if (keep.some((r) => this.audioPts.has(r.payload))) {
+        const pts = new Set(keep.map((r) => r.payload));
+        m.rtp = keep;
+        m.fmtp = m.fmtp.filter((f) => pts.has(f.payload));
+        if (m.rtcpFb) m.rtcpFb = m.rtcpFb.filter((f) => pts.has(Number(f.payload)));
+        m.payloads = keep.map((r) => r.payload).join(' ');
+      }
+    }
     this.localSdp = sdpTransform.write(local);
     this.markNext = true;
     return this.localSdp;

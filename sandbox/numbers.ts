@@ -79,7 +79,16 @@ export const OUTCOMES: Readonly<
 };
 
 /** Numbers that answer as a user agent with real media. */
-export const MEDIA_NUMBERS = ['echo', 'echo-info', 'tone', 'early', 'progress', 'ring'] as const;
+export const MEDIA_NUMBERS = [
+  'echo',
+  'echo-info',
+  'tone',
+  'early',
+  'progress',
+  'ring',
+  'hold-491',
+  'hold-fail',
+] as const;
 export type MediaNumber = (typeof MEDIA_NUMBERS)[number];
 
 /** Every test number → one-line description (for the dialer, the README and the CLI). */
@@ -93,6 +102,10 @@ export const TEST_NUMBERS: Readonly<Record<string, string>> = {
   progress:
     '183 Session Progress without media, then 180 Ringing, then 200 OK after 1.5 s (then echo)',
   ring: 'Rings forever (180 Ringing); hanging up sends CANCEL and gets 487 Request Terminated',
+  'hold-491':
+    'Like echo, but answers the first re-INVITE (hold / resume) with 491 Request Pending, later ones normally',
+  'hold-fail':
+    'Like echo, but answers every re-INVITE with 488 Not Acceptable Here (hold fails; the call goes on)',
   ...Object.fromEntries(Object.entries(OUTCOMES).map(([number, o]) => [number, o.description])),
 };
 

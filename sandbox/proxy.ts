@@ -5,8 +5,16 @@
 // Record-Route, so every in-dialog request passes through here and is routed by its
 // Request-URI (the peer's Contact) to the WebSocket that Contact was seen on.
 import type { Connection, CoreApi, InviteServerTxn } from './core.js';
-import type { CallRecord } from './records.js';
-import { SipMessage, newBranch, parseCSeq, parseVia, userOf } from './sip-message.js';
+import type { CallRecord, ReinviteRecord } from './records.js';
+import {
+  SipMessage,
+  newBranch,
+  parseCSeq,
+  parseNameAddr,
+  parseVia,
+  tagOf,
+  userOf,
+} from './sip-message.js';
 
 /** RFC 3261 Timer C: give up on an unanswered relayed INVITE after this long. */
 export const TIMER_C_MS = 180_000;
@@ -15,6 +23,17 @@ export const NON_INVITE_TIMEOUT_MS = 32_000;
 /** After relaying a CANCEL, answer 487 ourselves if the callee says nothing for this long. */
 export const CANCEL_FALLBACK_MS = 5_000;
 const LINGER_MS = 32_000;
+/** Relayed dialogs remembered for routing an INVITE with Replaces (oldest forgotten first). */
+const MAX_DIALOGS = 1000;
+
+/** One side of a relayed dialog: who, with which tag, reachable where. */
+interface DialogParty {
+  user: string;
+  tag: string;
+  conn: Connection;
+  /** The party's Contact URI (the Request-URI that reaches it). */
+  uri: string;
+}
 
 interface RelayCtx {
   branch: string;
@@ -27,6 +46,8 @@ interface RelayCtx {
   record: CallRecord | undefined;
   /** The initial INVITE of a call (its outcome is the call record's outcome). */
   initial: boolean;
+  /** A relayed re-INVITE's entry in the call record (its status is set on the final). */
+  reinvite: ReinviteRecord | undefined;
   final: number;
   cancelled: boolean;
   timers: Set<NodeJS.Timeout>;
@@ -42,10 +63,13 @@ export interface ForwardOptions {
   /** Route header values to keep (ours already removed); undefined keeps them all. */
   routes?: string[];
   record?: CallRecord;
+  /** For a relayed re-INVITE: the record entry whose status the final response sets. */
+  reinvite?: ReinviteRecord;
 }
 
 export class Proxy {
   private readonly ctxs = new Map<string, RelayCtx>();
+  private readonly dialogs = new Map<string, { caller: DialogParty; callee?: DialogParty }>();
 
   constructor(private readonly core: CoreApi) {}
 
@@ -84,11 +108,13 @@ export class Proxy {
       originTxn: opts.txn,
       record: opts.record,
       initial: req.method === 'INVITE' && opts.recordRoute === true,
+      reinvite: opts.reinvite,
       final: 0,
       cancelled: false,
       timers: new Set(),
     };
     this.ctxs.set(branch, ctx);
+    if (ctx.initial) this.rememberCaller(origin, req);
     if (req.method === 'INVITE') {
       if (opts.txn) opts.txn.onCancel = () => this.cancel(ctx);
       this.timer(ctx, TIMER_C_MS, () => {
@@ -133,6 +159,8 @@ export class Proxy {
           ctx.final = res.status;
           this.clearTimers(ctx);
           if (ctx.record && ctx.initial) ctx.record.answeredAt = new Date().toISOString();
+          if (ctx.initial) this.rememberCallee(ctx, res);
+          if (ctx.reinvite) ctx.reinvite.status = res.status;
           this.linger(ctx);
         }
         // 2xx retransmissions are relayed too: the ACK is end-to-end.
@@ -143,6 +171,7 @@ export class Proxy {
       if (ctx.final !== 0) return true;
       ctx.final = res.status;
       this.clearTimers(ctx);
+      if (ctx.reinvite) ctx.reinvite.status = res.status;
       if (ctx.record && ctx.initial) {
         ctx.record.endedAt ??= new Date().toISOString();
         ctx.record.endReason ??= `callee answered ${res.status} ${res.reason}`;
@@ -158,9 +187,12 @@ export class Proxy {
       ctx.final = res.status;
       this.clearTimers(ctx);
       this.ctxs.delete(ctx.branch);
-      if (ctx.method === 'BYE' && ctx.record && res.status < 300) {
-        ctx.record.endedAt ??= new Date().toISOString();
-        ctx.record.endReason ??= `BYE from ${userOf(ctx.originReq.get('From')) || 'a party'}`;
+      if (ctx.method === 'BYE' && res.status < 300) {
+        this.dialogs.delete(ctx.originReq.get('Call-ID') ?? '');
+        if (ctx.record) {
+          ctx.record.endedAt ??= new Date().toISOString();
+          ctx.record.endReason ??= `BYE from ${userOf(ctx.originReq.get('From')) || 'a party'}`;
+        }
       }
     }
     this.toOrigin(ctx, out);
@@ -183,6 +215,39 @@ export class Proxy {
   close(): void {
     for (const ctx of this.ctxs.values()) this.clearTimers(ctx);
     this.ctxs.clear();
+    this.dialogs.clear();
+  }
+
+  /**
+   * The party of a relayed dialog that has tag `tag` and is user `user`, when its connection is
+   * still open: where an INVITE with `Replaces: callId;to-tag=tag` must go.
+   */
+  dialogParty(
+    callId: string,
+    tag: string,
+    user: string,
+  ): { conn: Connection; uri: string } | undefined {
+    const d = this.dialogs.get(callId);
+    const party = [d?.caller, d?.callee].find((p) => p?.tag === tag && p.user === user);
+    if (!party || party.conn.closed) return undefined;
+    return { conn: party.conn, uri: party.uri };
+  }
+
+  private rememberCaller(origin: Connection, req: SipMessage): void {
+    const caller = partyOf(req.get('From'), req.values('Contact')[0], origin);
+    const callId = req.get('Call-ID') ?? '';
+    if (!caller || this.dialogs.has(callId)) return;
+    this.dialogs.set(callId, { caller });
+    if (this.dialogs.size > MAX_DIALOGS) {
+      const oldest = this.dialogs.keys().next().value;
+      if (oldest !== undefined) this.dialogs.delete(oldest);
+    }
+  }
+
+  private rememberCallee(ctx: RelayCtx, res: SipMessage): void {
+    const d = this.dialogs.get(res.get('Call-ID') ?? '');
+    const callee = partyOf(res.get('To'), res.values('Contact')[0], ctx.target);
+    if (d && callee && !d.callee) d.callee = callee;
   }
 
   private toOrigin(ctx: RelayCtx, res: SipMessage): void {
@@ -195,6 +260,7 @@ export class Proxy {
     if (ctx.final !== 0) return;
     ctx.final = status;
     this.clearTimers(ctx);
+    if (ctx.reinvite) ctx.reinvite.status = status;
     if (ctx.originTxn) ctx.originTxn.respond(status, reason);
     else this.core.reply(ctx.originConn, ctx.originReq, status, reason);
     if (ctx.record && ctx.initial) ctx.record.endedAt ??= new Date().toISOString();
@@ -260,5 +326,20 @@ export class Proxy {
   private clearTimers(ctx: RelayCtx): void {
     for (const t of ctx.timers) clearTimeout(t);
     ctx.timers.clear();
+  }
+}
+
+function partyOf(
+  nameAddr: string | undefined,
+  contact: string | undefined,
+  conn: Connection,
+): DialogParty | undefined {
+  const tag = tagOf(nameAddr);
+  const user = userOf(nameAddr);
+  if (tag === undefined || contact === undefined) return undefined;
+  try {
+    return { user, tag, conn, uri: parseNameAddr(contact).uri };
+  } catch {
+    return undefined;
   }
 }

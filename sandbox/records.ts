@@ -1,6 +1,7 @@
 // Call records kept by the sandbox and served on GET /api/calls.
 
 export type DtmfTransport = 'rfc4733' | 'info';
+export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
 export interface DtmfRecord {
   digit: string;
@@ -11,18 +12,44 @@ export interface DtmfRecord {
   at: string;
 }
 
+export interface ReinviteRecord {
+  /**
+   * The audio direction the offer asked for (`a=` line of the audio section, else the session
+   * level, else sendrecv); null for a re-INVITE without an offer.
+   */
+  direction: SdpDirection | null;
+  /** The final response: what the sandbox answered (test numbers, outbound calls) or relayed. */
+  status: number;
+  /** ISO time the re-INVITE arrived. */
+  at: string;
+}
+
 export interface CallRecord {
   callId: string;
-  /** The dialled number or user (Request-URI user part). */
+  /**
+   * The dialled number or user (Request-URI user part); for an outbound call the user called.
+   */
   number: string;
-  /** The caller (From user part). */
+  /** The caller (From user part); for an outbound call the `from` it was placed with. */
   from: string;
-  /** `inbound`: answered by a sandbox test number; `relay`: proxied between two users. */
-  direction: 'inbound' | 'relay';
+  /** The called user or number (same as `number`). */
+  to: string;
+  /**
+   * `inbound`: answered by a sandbox test number; `relay`: proxied between two users;
+   * `outbound`: placed by the sandbox to a registered user (POST /api/calls/outbound).
+   */
+  direction: 'inbound' | 'relay' | 'outbound';
+  /** Outbound calls only: the id used by /api/calls/outbound/:id. */
+  outboundId?: string;
+  /** Outbound calls only: the display name sent in From (as given, before escaping). */
+  displayName?: string;
   startedAt: string;
   answeredAt?: string;
   endedAt?: string;
-  /** Final response status to the INVITE (200 when answered). */
+  /**
+   * Final response status to the INVITE (200 when answered); for an outbound call the final
+   * status received from the callee (200, 486, 603, 487 after a CANCEL, ...).
+   */
   finalStatus?: number;
   finalReason?: string;
   /** Why the call ended (BYE from caller, CANCEL, no ACK, media failure, ...). */
@@ -30,8 +57,17 @@ export interface CallRecord {
   sawCancel: boolean;
   /** Every status the sandbox sent to the caller for the INVITE, in order (100 included). */
   sentStatuses: number[];
-  /** Methods received from the caller's side in this call (INVITE, ACK, INFO, BYE, ...). */
+  /** Outbound calls: every status received from the callee for the INVITE, in order. */
+  receivedStatuses: number[];
+  /**
+   * Methods received in this call (INVITE, ACK, INFO, BYE, ...): from the caller for test
+   * numbers, from both parties for relayed calls, from the callee for outbound calls.
+   */
   receivedMethods: string[];
+  /** Requests the sandbox itself sent in this call (outbound: INVITE, ACK, CANCEL, BYE, ...). */
+  sentMethods: string[];
+  /** Every re-INVITE of the call (hold / resume), in order. */
+  reinvites: ReinviteRecord[];
   offer: { codecs: string[]; sdp: string };
   /** RTP packets at the sandbox (0 for relayed calls: media flows between the browsers). */
   rtp: { packetsIn: number; packetsOut: number };
@@ -85,11 +121,15 @@ export function newRecord(init: {
     callId: init.callId,
     number: init.number,
     from: init.from,
+    to: init.number,
     direction: init.direction,
     startedAt: new Date().toISOString(),
     sawCancel: false,
     sentStatuses: [],
+    receivedStatuses: [],
     receivedMethods: [],
+    sentMethods: [],
+    reinvites: [],
     offer: { codecs: init.codecs, sdp: init.offerSdp },
     rtp: { packetsIn: 0, packetsOut: 0 },
     dtmf: [],

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Connection, InviteServerTxn, type CoreApi } from './core.js';
 import { DigestAuthenticator, parseDigest, type DigestCredentials } from './digest.js';
-import { offerCodecs } from './media.js';
+import { offerCodecs, offerDirection } from './media.js';
 import { OUTCOMES, isTestNumber } from './numbers.js';
 import { Proxy, type ForwardOptions } from './proxy.js';
 import {
@@ -18,6 +18,7 @@ import {
   newRecord,
   parseInfoDtmf,
   type CallRecord,
+  type ReinviteRecord,
 } from './records.js';
 import type { SipMessage } from './sip-message.js';
 import {
@@ -26,6 +27,7 @@ import {
   parseCSeq,
   parseMessage,
   parseNameAddr,
+  parseParams,
   parseUri,
   parseVia,
   printableStart,
@@ -37,9 +39,12 @@ import {
   type Params,
   type ResponseOptions,
 } from './sip-message.js';
+import type { DialogCall } from './call.js';
 import { ACK_TIMEOUT_MS, UasCall } from './uas.js';
+import { UacCall, parseOutboundRequest } from './uac.js';
 
-export type { CallRecord, DtmfRecord } from './records.js';
+export type { CallRecord, DtmfRecord, ReinviteRecord } from './records.js';
+export type { OutboundCallOptions, OutboundMedia } from './uac.js';
 export { TEST_NUMBERS, TEST_NUMBER_LIST, OUTCOMES } from './numbers.js';
 
 export interface SandboxUser {
@@ -54,7 +59,7 @@ export interface SandboxOptions {
   port?: number;
   /** SIP domain / digest realm. Default 'localhost'. */
   domain?: string;
-  /** Accounts; default: sandbox/users.json (alice / bob). */
+  /** Accounts; default: sandbox/users.json (alice, bob, carol). */
   users?: readonly SandboxUser[];
   /**
    * The address werift gathers ICE candidates on (the only one put in the SDP). Default: `host`
@@ -120,6 +125,9 @@ const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, MESSAGE, UPDAT
 const SUPPORTED_OPTIONS = new Set(['outbound', 'path', 'timer']);
 const SINGLE_HEADERS = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Type'];
 const USER_RE = /^[A-Za-z0-9._~-]{1,64}$/;
+/** Outbound calls remembered for /api/calls/outbound/:id (the oldest ended ones go first). */
+const MAX_OUTBOUND = 500;
+const MAX_API_BODY_BYTES = 16 * 1024;
 
 /** Read and validate a users file: `[{ "user": "alice", "password": "..." }, ...]`. */
 export function loadUsers(file: string = DEFAULT_USERS_FILE): SandboxUser[] {
@@ -215,7 +223,11 @@ class SipServer implements CoreApi {
   private readonly bindings = new Map<string, Binding>();
   private readonly flows = new Map<string, Connection>();
   private readonly invTxns = new Map<string, InviteServerTxn>();
-  private readonly uasCalls = new Map<string, UasCall>();
+  /** Calls the sandbox is a user agent in (test numbers, outbound calls), by Call-ID. */
+  private readonly uaCalls = new Map<string, DialogCall>();
+  /** Outbound calls by id, and by Call-ID (kept after they end, for late responses). */
+  private readonly outbound = new Map<string, UacCall>();
+  private readonly outboundByCallId = new Map<string, UacCall>();
   private nextConnId = 1;
   private pingTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -355,7 +367,7 @@ class SipServer implements CoreApi {
   }
 
   callEnded(callId: string): void {
-    this.uasCalls.delete(callId);
+    this.uaCalls.delete(callId);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -416,8 +428,8 @@ class SipServer implements CoreApi {
     for (const key of conn.contacts) {
       if (this.flows.get(key) === conn) this.flows.delete(key);
     }
-    for (const call of [...this.uasCalls.values()]) {
-      if (call.conn === conn) void call.end('caller connection closed');
+    for (const call of [...this.uaCalls.values()]) {
+      if (call.conn === conn) call.connectionClosed();
     }
     this.proxy.onConnectionClosed(conn);
     for (const [key, txn] of this.invTxns) {
@@ -492,8 +504,11 @@ class SipServer implements CoreApi {
   private onResponse(conn: Connection, res: SipMessage): void {
     if (!canBuildResponse(res)) return;
     this.learnContact(conn, res.get('Contact'));
-    // Responses to our own requests (BYE from a test number) need nothing further.
-    this.proxy.onResponse(res);
+    if (this.proxy.onResponse(res)) return;
+    // Responses to the sandbox's own requests: outbound calls act on them (BYEs of test
+    // numbers need nothing further).
+    const callId = res.get('Call-ID')!;
+    (this.uaCalls.get(callId) ?? this.outboundByCallId.get(callId))?.onResponse(res);
   }
 
   private onRequest(conn: Connection, req: SipMessage): void {
@@ -571,7 +586,8 @@ class SipServer implements CoreApi {
       this.onInDialog(conn, req, txn);
       return;
     }
-    if (this.unsupportedRequire(conn, req, txn)) return;
+    // Require is end to end: only requests the sandbox answers itself are checked.
+    if (!this.isForUser(req) && this.unsupportedRequire(conn, req, txn)) return;
     switch (req.method) {
       case 'REGISTER':
         this.onRegister(conn, req);
@@ -611,7 +627,7 @@ class SipServer implements CoreApi {
   private onAck(conn: Connection, ack: SipMessage): void {
     const txn = this.invTxns.get(txnKey(conn, ack));
     if (txn && txn.finalStatus >= 300) return; // ACK of a non-2xx final: absorbed here
-    const call = this.uasCalls.get(ack.get('Call-ID')!);
+    const call = this.uaCalls.get(ack.get('Call-ID')!);
     if (call) {
       if (call.matches(ack)) call.onAck(ack);
       return;
@@ -631,7 +647,7 @@ class SipServer implements CoreApi {
   }
 
   private onInDialog(conn: Connection, req: SipMessage, txn: InviteServerTxn | undefined): void {
-    const call = this.uasCalls.get(req.get('Call-ID')!);
+    const call = this.uaCalls.get(req.get('Call-ID')!);
     if (call) {
       if (!call.matches(req)) {
         if (txn) txn.respond(481, 'Call/Transaction Does Not Exist');
@@ -682,6 +698,15 @@ class SipServer implements CoreApi {
     const opts: ForwardOptions = { routes };
     if (txn) opts.txn = txn;
     if (record) opts.record = record;
+    if (req.method === 'INVITE' && record && record.reinvites.length < MAX_METHODS_PER_CALL) {
+      const entry: ReinviteRecord = {
+        direction: req.body.length > 0 ? offerDirection(req.body) : null,
+        status: 0,
+        at: new Date().toISOString(),
+      };
+      record.reinvites.push(entry);
+      opts.reinvite = entry;
+    }
     this.proxy.forward(conn, req, target, opts);
   }
 
@@ -850,6 +875,17 @@ class SipServer implements CoreApi {
     return { user: uri.user, local: this.localHosts.has(uri.host) };
   }
 
+  /** An out-of-dialog request the proxy relays to a user (INVITE, MESSAGE, OPTIONS). */
+  private isForUser(req: SipMessage): boolean {
+    if (!['INVITE', 'MESSAGE', 'OPTIONS'].includes(req.method)) return false;
+    try {
+      const { user, local } = this.targetOf(req);
+      return local && this.users.has(user);
+    } catch {
+      return false;
+    }
+  }
+
   private onInitialInvite(conn: Connection, txn: InviteServerTxn): void {
     const req = txn.request;
     const username = this.authenticate(conn, req, 'proxy', txn);
@@ -884,20 +920,47 @@ class SipServer implements CoreApi {
       finish(404, 'Not Found', 'foreign domain');
       return;
     }
+    // Replaces (RFC 3891): malformed, it is the callee's business (relayed as it is), or ours.
+    const replaces = parseReplaces(req.get('Replaces'));
     if (isTestNumber(number)) {
-      const call = new UasCall(this, conn, txn, number, record);
-      this.uasCalls.set(record.callId, call);
+      if (req.has('Replaces') && !replaces) {
+        finish(400, 'Bad Request', 'malformed Replaces header');
+        return;
+      }
+      let replaced: DialogCall | undefined;
+      if (replaces) {
+        // Attended transfer to a test number: the new call replaces one of ours.
+        replaced = this.uaCalls.get(replaces.callId);
+        if (
+          !replaced ||
+          replaced.state === 'ended' ||
+          replaced.localTag !== replaces.toTag ||
+          replaced.remoteTag !== replaces.fromTag
+        ) {
+          finish(481, 'Call/Transaction Does Not Exist', 'Replaces names no call of ours');
+          return;
+        }
+      }
+      const call = new UasCall(this, conn, txn, number, record, replaced);
+      this.uaCalls.set(record.callId, call);
       call.start();
       return;
     }
     if (isUser) {
-      const binding = this.latestBinding(number);
-      if (!binding) {
+      // An INVITE with Replaces goes to the connection holding the dialog it replaces (the
+      // tab in the call being transferred), whatever registered last.
+      const party = replaces
+        ? this.proxy.dialogParty(replaces.callId, replaces.toTag, number)
+        : undefined;
+      const binding = party ? undefined : this.latestBinding(number);
+      const target = party ?? (binding ? { conn: binding.conn, uri: binding.uri } : undefined);
+      if (!target) {
         finish(480, 'Temporarily Unavailable', `${number} is not registered`);
         return;
       }
-      this.proxy.forward(conn, req, binding.conn, {
-        requestUri: binding.uri,
+      if (party) this.log(`INVITE with Replaces routed to ${number}'s dialog ${replaces!.callId}`);
+      this.proxy.forward(conn, req, target.conn, {
+        requestUri: target.uri,
         txn,
         recordRoute: true,
         record,
@@ -948,7 +1011,7 @@ class SipServer implements CoreApi {
   // HTTP API
 
   calls(number?: string): CallRecord[] {
-    for (const call of this.uasCalls.values()) call.syncStats();
+    for (const call of this.uaCalls.values()) call.syncStats();
     return this.records.all(number);
   }
 
@@ -969,7 +1032,7 @@ class SipServer implements CoreApi {
       if (!url.pathname.startsWith('/api/')) {
         const text =
           'sip-phone sandbox: connect a SIP WebSocket client (subprotocol "sip") to this address; ' +
-          'JSON API under /api/ (health, calls, registrations).\n';
+          'JSON API under /api/ (health, calls, calls/outbound, registrations).\n';
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(text);
         return;
@@ -980,7 +1043,43 @@ class SipServer implements CoreApi {
         json(405, { error: 'method not allowed' }, { Allow: methods.join(', ') });
         return false;
       };
+      const outboundId = /^\/api\/calls\/outbound\/([^/]+)$/.exec(route)?.[1];
+      if (outboundId !== undefined) {
+        if (!allow(['GET', 'DELETE'])) return;
+        const call = this.outbound.get(decodeURIComponent(outboundId));
+        if (!call) {
+          json(404, { error: 'no such outbound call' });
+          return;
+        }
+        if (method === 'GET') {
+          call.syncStats();
+          json(200, structuredClone(call.record));
+          return;
+        }
+        const action = call.hangUpAction();
+        const state = call.state;
+        void call.hangUp('hung up via the API');
+        json(200, { id: call.id, callId: call.callId, action, state });
+        return;
+      }
       switch (route) {
+        case '/api/calls/outbound':
+          if (!allow(['GET', 'POST'])) return;
+          if (method === 'GET') {
+            json(
+              200,
+              this.calls().filter((r) => r.direction === 'outbound'),
+            );
+            return;
+          }
+          this.onOutboundPost(req).then(
+            (r) => json(r.status, r.body),
+            (err: unknown) => {
+              this.log(`outbound call failed: ${(err as Error).message}`);
+              if (!res.headersSent) json(500, { error: 'internal error' });
+            },
+          );
+          return;
         case '/api/health':
           if (allow(['GET'])) json(200, { ok: true });
           return;
@@ -1005,6 +1104,63 @@ class SipServer implements CoreApi {
     }
   }
 
+  /** POST /api/calls/outbound: place a call to a registered user. */
+  private async onOutboundPost(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+    if (this.closing) return { status: 503, body: { error: 'shutting down' } };
+    const text = await readBody(req, MAX_API_BODY_BYTES);
+    if (text === undefined) {
+      return { status: 413, body: { error: `body larger than ${MAX_API_BODY_BYTES} bytes` } };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { status: 400, body: { error: 'the body is not JSON' } };
+    }
+    const parsed = parseOutboundRequest(body, (u) => this.users.has(u), USER_RE);
+    if (!parsed.ok) return { status: parsed.status, body: { error: parsed.error } };
+    const opts = parsed.options;
+    const binding = this.latestBinding(opts.to);
+    if (!binding) return { status: 409, body: { error: `${opts.to} is not registered` } };
+    const id = randomToken(6);
+    const callId = `${randomToken(10)}@sandbox`;
+    const record = this.records.add(
+      newRecord({
+        callId,
+        number: opts.to,
+        from: opts.from,
+        direction: 'outbound',
+        offerSdp: '',
+        codecs: [],
+      }),
+    );
+    record.outboundId = id;
+    if (opts.displayName !== undefined) record.displayName = opts.displayName;
+    const call = new UacCall(this, binding.conn, record, id, opts, binding.uri);
+    this.uaCalls.set(callId, call);
+    this.outbound.set(id, call);
+    this.outboundByCallId.set(callId, call);
+    this.forgetOldOutbound();
+    this.log(`outbound ${id}: calling ${opts.to} at ${binding.uri} (${opts.media})`);
+    try {
+      await call.start();
+    } catch (err) {
+      const why = `no media offer: ${(err as Error).message}`;
+      await call.end(why);
+      return { status: 500, body: { error: why } };
+    }
+    return { status: 201, body: { id, callId } };
+  }
+
+  private forgetOldOutbound(): void {
+    for (const [id, call] of this.outbound) {
+      if (this.outbound.size <= MAX_OUTBOUND) return;
+      if (call.state !== 'ended') continue;
+      this.outbound.delete(id);
+      this.outboundByCallId.delete(call.callId);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   close(): Promise<void> {
@@ -1015,7 +1171,7 @@ class SipServer implements CoreApi {
   private async doClose(): Promise<void> {
     clearInterval(this.pingTimer);
     clearInterval(this.sweepTimer);
-    await Promise.all([...this.uasCalls.values()].map((c) => c.shutdown()));
+    await Promise.all([...this.uaCalls.values()].map((c) => c.shutdown()));
     this.proxy.close();
     for (const txn of this.invTxns.values()) txn.dispose();
     this.invTxns.clear();
@@ -1035,8 +1191,26 @@ class SipServer implements CoreApi {
     });
     this.bindings.clear();
     this.flows.clear();
+    this.outbound.clear();
+    this.outboundByCallId.clear();
     this.log('sandbox stopped');
   }
+}
+
+/** The request body as UTF-8 text; undefined (and the rest ignored) past `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -1101,6 +1275,24 @@ function validateRequest(req: SipMessage): string | undefined {
   const expires = req.get('Expires');
   if (expires !== undefined && !/^\d+$/.test(expires)) return 'bad Expires';
   return undefined;
+}
+
+/** A Replaces header (RFC 3891): `call-id;to-tag=...;from-tag=...[;early-only]`. */
+function parseReplaces(
+  value: string | undefined,
+): { callId: string; toTag: string; fromTag: string } | undefined {
+  if (value === undefined) return undefined;
+  const semi = value.indexOf(';');
+  if (semi <= 0) return undefined;
+  try {
+    const params = parseParams(value.slice(semi));
+    const toTag = params.get('to-tag');
+    const fromTag = params.get('from-tag');
+    if (!toTag || !fromTag) return undefined;
+    return { callId: value.slice(0, semi).trim(), toTag, fromTag };
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(msg: SipMessage): string {

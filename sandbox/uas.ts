@@ -1,49 +1,32 @@
 // The test numbers: each incoming INVITE to one of them becomes a UasCall, a small user agent
 // server with real media (werift) where media applies.
+import { DialogCall, UA_ALLOW, type ReinviteVerdict } from './call.js';
 import type { Connection, CoreApi, InviteServerTxn } from './core.js';
 import { MediaSession } from './media.js';
 import { OUTCOMES } from './numbers.js';
-import {
-  isDtmfContentType,
-  parseInfoDtmf,
-  type CallRecord,
-  type DtmfTransport,
-} from './records.js';
-import {
-  SipMessage,
-  newBranch,
-  parseNameAddr,
-  tagOf,
-  type ResponseOptions,
-} from './sip-message.js';
+import type { CallRecord } from './records.js';
+import { parseNameAddr, tagOf, type ResponseOptions } from './sip-message.js';
 
 /** Wait for an ACK to our 2xx this long before hanging up (RFC 3261 Timer H / 64*T1). */
 export const ACK_TIMEOUT_MS = 32_000;
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, UPDATE';
 const RING_BEFORE_ANSWER_MS = 300;
 const PROGRESS_180_MS = 500;
 const PROGRESS_ANSWER_MS = 1500;
 const OUTCOME_DELAY_MS = 100;
-const MAX_DIGITS = 1000;
 
-type State = 'early' | 'confirmed' | 'ended';
-
-export class UasCall {
-  state: State = 'early';
-  private media: MediaSession | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private localCSeq = 1;
+export class UasCall extends DialogCall {
   private acked = false;
-  private readonly remoteTarget: string;
-  private readonly contact: string;
 
   constructor(
-    private readonly core: CoreApi,
-    readonly conn: Connection,
+    core: CoreApi,
+    conn: Connection,
     readonly txn: InviteServerTxn,
     readonly number: string,
-    readonly record: CallRecord,
+    record: CallRecord,
+    /** The call this one replaces (an INVITE with Replaces): hung up once this one answers. */
+    private readonly replaces?: DialogCall,
   ) {
+    super(core, conn, record, number, 'caller');
     const req = txn.request;
     let target = '';
     try {
@@ -53,12 +36,10 @@ export class UasCall {
       target = '';
     }
     this.remoteTarget = target;
-    this.contact = `<sip:${number}@${core.sentBy};transport=ws>`;
+    const to = req.get('To') ?? '';
+    this.localParty = tagOf(to) === undefined ? `${to};tag=${txn.toTag}` : to;
+    this.remoteParty = req.get('From') ?? '';
     txn.onCancel = () => this.onCancel();
-  }
-
-  get callId(): string {
-    return this.record.callId;
   }
 
   get localTag(): string {
@@ -85,6 +66,8 @@ export class UasCall {
       case 'tone':
         void this.runAnswering(this.number);
         return;
+      case 'hold-491':
+      case 'hold-fail':
       case 'echo-info':
         void this.runAnswering('echo');
         return;
@@ -137,7 +120,7 @@ export class UasCall {
     media.setMode('echo');
   }
 
-  private get tag(): string {
+  protected get tag(): string {
     return `${this.number} call=${this.callId}`;
   }
 
@@ -163,7 +146,7 @@ export class UasCall {
         mediaAddress: this.core.mediaAddress,
         noTelephoneEvent: this.number === 'echo-info',
         onDigit: (d) => this.onDigit(d, 'rfc4733'),
-        onFailed: (reason) => this.hangUp(reason),
+        onFailed: (reason) => void this.hangUp(reason),
       });
     } catch (err) {
       if (this.state === 'early') {
@@ -185,7 +168,7 @@ export class UasCall {
     if (this.state === 'ended' || this.txn.finalStatus !== 0) return;
     const headers: Array<readonly [string, string]> = [...(opts.headers ?? [])];
     if (status > 100 && status < 300) headers.push(['Contact', this.contact]);
-    if (status >= 200 && status < 300) headers.push(['Allow', ALLOW]);
+    if (status >= 200 && status < 300) headers.push(['Allow', UA_ALLOW]);
     this.txn.respond(status, reason, { ...opts, headers });
   }
 
@@ -196,9 +179,12 @@ export class UasCall {
     this.respond(200, 'OK', { body: media.localSdp });
     this.state = 'confirmed';
     this.record.answeredAt = new Date().toISOString();
+    if (this.replaces && this.replaces.state !== 'ended') {
+      void this.replaces.hangUp(`replaced by call ${this.callId}`);
+    }
     const wait = this.core.ackTimeoutMs;
     this.after(wait, () => {
-      if (!this.acked) this.hangUp(`no ACK within ${wait} ms`);
+      if (!this.acked) void this.hangUp(`no ACK within ${wait} ms`);
     });
     return true;
   }
@@ -210,187 +196,38 @@ export class UasCall {
     void this.end('cancelled by the caller');
   }
 
-  onAck(_ack: SipMessage): void {
+  override onAck(): void {
     this.acked = true;
   }
 
-  /** A re-INVITE in this dialog (hold / resume). */
-  onReinvite(txn: InviteServerTxn): void {
-    const req = txn.request;
-    const media = this.media;
-    if (this.state !== 'confirmed' || !media) {
-      txn.respond(491, 'Request Pending');
-      return;
+  /** `hold-491` answers the first re-INVITE 491, `hold-fail` every re-INVITE 488. */
+  protected override reinviteVerdict(count: number): ReinviteVerdict | undefined {
+    if (this.number === 'hold-fail') {
+      return {
+        status: 488,
+        reason: 'Not Acceptable Here',
+        why: 'hold-fail refuses every re-INVITE',
+      };
     }
-    const headers: Array<[string, string]> = [
-      ['Contact', this.contact],
-      ['Allow', ALLOW],
-    ];
-    if (req.body.length === 0) {
-      txn.respond(200, 'OK', { headers, body: media.localSdp });
-      return;
+    if (this.number === 'hold-491' && count === 1) {
+      return {
+        status: 491,
+        reason: 'Request Pending',
+        why: 'hold-491 answers the first re-INVITE 491',
+      };
     }
-    const answer = this.answerOffer(req);
-    if (answer === undefined) {
-      txn.respond(488, 'Not Acceptable Here');
-      return;
-    }
-    txn.respond(200, 'OK', { headers, body: answer });
-  }
-
-  private answerOffer(req: SipMessage): string | undefined {
-    const media = this.media;
-    if (!media) return undefined;
-    const type = (req.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/sdp') return undefined;
-    const answer = media.answerReoffer(req.body);
-    if (answer === undefined) {
-      this.core.log(`${this.tag} re-offer refused (ICE restart or no audio)`);
-      return undefined;
-    }
-    const dir = /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(answer)?.[1] ?? 'sendrecv';
-    this.core.log(`${this.tag} re-offer answered: ${dir}`);
-    return answer;
-  }
-
-  /** An in-dialog request other than INVITE / ACK / CANCEL. */
-  onRequest(req: SipMessage): void {
-    switch (req.method) {
-      case 'BYE':
-        this.core.reply(this.conn, req, 200, 'OK');
-        void this.end('BYE from the caller');
-        return;
-      case 'UPDATE': {
-        if (req.body.length === 0) {
-          this.core.reply(this.conn, req, 200, 'OK', { headers: [['Contact', this.contact]] });
-          return;
-        }
-        const answer = this.answerOffer(req);
-        if (answer === undefined) this.core.reply(this.conn, req, 488, 'Not Acceptable Here');
-        else {
-          this.core.reply(this.conn, req, 200, 'OK', {
-            headers: [['Contact', this.contact]],
-            body: answer,
-          });
-        }
-        return;
-      }
-      case 'INFO': {
-        const type = req.get('Content-Type');
-        if (req.body.length === 0) {
-          this.core.reply(this.conn, req, 200, 'OK');
-          return;
-        }
-        if (!isDtmfContentType(type)) {
-          this.core.reply(this.conn, req, 415, 'Unsupported Media Type', {
-            headers: [['Accept', 'application/dtmf-relay, application/dtmf']],
-          });
-          return;
-        }
-        const digit = parseInfoDtmf(type ?? '', req.body);
-        if (!digit) {
-          this.core.reply(this.conn, req, 400, 'Bad Request', {
-            headers: [['Warning', `399 ${this.core.sentBy} "Unreadable DTMF body"`]],
-          });
-          return;
-        }
-        this.onDigit(digit, 'info');
-        this.core.reply(this.conn, req, 200, 'OK');
-        return;
-      }
-      case 'MESSAGE':
-      case 'OPTIONS':
-        this.core.reply(this.conn, req, 200, 'OK', { headers: [['Allow', ALLOW]] });
-        return;
-      default:
-        this.core.reply(this.conn, req, 405, 'Method Not Allowed', { headers: [['Allow', ALLOW]] });
-    }
-  }
-
-  /** Whether an in-dialog request's To tag is ours. */
-  matches(req: SipMessage): boolean {
-    return tagOf(req.get('To')) === this.localTag;
-  }
-
-  private onDigit(d: { digit: string; durationMs: number | null }, transport: DtmfTransport) {
-    if (this.record.dtmf.length >= MAX_DIGITS) return;
-    this.record.dtmf.push({ ...d, transport, at: new Date().toISOString() });
-    const ms = d.durationMs === null ? 'no duration' : `${d.durationMs} ms`;
-    this.core.log(`${this.tag} DTMF ${d.digit} (${ms}, ${transport})`);
+    return undefined;
   }
 
   /** End the call from our side: BYE when confirmed, 480 while still early. */
-  hangUp(reason: string): void {
-    if (this.state === 'ended') return;
-    if (this.state === 'confirmed') this.sendBye();
+  hangUp(reason: string): Promise<void> {
+    if (this.state === 'ended') return this.end(reason);
+    if (this.state === 'confirmed') this.sendInDialog('BYE');
     else this.respond(480, 'Temporarily Unavailable');
-    void this.end(reason);
+    return this.end(reason);
   }
 
-  private sendBye(): void {
-    const inv = this.txn.request;
-    const to = inv.get('To') ?? '';
-    const bye = new SipMessage();
-    bye.method = 'BYE';
-    bye.uri = this.remoteTarget;
-    bye.append('Via', `SIP/2.0/WS ${this.core.sentBy};branch=${newBranch()}`);
-    bye.append('Max-Forwards', '70');
-    bye.append('From', tagOf(to) === undefined ? `${to};tag=${this.localTag}` : to);
-    bye.append('To', inv.get('From') ?? '');
-    bye.append('Call-ID', this.callId);
-    bye.append('CSeq', `${this.localCSeq++} BYE`);
-    this.core.send(this.conn, bye);
-  }
-
-  /** Copy live RTP counters into the record. */
-  syncStats(): void {
-    if (this.media) {
-      this.record.rtp.packetsIn = this.media.packetsIn;
-      this.record.rtp.packetsOut = this.media.packetsOut;
-    }
-  }
-
-  /** Release everything; idempotent. */
-  end(reason: string): Promise<void> {
-    if (this.state === 'ended') return Promise.resolve();
-    this.state = 'ended';
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+  protected override onEnd(): void {
     this.txn.onCancel = undefined;
-    this.syncStats();
-    this.record.endedAt = new Date().toISOString();
-    this.record.endReason = reason;
-    this.core.callEnded(this.callId);
-    const r = this.record.rtp;
-    this.core.log(
-      `${this.tag} ended: ${reason} (rtp in ${r.packetsIn}, out ${r.packetsOut}, dtmf ${this.record.dtmf.length})`,
-    );
-    const media = this.media;
-    this.media = undefined;
-    return media ? media.close() : Promise.resolve();
-  }
-
-  /** Hang up for a server shutdown. */
-  shutdown(): Promise<void> {
-    if (this.state === 'confirmed') this.sendBye();
-    return this.end('sandbox shut down');
-  }
-
-  private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      if (this.state === 'ended') return;
-      try {
-        fn();
-      } catch (err) {
-        this.core.log(`${this.tag} error: ${(err as Error).message}`);
-      }
-    }, ms);
-    this.timers.add(t);
-  }
-
-  /** Resolves after `ms` unless the call ends first (then it never resolves). */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.after(ms, resolve));
   }
 }

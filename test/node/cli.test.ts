@@ -53,6 +53,7 @@ describe('cli', () => {
       assert.deepEqual(ready['users'], [
         { user: 'alice', password: 'alice-sandbox' },
         { user: 'bob', password: 'bob-sandbox' },
+        { user: 'carol', password: 'carol-sandbox' },
       ]);
       assert.deepEqual(await api(String(ready['httpUrl']), '/api/health'), { ok: true });
       // The banner (on stderr in --json mode) lists users, passwords and test numbers.
@@ -67,6 +68,8 @@ describe('cli', () => {
       assert.match(banner, /alice \/ alice-sandbox/);
       assert.match(banner, /echo\s+Answers and echoes/);
       assert.match(banner, /607\s+Unwanted/);
+      assert.match(banner, /hold-491\s+Like echo, but answers the first re-INVITE/);
+      assert.match(banner, /carol \/ carol-sandbox/);
       child.kill('SIGTERM');
       const [code] = await withTimeout(exited, 10000, 'exit');
       assert.equal(code, 0);

@@ -34,7 +34,7 @@ describe('registrar', () => {
     assert.equal(sandbox.domain, 'localhost');
     assert.deepEqual(
       sandbox.users.map((u) => u.user),
-      ['alice', 'bob'],
+      ['alice', 'bob', 'carol'],
     );
     assert.match(sandbox.wsUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
   });

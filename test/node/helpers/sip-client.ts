@@ -225,6 +225,8 @@ export class SipTestClient {
     authUser?: string;
     password: string;
     sdp: string;
+    /** Extra header lines for both INVITEs (e.g. `Replaces: ...`). */
+    headers?: string[];
   }): Promise<{ callId: string; branch: string; fromTag: string; cseq: number; uri: string }> {
     const callId = rand(10);
     const fromTag = rand(4);
@@ -238,8 +240,9 @@ export class SipTestClient {
       contact: this.contact,
       body: opts.sdp,
     };
+    const extra = opts.headers ?? [];
     const branch1 = `z9hG4bK${rand(6)}`;
-    this.send({ ...base, cseq: 1, branch: branch1 });
+    this.send({ ...base, cseq: 1, branch: branch1, headers: extra });
     const challenge = await this.response(callId, 'INVITE', (s) => s >= 200);
     if (challenge.status !== 407) {
       throw new Error(`expected 407, got ${challenge.status} ${challenge.reason}`);
@@ -262,7 +265,7 @@ export class SipTestClient {
       uri,
     });
     const branch = `z9hG4bK${rand(6)}`;
-    this.send({ ...base, cseq: 2, branch, headers: [`Proxy-Authorization: ${auth}`] });
+    this.send({ ...base, cseq: 2, branch, headers: [...extra, `Proxy-Authorization: ${auth}`] });
     return { callId, branch, fromTag, cseq: 2, uri };
   }
 

@@ -1,6 +1,6 @@
 // A werift peer acting as the browser: makes a genuine WebRTC offer (PCMU, PCMA and
-// telephone-event on PT 126, as Chromium offers), sends PCMU frames and RFC 4733 digits the way
-// Chromium does, and records what comes back.
+// telephone-event on PT 126, as Chromium offers) or answers one (a call the sandbox places),
+// sends PCMU frames and RFC 4733 digits the way Chromium does, and records what comes back.
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 import type { RTCRtpTransceiver } from 'werift';
 import { peerConfig } from '../../../sandbox/media.js';
@@ -21,11 +21,12 @@ export class WeriftCaller {
   readonly received: ReceivedPacket[] = [];
   private seq = 1000;
   private ts = 160_000;
-  private readonly transceiver: RTCRtpTransceiver;
+  private transceiver: RTCRtpTransceiver | undefined;
   private connected: Promise<unknown> | undefined;
+  /** The telephone-event payload type in use (the offer's, when answering). */
+  tePt = CALLER_TE_PT;
 
   private constructor(readonly pc: RTCPeerConnection) {
-    this.transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
     pc.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp) => {
         this.received.push({
@@ -39,8 +40,7 @@ export class WeriftCaller {
     });
   }
 
-  /** Create the caller and its offer (ICE gathered, loopback only). */
-  static async create(): Promise<{ caller: WeriftCaller; sdp: string }> {
+  private static config() {
     const config = peerConfig('127.0.0.1');
     config.codecs.audio = [
       new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, payloadType: 0 }),
@@ -51,15 +51,42 @@ export class WeriftCaller {
         payloadType: CALLER_TE_PT,
       }),
     ];
-    const pc = new RTCPeerConnection(config);
-    const caller = new WeriftCaller(pc);
-    await pc.setLocalDescription(await pc.createOffer());
+    return config;
+  }
+
+  private async gathered(): Promise<string> {
     const deadline = Date.now() + 5000;
-    while (pc.iceGatheringState !== 'complete' && Date.now() < deadline) {
+    while (this.pc.iceGatheringState !== 'complete' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    const sdp = pc.localDescription?.sdp;
+    const sdp = this.pc.localDescription?.sdp;
     if (sdp === undefined) throw new Error('no local description');
+    return sdp;
+  }
+
+  /** Create the caller and its offer (ICE gathered, loopback only). */
+  static async create(): Promise<{ caller: WeriftCaller; sdp: string }> {
+    const pc = new RTCPeerConnection(WeriftCaller.config());
+    const caller = new WeriftCaller(pc);
+    caller.transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+    await pc.setLocalDescription(await pc.createOffer());
+    return { caller, sdp: await caller.gathered() };
+  }
+
+  /** Answer an offer (a call the sandbox places); ICE + DTLS start right away. */
+  static async answer(offerSdp: string): Promise<{ caller: WeriftCaller; sdp: string }> {
+    const pc = new RTCPeerConnection(WeriftCaller.config());
+    const caller = new WeriftCaller(pc);
+    caller.connected = pc.connectionStateChange.watch((s) => s === 'connected');
+    await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    const transceiver = pc.getTransceivers().find((t) => t.kind === 'audio');
+    if (!transceiver) throw new Error('no audio transceiver');
+    transceiver.setDirection('sendrecv');
+    caller.transceiver = transceiver;
+    await pc.setLocalDescription(await pc.createAnswer());
+    const sdp = await caller.gathered();
+    // werift answers with the offer's payload numbers.
+    caller.tePt = Number(/^a=rtpmap:(\d+) telephone-event\/8000/m.exec(sdp)?.[1] ?? CALLER_TE_PT);
     return { caller, sdp };
   }
 
@@ -72,11 +99,19 @@ export class WeriftCaller {
     await withTimeout(this.connected, timeoutMs, 'DTLS connected');
   }
 
+  /** Wait for ICE + DTLS (after {@link answer}: once the offerer has the answer). */
+  async waitConnected(timeoutMs = 5000): Promise<void> {
+    if (!this.connected) throw new Error('no description applied yet');
+    await withTimeout(this.connected, timeoutMs, 'DTLS connected');
+  }
+
   private sendPacket(pt: number, payload: Buffer, marker: boolean, timestamp: number): void {
-    const sender = this.transceiver.sender;
+    const transceiver = this.transceiver;
+    if (!transceiver) throw new Error('no transceiver yet');
+    const sender = transceiver.sender;
     const audioCodec = sender.codec;
     // werift's sendRtp writes the sender codec's payload type: switch it for this one packet.
-    const codec = this.transceiver.codecs.find((c) => c.payloadType === pt);
+    const codec = transceiver.codecs.find((c) => c.payloadType === pt);
     if (codec) sender.codec = codec;
     const header = new RtpHeader({ payloadType: pt, sequenceNumber: this.seq, timestamp, marker });
     this.seq = (this.seq + 1) & 0xffff;
@@ -119,12 +154,12 @@ export class WeriftCaller {
     };
     let first = true;
     for (let d = 160; d < total; d += 160) {
-      this.sendPacket(CALLER_TE_PT, packet(d, false), first, ts);
+      this.sendPacket(this.tePt, packet(d, false), first, ts);
       first = false;
       await new Promise((r) => setTimeout(r, 20));
     }
     for (let i = 0; i < 3; i++) {
-      this.sendPacket(CALLER_TE_PT, packet(total, true), first, ts);
+      this.sendPacket(this.tePt, packet(total, true), first, ts);
       first = false;
       await new Promise((r) => setTimeout(r, 5));
     }
