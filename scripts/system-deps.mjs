@@ -1,13 +1,39 @@
-// Checks for the system programs the tests need and, on Debian as root, installs the missing ones
-// with apt. Elsewhere it prints exactly what to install and exits.
+// Checks for the system programs the tests need (Chromium, the namespace tools, and the interop test
+// bed's SIP software) and, on Debian as root, installs the missing ones with apt. Elsewhere it
+// prints exactly what to install and exits.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+
+// Debian's multiarch directory, where Kamailio's modules live (e.g. /usr/lib/x86_64-linux-gnu).
+const MULTIARCH = {
+  x64: 'x86_64-linux-gnu',
+  arm64: 'aarch64-linux-gnu',
+  arm: 'arm-linux-gnueabihf',
+  ia32: 'i386-linux-gnu',
+  ppc64: 'powerpc64le-linux-gnu',
+  s390x: 's390x-linux-gnu',
+  riscv64: 'riscv64-linux-gnu',
+}[process.arch];
+const KAMAILIO_MODULES = `/usr/lib/${MULTIARCH ?? `${process.arch}-linux-gnu`}/kamailio/modules`;
 
 /** program path → Debian package that provides it */
 export const TEST_PROGRAMS = {
   '/usr/bin/chromium': 'chromium',
   '/usr/sbin/ip': 'iproute2',
   '/usr/bin/unshare': 'util-linux',
+  '/usr/bin/setpriv': 'util-linux',
+  // The interop test bed (test/interop/): real SIP software on loopback.
+  '/usr/sbin/kamailio': 'kamailio',
+  [`${KAMAILIO_MODULES}/websocket.so`]: 'kamailio-websocket-modules',
+  [`${KAMAILIO_MODULES}/tls.so`]: 'kamailio-tls-modules',
+  // rtpengine-daemon, not the `rtpengine` metapackage (that one builds a kernel module).
+  '/usr/bin/rtpengine': 'rtpengine-daemon',
+  '/usr/bin/rtpengine-ctl': 'rtpengine-utils',
+  '/usr/bin/sipp': 'sip-tester',
+  '/usr/bin/baresip': 'baresip-core',
+  '/usr/bin/tshark': 'tshark',
+  '/usr/bin/dumpcap': 'tshark',
+  '/usr/bin/openssl': 'openssl',
 };
 
 const isDebian = () => existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');

@@ -1,0 +1,188 @@
+/**
+ * Browser-side access to the interop test bed (Kamailio, rtpengine, sipp, baresip) that
+ * testbed-plugin.mjs runs, and a `<sip-phone>` fixture registered to it.
+ */
+import { fixture, html } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../components/index.js';
+import type {
+  SipCallChangeDetail,
+  SipPhone,
+  SipRegistrationChangeDetail,
+} from '../../components/index.js';
+import { audioCodecsInSdp, type WireMessage } from '../../src/index.js';
+import type { PhoneUnderTest } from '../helpers/phone-fixture.js';
+import { waitFor } from '../helpers/sandbox.js';
+
+export interface BedInfo {
+  wssUrl: string;
+  wsUrl: string;
+  domain: string;
+  users: Array<{ user: string; password: string }>;
+  numbers: {
+    sipp: string;
+    sippEarlyMedia: string;
+    baresip: string;
+    ringForever: string;
+    uacCaller: string;
+    specials: number[];
+  };
+  ports: Record<string, number>;
+  startupMs: number;
+}
+
+export interface DtmfEvent {
+  digit: string;
+  pt: number;
+  packets: number;
+  endPackets: number;
+  durationSamples: number;
+  durationMs: number;
+  /** From this event's start to the next one's (RTP clock), in ms. */
+  nextStartMs?: number;
+}
+
+export interface RtpengineLeg {
+  tag: string;
+  packets: number;
+  bytes: number;
+  protocols: string[];
+}
+
+export const command = <T>(action: string, args: Record<string, unknown> = {}): Promise<T> =>
+  executeServerCommand<T, Record<string, unknown>>('interop', { action, ...args });
+
+let cached: BedInfo | undefined;
+
+/** Starts the bed on first use (a second or so) and describes it. */
+export async function bed(): Promise<BedInfo> {
+  cached ??= await command<BedInfo>('info');
+  return cached;
+}
+
+export interface BedPhone extends PhoneUnderTest {
+  /** Every SIP message this phone sent or received, from its first REGISTER on. */
+  wire: WireMessage[];
+}
+
+/** A `<sip-phone>` for a bed user, over WSS unless told otherwise, with everything recorded. */
+export async function bedPhone(
+  user: string,
+  options: { transport?: 'ws' | 'wss'; password?: string; displayName?: string } = {},
+): Promise<BedPhone> {
+  const info = await bed();
+  const account = info.users.find((u) => u.user === user);
+  if (!account) throw new Error(`the bed has no user ${user}`);
+  const registrations: SipRegistrationChangeDetail[] = [];
+  const calls: SipCallChangeDetail[] = [];
+  const el = await fixture<SipPhone>(
+    html`<sip-phone
+      server=${options.transport === 'ws' ? info.wsUrl : info.wssUrl}
+      uri=${`sip:${user}@${info.domain}`}
+      display-name=${options.displayName ?? ''}
+      .password=${options.password ?? account.password}
+      @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
+      @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
+    ></sip-phone>`,
+  );
+  // The phone exists from the first update; its socket cannot have connected yet.
+  const wire: WireMessage[] = [];
+  el.phone!.on('wire', (m) => wire.push(m));
+  return { el, registrations, calls, wire };
+}
+
+export async function registeredBedPhone(
+  user: string,
+  options: { transport?: 'ws' | 'wss'; displayName?: string } = {},
+): Promise<BedPhone> {
+  const phone = await bedPhone(user, options);
+  await waitFor(
+    () => phone.el.registrationState === 'registered',
+    `${user} registered with Kamailio (${JSON.stringify(phone.registrations)})`,
+  );
+  return phone;
+}
+
+/** Records a scenario's timing: printed in the browser log now and in the runner's summary. */
+export async function timing(name: string, started: number, detail = ''): Promise<void> {
+  const ms = performance.now() - started;
+  console.log(`[interop] ${name}: ${Math.round(ms)} ms${detail ? ` (${detail})` : ''}`);
+  await command('timing', { name, ms, detail });
+}
+
+/** Mocha `afterEach`: when the test failed, print the end of every server's log with it. */
+export async function printLogsIfFailed(this: Mocha.Context): Promise<void> {
+  if (this.currentTest?.state !== 'failed') return;
+  const logs = await command<Record<string, string>>('logs');
+  for (const [name, text] of Object.entries(logs))
+    console.log(`[interop] ${name} log (end):\n${text}`);
+}
+
+/** The SIP responses to the INVITE of the phone's current call, relative to its first INVITE. */
+export function responseTimeline(phone: BedPhone): string {
+  const call = phone.el.currentCall;
+  if (!call?.callId) return '';
+  const invite = phone.wire.find(
+    (m) => m.callId === call.callId && m.method === 'INVITE' && m.direction === 'out',
+  );
+  if (!invite) return '';
+  return phone.wire
+    .filter((m) => m.callId === call.callId && m.status !== undefined && m.method === 'INVITE')
+    .map((m) => `${m.status}@${m.at - invite.at}ms`)
+    .join(' ');
+}
+
+/** One SIP message out of a sipp `-trace_msg` file. */
+export interface TracedMessage {
+  direction: 'sent' | 'received';
+  text: string;
+  startLine: string;
+  callId: string;
+  body: string;
+}
+
+/** Parses sipp's message trace (blocks that start with "UDP message sent/received"). */
+export function parseSippTrace(trace: string): TracedMessage[] {
+  const messages: TracedMessage[] = [];
+  const blocks = trace.split(/^.*UDP message (sent|received)[^\n]*\n/m);
+  for (let i = 1; i + 1 < blocks.length; i += 2) {
+    const text = blocks[i + 1]!.replace(/\r/g, '').replace(/^\n+/, '');
+    const blank = text.indexOf('\n\n');
+    const head = blank >= 0 ? text.slice(0, blank) : text;
+    const body = blank >= 0 ? text.slice(blank + 2) : '';
+    messages.push({
+      direction: blocks[i] as 'sent' | 'received',
+      text,
+      startLine: head.split('\n')[0]!.trim(),
+      callId: /^(?:Call-ID|i):\s*(.+)$/im.exec(head)?.[1]?.trim() ?? '',
+      body: body.replace(/-{10,}[\s\S]*$/, '').trim(),
+    });
+  }
+  return messages;
+}
+
+/** sipp's trace of peer `2000`/`2001` (or a UAC id), for one Call-ID. */
+export async function sippMessages(peer: string, callId?: string): Promise<TracedMessage[]> {
+  const all = parseSippTrace(await command<string>('sipp-messages', { peer }));
+  return callId ? all.filter((m) => m.callId === callId) : all;
+}
+
+/** Encoding names offered in an SDP body (`PCMU/8000`, …). */
+export const offeredCodecs = (sdp: string): string[] =>
+  audioCodecsInSdp(sdp.replace(/\n/g, '\r\n'));
+
+/** The payload type an SDP gives telephone-event/8000. */
+export function telephoneEventPt(sdp: string): number {
+  const match = /a=rtpmap:(\d+) telephone-event\/8000/i.exec(sdp);
+  if (!match) throw new Error(`no telephone-event/8000 in\n${sdp}`);
+  return Number(match[1]);
+}
+
+export async function rtpengineLegs(callId: string): Promise<RtpengineLeg[]> {
+  const result = await command<{ result: string; legs?: RtpengineLeg[]; reason?: string }>(
+    'rtpengine',
+    { callId },
+  );
+  if (result.result !== 'ok') throw new Error(`rtpengine query: ${result.result} ${result.reason}`);
+  return result.legs ?? [];
+}
