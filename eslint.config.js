@@ -57,4 +57,9 @@ export default tseslint.config(
     ],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // Playwright tests: Node code whose page.evaluate() callbacks run in the browser.
+    files: ['test/e2e/**/*.mjs', 'scripts/screenshot.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );

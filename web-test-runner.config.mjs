@@ -5,6 +5,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { build } from 'esbuild';
 import { sandboxPlugin } from './test/helpers/sandbox-plugin.mjs';
+import { interopPlugin } from './test/interop/testbed-plugin.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const COMMONJS_PACKAGES = ['jssip', 'sdp-transform'];
@@ -53,6 +54,12 @@ export const chromiumArgs = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+const chromium = (args) =>
+  playwrightLauncher({
+    product: 'chromium',
+    launchOptions: { executablePath: CHROMIUM, headless: true, args },
+  });
+
 export default {
   nodeResolve: true,
   concurrency: 1,
@@ -60,17 +67,26 @@ export default {
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
     commonjsAsEsm(),
     sandboxPlugin(),
+    // Real SIP software (Kamailio, rtpengine, sipp, baresip), started on the first interop test.
+    interopPlugin(),
   ],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: { executablePath: CHROMIUM, headless: true, args: chromiumArgs },
-    }),
-  ],
+  browsers: [chromium(chromiumArgs)],
   groups: [
     { name: 'unit', files: 'test/unit/**/*.test.ts' },
     { name: 'components', files: 'test/components/**/*.test.ts' },
     { name: 'dist', files: 'test/dist/**/*.test.ts' },
+    {
+      // The default autoplay policy (no sound before a user gesture), to test the "enable sound" prompt.
+      name: 'autoplay',
+      files: 'test/autoplay/**/*.test.ts',
+      browsers: [
+        chromium([
+          ...chromiumArgs.filter((arg) => !arg.startsWith('--autoplay-policy')),
+          '--autoplay-policy=document-user-activation-required',
+        ]),
+      ],
+    },
+    { name: 'interop', files: 'test/interop/**/*.test.ts' },
   ],
   // Lit announces dev mode in every test page; that line says nothing about the code under test.
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),

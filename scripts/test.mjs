@@ -75,6 +75,14 @@ stage('browser tests (Chromium)', process.execPath, [
   join(root, 'node_modules/@web/test-runner/dist/bin.js'),
   ...args,
 ]);
+if (!args.length) {
+  // The standalone dialer as a user sees it: `npm start`, Playwright, screenshots in test-artifacts/.
+  stage('dialer end-to-end (Playwright)', process.execPath, [
+    '--test',
+    '--test-reporter=spec',
+    'test/e2e/dialer.test.mjs',
+  ]);
+}
 
 console.log(`\n[sip-phone] Test summary (${((Date.now() - started) / 1000).toFixed(1)} s):`);
 for (const [name, status] of results)

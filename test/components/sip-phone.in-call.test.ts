@@ -51,6 +51,43 @@ describe('<sip-phone> during a call', () => {
     await waitForCall(alice, 'ended');
   });
 
+  it('hold survives a 491 (glare): retried, then held', async () => {
+    const alice = await registeredPhone('alice');
+    alice.el.call('hold-491');
+    await waitForCall(alice, 'connected');
+    expect(await alice.el.hold()).to.equal(true);
+    expect(alice.el.callState).to.equal('held');
+    const record = (await sandboxCalls('hold-491')).at(-1)!;
+    expect(record.reinvites.map((r) => r.status)).to.deep.equal([491, 200]);
+    expect(record.reinvites.map((r) => r.direction)).to.deep.equal(['sendonly', 'sendonly']);
+    alice.el.hangup();
+    await waitForCall(alice, 'ended');
+  });
+
+  it('a refused hold rolls back: the call goes on, un-held, and the user is told', async () => {
+    const alice = await registeredPhone('alice');
+    alice.el.call('hold-fail');
+    await waitForCall(alice, 'connected');
+    await alice.el.updateComplete;
+    part(alice.el, 'hold-button').click();
+    await waitFor(() => alice.el.callSnapshot?.holdError, 'the hold reported as failed');
+    expect(alice.el.callSnapshot!.holdError).to.deep.include({ action: 'hold', status: 488 });
+    expect(alice.el.callState).to.equal('connected');
+    await alice.el.updateComplete;
+    expect(part(alice.el, 'hold-button').getAttribute('aria-pressed')).to.equal('false');
+    expect(textOf(part(alice.el, 'notice'))).to.equal(
+      'Could not put the call on hold (488); the call goes on.',
+    );
+    expect(audioSender(alice.el).track!.enabled, 'microphone back on').to.equal(true);
+    const before = await inboundPackets(alice.el);
+    await waitFor(
+      async () => (await inboundPackets(alice.el)) > before + 20,
+      'audio still flowing',
+    );
+    alice.el.hangup();
+    await waitForCall(alice, 'ended');
+  });
+
   it('mutes without renegotiating', async () => {
     const alice = await registeredPhone('alice');
     alice.el.call('echo');

@@ -63,9 +63,14 @@ export function sandboxPlugin() {
     return ready;
   }
 
-  async function api(path, method = 'GET') {
+  async function api(path, method = 'GET', body) {
     const { httpUrl } = await start();
-    const response = await fetch(new URL(path, httpUrl), { method });
+    const response = await fetch(new URL(path, httpUrl), {
+      method,
+      ...(body
+        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
     if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status}`);
     return response.json();
   }
@@ -94,6 +99,10 @@ export function sandboxPlugin() {
         return api(`/api/calls${number ? `?number=${encodeURIComponent(number)}` : ''}`);
       if (action === 'clear-calls') return api('/api/calls', 'DELETE');
       if (action === 'registrations') return api('/api/registrations');
+      // The sandbox calls a registered user (an incoming call for the browser).
+      if (action === 'call-user') return api('/api/calls/outbound', 'POST', payload.call);
+      if (action === 'end-call')
+        return api(`/api/calls/outbound/${encodeURIComponent(payload.id)}`, 'DELETE');
       throw new Error(`unknown sandbox action ${action}`);
     },
   };

@@ -29,6 +29,7 @@ export interface SandboxCall {
   offer: { codecs: string[]; sdp: string };
   rtp: { packetsIn: number; packetsOut: number };
   dtmf: SandboxDtmf[];
+  reinvites: Array<{ direction: string | null; status: number }>;
   endedAt?: number;
 }
 
@@ -88,4 +89,30 @@ export async function silentStunServer(): Promise<string> {
     action: 'silent-stun',
   });
   return url;
+}
+
+export interface OutboundCall {
+  to: string;
+  from?: string;
+  displayName?: string;
+  media?: 'tone' | 'echo';
+  answerTimeoutMs?: number;
+}
+
+/** Makes the sandbox call a registered user: an incoming call with real media for the browser. */
+export async function sandboxCallsUser(
+  call: OutboundCall,
+): Promise<{ id: string; callId: string }> {
+  return executeServerCommand<
+    { id: string; callId: string },
+    { action: string; call: OutboundCall }
+  >('sandbox', { action: 'call-user', call });
+}
+
+/** Ends a call the sandbox placed: CANCEL before the answer, BYE after. */
+export async function sandboxEndsCall(id: string): Promise<void> {
+  await executeServerCommand<unknown, { action: string; id: string }>('sandbox', {
+    action: 'end-call',
+    id,
+  });
 }

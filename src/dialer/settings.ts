@@ -1,0 +1,167 @@
+/**
+ * The dialer's settings: validated field by field with the core's own rules, kept in localStorage
+ * except the password. The password stays in memory unless the user ticks "remember"; then it goes
+ * to the browser's password manager (Credential Management API) where there is one, and only
+ * otherwise — with the checkbox saying so — to localStorage.
+ */
+import {
+  isConfigError,
+  parseIceServers,
+  resolveConfig,
+  type DtmfMode,
+  type PhoneConfig,
+} from '../index.js';
+
+/** What the dialer keeps between visits. No password here, by construction. */
+export interface DialerSettings {
+  server: string;
+  uri: string;
+  authUser: string;
+  displayName: string;
+  /** ICE servers, one per line (see `parseIceServers`). */
+  iceServers: string;
+  dtmfMode: DtmfMode;
+  microphone: string;
+  speaker: string;
+  ringer: string;
+}
+
+export type SettingsField = keyof DialerSettings | 'password';
+
+export const EMPTY_SETTINGS: DialerSettings = {
+  server: '',
+  uri: '',
+  authUser: '',
+  displayName: '',
+  iceServers: '',
+  dtmfMode: 'auto',
+  microphone: '',
+  speaker: '',
+  ringer: '',
+};
+
+const SETTINGS_KEY = 'sip-phone.dialer.settings';
+const PASSWORD_KEY = 'sip-phone.dialer.password';
+
+export function loadSettings(storage: Storage = localStorage): DialerSettings {
+  try {
+    const saved = JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}') as Partial<DialerSettings>;
+    const settings = { ...EMPTY_SETTINGS };
+    for (const key of Object.keys(EMPTY_SETTINGS) as Array<keyof DialerSettings>) {
+      if (typeof saved[key] === 'string') (settings as Record<string, string>)[key] = saved[key]!;
+    }
+    return settings;
+  } catch {
+    return { ...EMPTY_SETTINGS };
+  }
+}
+
+export function saveSettings(settings: DialerSettings, storage: Storage = localStorage): void {
+  const copy: Record<string, string> = {};
+  for (const key of Object.keys(EMPTY_SETTINGS) as Array<keyof DialerSettings>)
+    copy[key] = settings[key];
+  storage.setItem(SETTINGS_KEY, JSON.stringify(copy));
+}
+
+/** True when the browser has a password manager the page can use. */
+export const hasPasswordManager = (): boolean =>
+  typeof window !== 'undefined' && 'PasswordCredential' in window && 'credentials' in navigator;
+
+interface PasswordCredentialLike extends Credential {
+  password?: string;
+}
+declare const PasswordCredential: {
+  new (data: { id: string; password: string; name?: string }): PasswordCredentialLike;
+};
+
+/** Stores the password the way the checkbox promised. Returns where it went. */
+export async function rememberPassword(
+  uri: string,
+  password: string,
+  storage: Storage = localStorage,
+): Promise<'password-manager' | 'local-storage'> {
+  if (hasPasswordManager()) {
+    await navigator.credentials.store(new PasswordCredential({ id: uri, password }));
+    storage.removeItem(PASSWORD_KEY);
+    return 'password-manager';
+  }
+  storage.setItem(PASSWORD_KEY, JSON.stringify({ uri, password }));
+  return 'local-storage';
+}
+
+/** The remembered password for `uri`, if the user chose to remember one. */
+export async function rememberedPassword(
+  uri: string,
+  storage: Storage = localStorage,
+): Promise<string | undefined> {
+  try {
+    const stored = JSON.parse(storage.getItem(PASSWORD_KEY) ?? 'null') as {
+      uri: string;
+      password: string;
+    } | null;
+    if (stored?.uri === uri) return stored.password;
+  } catch {
+    // Ignore a damaged entry.
+  }
+  if (!hasPasswordManager()) return undefined;
+  try {
+    const credential = (await navigator.credentials.get({
+      password: true,
+      mediation: 'silent',
+    } as CredentialRequestOptions)) as PasswordCredentialLike | null;
+    return credential?.id === uri ? credential.password : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Forgets a password kept in localStorage (the password manager keeps its own). */
+export function forgetPassword(storage: Storage = localStorage): void {
+  storage.removeItem(PASSWORD_KEY);
+}
+
+/** Field-by-field validation; `errors` is empty when `config` can be used. */
+export function validateSettings(
+  settings: DialerSettings,
+  password: string,
+): { config?: PhoneConfig; errors: Partial<Record<SettingsField, string>> } {
+  const errors: Partial<Record<SettingsField, string>> = {};
+  // Check each field against a known-good base so every field gets its own message.
+  const base: PhoneConfig = { server: 'wss://example.invalid', uri: 'sip:user@example.invalid' };
+  const check = (field: SettingsField, patch: Partial<PhoneConfig>) => {
+    try {
+      resolveConfig({ ...base, ...patch });
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      errors[field] = error.message;
+    }
+  };
+  if (!settings.server.trim()) errors.server = 'Enter the server address (wss://…).';
+  else check('server', { server: settings.server.trim() });
+  if (!settings.uri.trim()) errors.uri = 'Enter your SIP address (sip:user@domain).';
+  else check('uri', { uri: settings.uri.trim() });
+  if (settings.authUser) check('authUser', { authUser: settings.authUser.trim() });
+  if (settings.displayName) check('displayName', { displayName: settings.displayName });
+  check('password', { password });
+  check('dtmfMode', { dtmfMode: settings.dtmfMode });
+  let iceServers: RTCIceServer[] = [];
+  try {
+    iceServers = parseIceServers(settings.iceServers);
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    errors.iceServers = error.message;
+  }
+  if (Object.keys(errors).length) return { errors };
+  return {
+    errors,
+    config: {
+      server: settings.server.trim(),
+      uri: settings.uri.trim(),
+      ...(settings.authUser.trim() ? { authUser: settings.authUser.trim() } : {}),
+      ...(settings.displayName ? { displayName: settings.displayName } : {}),
+      password,
+      iceServers,
+      dtmfMode: settings.dtmfMode,
+    },
+  };
+}

@@ -1,0 +1,241 @@
+// End-to-end test of the standalone dialer as a user sees it: `npm start` (sandbox + Vite), real
+// Debian Chromium driven by Playwright, real calls. Screenshots of each state are written to
+// test-artifacts/ (kept by CI as artefacts; one is in the README).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = join(root, 'test-artifacts');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+let start;
+let browser;
+let url;
+
+before(async () => {
+  await mkdir(artifacts, { recursive: true });
+  const [webPort, sipPort] = [await freePort(), await freePort()];
+  url = `http://127.0.0.1:${webPort}/`;
+  start = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(webPort), SIP_SANDBOX_PORT: String(sipPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not come up:\n${output}`)),
+      60_000,
+    );
+    const read = (chunk) => {
+      output += chunk;
+      if (output.includes('sip-phone dialer:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    start.stdout.on('data', read);
+    start.stderr.on('data', read);
+    start.on('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (start && start.exitCode === null) {
+    const exited = new Promise((resolve) => start.once('exit', resolve));
+    start.kill('SIGTERM');
+    await exited;
+  }
+});
+
+/** A dialer page; `waitRegistered` waits until its phone is registered. */
+async function openDialer(context, { waitRegistered = true } = {}) {
+  const page = await (context ?? browser).newPage({ viewport: { width: 1000, height: 860 } });
+  await page.goto(url);
+  if (waitRegistered) {
+    await page.waitForFunction(
+      () => document.querySelector('sip-phone')?.registrationState === 'registered',
+    );
+  }
+  return page;
+}
+
+const phoneState = (page) => page.evaluate(() => document.querySelector('sip-phone').callState);
+const waitForState = (page, state) =>
+  page.waitForFunction((s) => document.querySelector('sip-phone').callState === s, state, {
+    timeout: 20_000,
+  });
+const bannerText = (page) =>
+  page.evaluate(() =>
+    document
+      .querySelector('sip-phone')
+      .shadowRoot.querySelector('[part~="banner"]')
+      .textContent.replace(/\s+/g, ' ')
+      .trim(),
+  );
+
+test('the dialer registers to the sandbox by itself and is accessible (axe)', async () => {
+  const page = await openDialer();
+  assert.match(await page.locator('#numbers-section').innerText(), /echo/);
+  await page.addScriptTag({
+    content: await readFile(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8'),
+  });
+  const violations = await page.evaluate(async () =>
+    (await window.axe.run(document)).violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+  );
+  assert.deepEqual(violations, []);
+  await page.screenshot({ path: join(artifacts, 'dialer-idle.png') });
+  await page.close();
+});
+
+test('calls from the test-number list: failed (486) and connected (echo), kept in the history across a reload', async () => {
+  const context = await browser.newContext();
+  const page = await openDialer(context);
+  await page.getByRole('button', { name: /^486 /, exact: false }).click();
+  await waitForState(page, 'failed');
+  assert.match(await bannerText(page), /^Busy/);
+  await page.screenshot({ path: join(artifacts, 'dialer-failed.png') });
+
+  await page.getByRole('button', { name: /^echo Answers/ }).click();
+  await waitForState(page, 'connected');
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: join(artifacts, 'dialer-connected.png') });
+  await page.evaluate(() => document.querySelector('sip-phone').hangup());
+  await waitForState(page, 'ended');
+
+  await page.reload();
+  await page.waitForFunction(
+    () =>
+      document.querySelector('sip-call-history').shadowRoot.querySelectorAll('[part~="entry"]')
+        .length >= 2,
+  );
+  const entries = await page.evaluate(() =>
+    [
+      ...document.querySelector('sip-call-history').shadowRoot.querySelectorAll('[part~="entry"]'),
+    ].map((e) => e.textContent.replace(/\s+/g, ' ').trim()),
+  );
+  assert.match(entries[0], /echo/);
+  assert.match(entries[0], /Talked/);
+  assert.match(entries[1], /Busy \(486\)/);
+  await context.close();
+});
+
+test('an incoming call rings with the caller shown; the settings form connects a second account', async () => {
+  const context = await browser.newContext();
+  const alice = await openDialer(context);
+  const bob = await openDialer(context, { waitRegistered: false });
+  // Sign the second page in as bob through the Account form (password not remembered).
+  await bob.locator('#settings-details summary').click();
+  await bob.fill('#uri', 'sip:bob@localhost');
+  await bob.fill('#password', 'bob-sandbox');
+  await bob.fill('#displayName', 'Bob at the desk');
+  await bob.getByRole('button', { name: 'Save and connect' }).click();
+  await bob.waitForFunction(
+    () =>
+      document.querySelector('sip-phone').uri === 'sip:bob@localhost' &&
+      document.querySelector('sip-phone').registrationState === 'registered',
+  );
+  assert.match(await bob.locator('#settings-status').innerText(), /memory only/);
+  const stored = await bob.evaluate(
+    () =>
+      JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href,
+  );
+  assert.doesNotMatch(stored, /bob-sandbox/, 'the password is not stored');
+
+  await bob.evaluate(() => document.querySelector('sip-phone').call('alice'));
+  await waitForState(alice, 'incoming');
+  assert.match(await bannerText(alice), /Incoming call From Bob at the desk \(bob\)/);
+  await alice.screenshot({ path: join(artifacts, 'dialer-ringing.png') });
+  await alice.evaluate(() => document.querySelector('sip-phone').reject());
+  await waitForState(bob, 'failed');
+  await context.close();
+});
+
+test('settings are checked field by field', async () => {
+  const page = await openDialer();
+  await page.locator('#settings-details summary').click();
+  await page.fill('#server', 'ws://pbx.example.com');
+  await page.fill('#uri', 'alice');
+  await page.fill('#displayName', 'Eve');
+  await page.fill('#iceServers', 'turn:turn.example.com');
+  await page.getByRole('button', { name: 'Save and connect' }).click();
+  const errors = await page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('.field-error')].map((e) => [e.id, e.textContent]),
+    ),
+  );
+  assert.match(errors['server-error'], /Plain ws:\/\/ is only allowed for localhost/);
+  assert.match(errors['uri-error'], /not a SIP address/);
+  assert.match(errors['iceServers-error'], /needs a username and a password/);
+  assert.equal(errors['displayName-error'], '');
+  assert.equal(await page.getAttribute('#server', 'aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'server');
+  // The phone keeps its working configuration.
+  assert.equal(
+    await page.evaluate(() => document.querySelector('sip-phone').registrationState),
+    'registered',
+  );
+  await page.close();
+});
+
+test('usable at 320 px wide: nothing scrolls sideways', async () => {
+  const page = await browser.newPage({ viewport: { width: 320, height: 800 } });
+  await page.goto(url);
+  await page.waitForFunction(
+    () => document.querySelector('sip-phone')?.registrationState === 'registered',
+  );
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  );
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await page.screenshot({ path: join(artifacts, 'dialer-320px.png'), fullPage: false });
+  assert.equal(await phoneState(page), 'idle');
+  await page.close();
+});
+
+test('installable: the manifest and its icons are served', async () => {
+  const page = await browser.newPage();
+  await page.goto(url);
+  const manifest = await page.evaluate(async () => {
+    const href = document.querySelector('link[rel="manifest"]').href;
+    const json = await (await fetch(href)).json();
+    const icons = await Promise.all(
+      json.icons.map(async (i) => (await fetch(new URL(i.src, href))).status),
+    );
+    return { json, icons };
+  });
+  assert.equal(manifest.json.display, 'standalone');
+  assert.ok(manifest.json.icons.some((i) => i.sizes === '512x512'));
+  assert.deepEqual([...new Set(manifest.icons)], [200]);
+  await page.close();
+});
