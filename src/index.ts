@@ -54,7 +54,7 @@ export {
 export { validateDtmf, validateDtmfTiming } from './dtmf.js';
 export { sanitizeRemoteText, hasControlCharacters } from './text.js';
 export { summarizeSipMessage } from './transport.js';
-export { TonePlayer, toneFor, dtmfFrequencies } from './tones.js';
+export { TonePlayer, toneFor, shouldNotify, dtmfFrequencies } from './tones.js';
 export { CallHistory, historyEntryFor } from './history.js';
 export { listAudioDevices, microphoneConstraints, canChooseSpeaker } from './devices.js';
 export type { AudioDevices } from './devices.js';

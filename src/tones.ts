@@ -54,6 +54,25 @@ export function toneFor(lines: readonly Pick<CallSnapshot, 'state'>[]): ToneKind
   return undefined;
 }
 
+/**
+ * Whether a desktop notification should announce this call change: only when a call starts
+ * ringing for us, notifications are on and allowed, and nobody is looking at the page.
+ */
+export function shouldNotify(options: {
+  enabled: boolean;
+  permission: NotificationPermission | 'unsupported';
+  visibility: DocumentVisibilityState;
+  snapshot: Pick<CallSnapshot, 'state' | 'previous'>;
+}): boolean {
+  return (
+    options.enabled &&
+    options.permission === 'granted' &&
+    options.visibility === 'hidden' &&
+    options.snapshot.state === 'incoming' &&
+    options.snapshot.previous === 'idle'
+  );
+}
+
 /** Frequencies of a DTMF key, or `undefined` for anything else. */
 export function dtmfFrequencies(key: string): [number, number] | undefined {
   const row = DTMF_ROWS[key.toUpperCase()];

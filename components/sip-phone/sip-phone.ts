@@ -9,6 +9,7 @@ import {
   TonePlayer,
   historyEntryFor,
   isLiveCallState,
+  shouldNotify,
   toneFor,
   isSipPhoneError,
   validateDtmf,
@@ -158,6 +159,12 @@ export class SipPhone extends LitElement {
   /** Device id that rings for incoming calls (`''`: the system default), where the browser allows. */
   @property() ringer = '';
 
+  /**
+   * Show a desktop notification for an incoming call while the page is hidden. Permission is
+   * asked on the first click inside the phone (browsers allow asking only then).
+   */
+  @property({ type: Boolean }) notifications = false;
+
   /** No ringtone, ringback or key tones. */
   @property({ type: Boolean }) silent = false;
 
@@ -183,6 +190,7 @@ export class SipPhone extends LitElement {
   @query('input') private numberInput!: HTMLInputElement | null;
 
   #clock: ReturnType<typeof setInterval> | undefined;
+  #notification: Notification | undefined;
   #offTones: (() => void) | undefined;
   #focusAfterRender: 'answer' | 'number' | undefined;
 
@@ -212,6 +220,11 @@ export class SipPhone extends LitElement {
   /** Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). */
   get lines(): Call[] {
     return [...this.#phone.lines];
+  }
+
+  /** The desktop notification shown for the ringing call, if any. */
+  get notification(): Notification | undefined {
+    return this.#notification;
   }
 
   /** The core `Phone` behind the element, once configured (advanced use: wire log, events). */
@@ -327,12 +340,15 @@ export class SipPhone extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.handleKeydown);
+    this.addEventListener('pointerdown', this.handleFirstPointer, { once: true });
     this.#offTones = this.tones.on('blocked-change', () => this.requestUpdate());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.handleKeydown);
+    this.removeEventListener('pointerdown', this.handleFirstPointer);
+    this.#notification?.close();
     this.#offTones?.();
     void this.tones.close();
     clearInterval(this.#clock);
@@ -484,8 +500,46 @@ export class SipPhone extends LitElement {
       this.#focusAfterRender = 'number';
     }
     this.dispatchEvent(new SipCallChangeEvent(detailOf(snapshot)));
+    this.#notify(snapshot);
     if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
   }
+
+  /** A desktop notification while a call rings and nobody is looking at the page. */
+  #notify(snapshot: CallSnapshot): void {
+    if (snapshot.state !== 'incoming') {
+      if (this.#notification?.tag === snapshot.id) {
+        this.#notification.close();
+        this.#notification = undefined;
+      }
+      return;
+    }
+    const permission =
+      typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+    const visibility = document.visibilityState;
+    if (!shouldNotify({ enabled: this.notifications, permission, visibility, snapshot })) return;
+    this.#notification?.close();
+    const notification = new Notification('Incoming call', {
+      body: `From ${nameOf(snapshot)}${snapshot.remote.displayName ? ` (${snapshot.remote.user})` : ''}`,
+      tag: snapshot.id,
+      requireInteraction: true,
+    });
+    notification.addEventListener('click', () => {
+      window.focus();
+      this.focus();
+      notification.close();
+    });
+    this.#notification = notification;
+  }
+
+  private handleFirstPointer = (): void => {
+    if (
+      this.notifications &&
+      typeof Notification !== 'undefined' &&
+      Notification.permission === 'default'
+    ) {
+      void Notification.requestPermission();
+    }
+  };
 
   async #record(snapshot: CallSnapshot): Promise<void> {
     const history = new CallHistory({ databaseName: this.historyDatabase });

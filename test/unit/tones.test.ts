@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { TonePlayer, dtmfFrequencies, toneFor } from '../../src/index.js';
+import { TonePlayer, dtmfFrequencies, shouldNotify, toneFor } from '../../src/index.js';
 import { waitFor } from '../helpers/sandbox.js';
 
 describe('tones', () => {
@@ -51,5 +51,25 @@ describe('tones', () => {
     } finally {
       await player.close();
     }
+  });
+});
+
+describe('incoming-call notifications', () => {
+  const base = {
+    enabled: true,
+    permission: 'granted' as const,
+    visibility: 'hidden' as const,
+    snapshot: { state: 'incoming' as const, previous: 'idle' as const },
+  };
+  it('notifies only for a new ringing call, when allowed and nobody looks at the page', () => {
+    expect(shouldNotify(base)).to.equal(true);
+    expect(shouldNotify({ ...base, enabled: false })).to.equal(false);
+    expect(shouldNotify({ ...base, permission: 'default' })).to.equal(false);
+    expect(shouldNotify({ ...base, permission: 'denied' })).to.equal(false);
+    expect(shouldNotify({ ...base, permission: 'unsupported' })).to.equal(false);
+    expect(shouldNotify({ ...base, visibility: 'visible' })).to.equal(false);
+    expect(
+      shouldNotify({ ...base, snapshot: { state: 'connected', previous: 'incoming' } }),
+    ).to.equal(false);
   });
 });
