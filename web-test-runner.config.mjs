@@ -86,6 +86,25 @@ export default {
         ]),
       ],
     },
+    {
+      // Every permission prompt denied: the user refused the microphone.
+      name: 'permissions',
+      files: 'test/permissions/**/*.test.ts',
+      browsers: [
+        chromium([
+          ...chromiumArgs.filter((arg) => arg !== '--use-fake-ui-for-media-stream'),
+          '--deny-permission-prompts',
+        ]),
+      ],
+    },
+    {
+      // No fake devices, and this machine has no sound card: no microphone at all.
+      name: 'no-microphone',
+      files: 'test/no-microphone/**/*.test.ts',
+      browsers: [
+        chromium(chromiumArgs.filter((arg) => arg !== '--use-fake-device-for-media-stream')),
+      ],
+    },
     { name: 'interop', files: 'test/interop/**/*.test.ts' },
   ],
   // Lit announces dev mode in every test page; that line says nothing about the code under test.

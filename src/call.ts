@@ -697,8 +697,12 @@ export class Call extends Emitter<CallEvents> {
       });
       return;
     }
-    let cause: LocalCause = JSSIP_CAUSE_TO_LOCAL[event.cause] ?? 'unknown';
-    if (cause === 'microphone-denied') cause = microphoneCause(this.#microphoneError);
+    const cause: LocalCause = JSSIP_CAUSE_TO_LOCAL[event.cause] ?? 'unknown';
+    if (cause === 'microphone-denied') {
+      // JsSIP reports the failure first and the getUserMedia error right after: read it then.
+      queueMicrotask(() => this.#end('fail', { cause: microphoneCause(this.#microphoneError) }));
+      return;
+    }
     this.#end('fail', { cause });
   }
 
