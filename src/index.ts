@@ -39,10 +39,22 @@ export type { DialOptions, DialTarget } from './dial-string.js';
 export {
   describeStatus,
   describeLocalCause,
+  describeOutcome,
+  registerOutcomeTranslation,
   KNOWN_STATUS_CODES,
+  REGISTER_STATUS_CODES,
   LOCAL_OUTCOMES,
 } from './outcomes.js';
-export type { Outcome, OutcomeContext, Severity, LocalCause } from './outcomes.js';
+export type {
+  Outcome,
+  OutcomeContext,
+  OutcomeText,
+  OutcomeTranslation,
+  Severity,
+  LocalCause,
+} from './outcomes.js';
+export { uiStrings, matchLanguage, SUPPORTED_LANGUAGES } from './i18n/index.js';
+export type { UiStrings, PartialUiStrings } from './i18n/index.js';
 export {
   preferredCodecs,
   applyCodecPreferences,

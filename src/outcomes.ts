@@ -22,6 +22,40 @@ export interface Outcome {
 /** Where a response was received: the same code means different things for REGISTER and INVITE. */
 export type OutcomeContext = 'call' | 'register';
 
+/** The words of an outcome in one language (the severity does not depend on the language). */
+export interface OutcomeText {
+  title: string;
+  explanation: string;
+  action?: string;
+}
+
+/** A language's outcome texts; anything left out is said in English. */
+export interface OutcomeTranslation {
+  call: Partial<Record<number, OutcomeText>>;
+  register: Partial<Record<number, OutcomeText>>;
+  /** By class: 1–6. The title gets the raw code appended, as in English. */
+  fallback: Partial<Record<number, OutcomeText>>;
+  local: Partial<Record<string, OutcomeText>>;
+}
+
+const TRANSLATIONS = new Map<string, OutcomeTranslation>();
+
+/** Makes a language's outcome texts available to `describeStatus`/`describeLocalCause`. */
+export function registerOutcomeTranslation(lang: string, translation: OutcomeTranslation): void {
+  TRANSLATIONS.set(lang.toLowerCase(), translation);
+}
+
+function translate(outcome: Outcome, text: OutcomeText | undefined): Outcome {
+  if (!text) return outcome;
+  const translated: Outcome = { ...outcome, title: text.title, explanation: text.explanation };
+  if (text.action) translated.action = text.action;
+  else if (outcome.action) delete translated.action;
+  return translated;
+}
+
+const translationFor = (lang: string | undefined): OutcomeTranslation | undefined =>
+  lang ? TRANSLATIONS.get(lang.toLowerCase().split('-')[0]!) : undefined;
+
 type Entry = Omit<Outcome, 'status'>;
 const e = (severity: Severity, title: string, explanation: string, action?: string): Entry =>
   action ? { severity, title, explanation, action } : { severity, title, explanation };
@@ -155,19 +189,49 @@ export const LOCAL_OUTCOMES = {
 
 export type LocalCause = keyof typeof LOCAL_OUTCOMES;
 
-/** Describes a SIP status code. Unknown codes fall back to their class, with the raw code shown. */
-export function describeStatus(status: number, context: OutcomeContext = 'call'): Outcome {
-  const known =
-    (context === 'register' ? REGISTER_OUTCOMES[status] : undefined) ?? CALL_OUTCOMES[status];
-  if (known) return { status, ...known };
-  const fallback = CLASS_FALLBACK[Math.floor(status / 100)] ?? CLASS_FALLBACK[4]!;
-  return { status, ...fallback, title: `${fallback.title} (${status})` };
+/**
+ * Describes a SIP status code, in `lang` when there is a translation (English otherwise).
+ * Unknown codes fall back to their class, with the raw code shown.
+ */
+export function describeStatus(
+  status: number,
+  context: OutcomeContext = 'call',
+  lang?: string,
+): Outcome {
+  const translation = translationFor(lang);
+  const registerEntry = context === 'register' ? REGISTER_OUTCOMES[status] : undefined;
+  if (registerEntry) return translate({ status, ...registerEntry }, translation?.register[status]);
+  const known = CALL_OUTCOMES[status];
+  if (known) return translate({ status, ...known }, translation?.call[status]);
+  const cls = CLASS_FALLBACK[Math.floor(status / 100)] ? Math.floor(status / 100) : 4;
+  const fallback = translate({ status, ...CLASS_FALLBACK[cls]! }, translation?.fallback[cls]);
+  return { ...fallback, title: `${fallback.title} (${status})` };
 }
 
-/** Describes a cause that has no SIP status. */
-export function describeLocalCause(cause: LocalCause): Outcome {
-  return { ...LOCAL_OUTCOMES[cause] };
+/** Describes a cause that has no SIP status, in `lang` when there is a translation. */
+export function describeLocalCause(cause: LocalCause, lang?: string): Outcome {
+  return translate({ ...LOCAL_OUTCOMES[cause] }, translationFor(lang)?.local[cause]);
 }
+
+/**
+ * What to tell the user about a call or registration change: the local cause when there is one
+ * (keeping the SIP status beside it), else the SIP status, else nothing.
+ */
+export function describeOutcome(
+  change: { status?: number; cause?: LocalCause },
+  context: OutcomeContext = 'call',
+  lang?: string,
+): Outcome | undefined {
+  if (change.cause) {
+    const outcome = describeLocalCause(change.cause, lang);
+    return change.status !== undefined ? { ...outcome, status: change.status } : outcome;
+  }
+  if (change.status !== undefined) return describeStatus(change.status, context, lang);
+  return undefined;
+}
+
+/** Every status code with its own REGISTER wording, for tests and translations. */
+export const REGISTER_STATUS_CODES: readonly number[] = Object.keys(REGISTER_OUTCOMES).map(Number);
 
 /** Every status code the catalogue knows, for tests and documentation. */
 export const KNOWN_STATUS_CODES: readonly number[] = Object.keys(CALL_OUTCOMES).map(Number);

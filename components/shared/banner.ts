@@ -4,11 +4,15 @@
  */
 import { html, css, nothing, type TemplateResult } from 'lit';
 import {
-  describeStatus,
+  describeOutcome,
+  uiStrings,
   type CallSnapshot,
   type CallState,
   type Severity,
+  type UiStrings,
 } from '../../src/index.js';
+
+const en = uiStrings('en');
 
 export interface BannerModel {
   state: CallState;
@@ -21,33 +25,30 @@ export interface BannerModel {
   role: 'status' | 'alert';
 }
 
-const who = (snapshot: CallSnapshot): string =>
+/** "Name (number)", the number, or a neutral word: who the call is with. Plain text. */
+export const whoOf = (snapshot: CallSnapshot, t: UiStrings = en): string =>
   snapshot.remote.displayName
     ? `${snapshot.remote.displayName} (${snapshot.remote.user})`
-    : snapshot.remote.user || 'the other side';
+    : snapshot.remote.user || t.theOtherSide;
 
-/** Words for a call snapshot; `undefined` means no call yet. */
-export function bannerModel(snapshot: CallSnapshot | undefined): BannerModel {
+/** Words for a call snapshot, in `lang`; `undefined` means no call yet. */
+export function bannerModel(snapshot: CallSnapshot | undefined, lang = 'en'): BannerModel {
+  const t = uiStrings(lang);
   if (!snapshot) {
-    return {
-      state: 'idle',
-      severity: 'info',
-      title: 'Ready',
-      text: 'Enter a number and press Call.',
-      role: 'status',
-    };
+    return { state: 'idle', severity: 'info', title: t.ready, text: t.readyText, role: 'status' };
   }
-  const { state, status, outcome } = snapshot;
+  const { state, status } = snapshot;
+  const outcome = describeOutcome(snapshot, 'call', lang);
   const base = { state, ...(status !== undefined ? { status } : {}) };
+  const who = whoOf(snapshot, t);
   switch (state) {
     case 'idle':
     case 'calling':
       return {
         ...base,
         severity: 'progress',
-        title: 'Calling…',
-        text:
-          status !== undefined ? describeStatus(status).explanation : `Calling ${who(snapshot)}.`,
+        title: t.calling,
+        text: outcome?.explanation ?? t.callingWho(who),
         role: 'status',
       };
     case 'ringing':
@@ -55,46 +56,38 @@ export function bannerModel(snapshot: CallSnapshot | undefined): BannerModel {
       return {
         ...base,
         severity: 'progress',
-        title: outcome?.title ?? (state === 'ringing' ? 'Ringing' : 'Call in progress'),
+        title: outcome?.title ?? (state === 'ringing' ? t.ringing : t.callInProgress),
         text: outcome?.explanation ?? '',
         role: 'status',
       };
     case 'incoming':
       return {
         ...base,
-        severity: 'info',
-        title: 'Incoming call',
-        text: `From ${who(snapshot)}.`,
+        severity: 'progress',
+        title: t.incomingCall,
+        text: t.incomingFrom(who),
         role: 'alert',
       };
     case 'connected':
       return {
         ...base,
         severity: 'success',
-        title: 'Connected',
-        text: `In a call with ${who(snapshot)}.`,
+        title: t.connected,
+        text: t.inCallWith(who),
         role: 'status',
       };
     case 'held':
-      return {
-        ...base,
-        severity: 'info',
-        title: 'On hold',
-        text: `${who(snapshot)} is on hold.`,
-        role: 'status',
-      };
+      return { ...base, severity: 'info', title: t.onHold, text: t.heldWho(who), role: 'status' };
     case 'ended':
-    case 'failed': {
-      const fallback = state === 'ended' ? 'Call ended' : 'Call failed';
+    case 'failed':
       return {
         ...base,
         severity: outcome?.severity ?? (state === 'ended' ? 'info' : 'error'),
-        title: outcome?.title ?? fallback,
+        title: outcome?.title ?? (state === 'ended' ? t.callEnded : t.callFailed),
         text: outcome?.explanation ?? '',
         ...(outcome?.action ? { action: outcome.action } : {}),
         role: state === 'failed' ? 'alert' : 'status',
       };
-    }
   }
 }
 

@@ -4,36 +4,49 @@ import {
   CallHistory,
   describeLocalCause,
   describeStatus,
+  uiStrings,
   type HistoryEntry,
+  type UiStrings,
 } from '../../src/index.js';
 import { SipHistoryClearEvent, SipRedialEvent } from '../events.js';
+import { LocaleController } from '../controllers/locale-controller.js';
 
-const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const timeFormat = (lang: string): Intl.DateTimeFormat => {
+  let format = timeFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
+    timeFormats.set(lang, format);
+  }
+  return format;
+};
 
 function duration(ms: number): string {
   const total = Math.round(ms / 1000);
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
 
-/** "Busy (486)", "Call ended", "Missed call"… from the outcome catalogue. */
-export function historyOutcome(entry: HistoryEntry): string {
-  if (entry.cause === 'missed') return describeLocalCause('missed').title;
-  if (entry.state === 'ended' && entry.durationMs > 0)
-    return `Talked ${duration(entry.durationMs)}`;
+/** "Busy (486)", "Call ended", "Missed call"… from the outcome catalogue, in `lang`. */
+export function historyOutcome(entry: HistoryEntry, lang = 'en'): string {
+  const t = uiStrings(lang);
+  if (entry.cause === 'missed') return describeLocalCause('missed', lang).title;
+  if (entry.state === 'ended' && entry.durationMs > 0) return t.talked(duration(entry.durationMs));
   const title = entry.cause
-    ? describeLocalCause(entry.cause).title
+    ? describeLocalCause(entry.cause, lang).title
     : entry.status !== undefined
-      ? describeStatus(entry.status).title
-      : 'Call ended';
+      ? describeStatus(entry.status, 'call', lang).title
+      : t.callEnded;
   return entry.status !== undefined && entry.status >= 300 ? `${title} (${entry.status})` : title;
 }
 
-const directionLabel = (entry: HistoryEntry): string =>
+type Direction = 'outgoing' | 'incoming' | 'missed';
+const directionOf = (entry: HistoryEntry): Direction =>
   entry.direction === 'outgoing'
-    ? 'Outgoing'
+    ? 'outgoing'
     : entry.cause === 'missed' || (entry.state === 'ended' && !entry.answeredAt)
-      ? 'Missed'
-      : 'Incoming';
+      ? 'missed'
+      : 'incoming';
+const directionLabel = (direction: Direction, t: UiStrings): string => t[direction];
 
 /**
  * @summary The call history kept by `<sip-phone history>`: newest first, with redial and clear.
@@ -115,6 +128,8 @@ export class SipCallHistory extends LitElement {
   /** How many calls to show. */
   @property({ type: Number }) limit = 50;
 
+  readonly #locale = new LocaleController(this);
+
   @state() private entries: HistoryEntry[] = [];
   @state() private loaded = false;
 
@@ -168,21 +183,23 @@ export class SipCallHistory extends LitElement {
   }
 
   override render() {
+    const t = this.#locale.strings;
+    const lang = this.#locale.lang;
     if (this.loaded && !this.entries.length) {
-      return html`<div part="base"><p part="empty">No calls yet.</p></div>`;
+      return html`<div part="base"><p part="empty">${t.noCalls}</p></div>`;
     }
     return html`<div part="base">
-      <ul part="list" aria-label="Call history">
+      <ul part="list" aria-label=${t.history}>
         ${this.entries.map((entry) => {
-          const direction = directionLabel(entry);
+          const direction = directionOf(entry);
           const name = entry.peer.displayName || entry.peer.user;
           return html`<li
             part="entry"
-            data-direction=${direction.toLowerCase()}
+            data-direction=${direction}
             data-state=${entry.state}
             data-status=${entry.status ?? nothing}
           >
-            <span class="direction">${direction}</span>
+            <span class="direction">${directionLabel(direction, t)}</span>
             <span class="peer"
               >${name}${
                 entry.peer.displayName
@@ -190,18 +207,18 @@ export class SipCallHistory extends LitElement {
                   : nothing
               }
               <span class="meta"
-                >${time.format(entry.startedAt)} ·
-                <span class="outcome">${historyOutcome(entry)}</span></span
+                >${timeFormat(lang).format(entry.startedAt)} ·
+                <span class="outcome">${historyOutcome(entry, lang)}</span></span
               ></span
             >
             <button
               part="redial-button"
               type="button"
               data-id=${entry.id}
-              aria-label="Call ${name} again"
+              aria-label=${t.callAgain(name)}
               @click=${this.handleRedial}
             >
-              Call
+              ${t.call}
             </button>
           </li>`;
         })}
@@ -210,7 +227,7 @@ export class SipCallHistory extends LitElement {
         this.entries.length
           ? html`<div class="toolbar">
               <button part="clear-button" type="button" @click=${this.handleClear}>
-                Clear history
+                ${t.clearHistory}
               </button>
             </div>`
           : nothing

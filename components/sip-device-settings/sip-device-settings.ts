@@ -2,12 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { canChooseSpeaker, listAudioDevices, type AudioDevices } from '../../src/index.js';
 import { SipDeviceChangeEvent, type SipDeviceKind } from '../events.js';
-
-const LABELS: Record<SipDeviceKind, string> = {
-  microphone: 'Microphone',
-  speaker: 'Speaker',
-  ringer: 'Ringer (incoming calls)',
-};
+import { LocaleController } from '../controllers/locale-controller.js';
 
 /**
  * @summary Microphone, speaker and ringer pickers for `<sip-phone>`: lists the devices, follows
@@ -59,6 +54,8 @@ export class SipDeviceSettings extends LitElement {
     }
   `;
 
+  readonly #locale = new LocaleController(this);
+
   /** The chosen microphone (`''`: default). */
   @property() microphone = '';
 
@@ -80,7 +77,7 @@ export class SipDeviceSettings extends LitElement {
       const list = kind === 'microphone' ? this.devices.microphones : this.devices.speakers;
       if (chosen && !list.some((d) => d.deviceId === chosen)) {
         this[kind] = '';
-        this.notice = `${LABELS[kind]} disconnected: using the default.`;
+        this.notice = this.#locale.strings.deviceDisconnected(this.#locale.strings[kind]);
         this.dispatchEvent(
           new SipDeviceChangeEvent({ kind, deviceId: '', reason: 'disconnected' }),
         );
@@ -119,23 +116,24 @@ export class SipDeviceSettings extends LitElement {
       for (const track of stream.getTracks()) track.stop();
       this.notice = '';
     } catch {
-      this.notice = 'Microphone access was not allowed, so device names stay hidden.';
+      this.notice = this.#locale.strings.deviceNamesHidden;
     }
     await this.refresh();
   }
 
   private renderSelect(kind: SipDeviceKind, devices: MediaDeviceInfo[]) {
+    const t = this.#locale.strings;
     const id = `${kind}-select`;
     return html`<div part="field" class="field">
-      <label for=${id}>${LABELS[kind]}</label>
+      <label for=${id}>${t[kind]}</label>
       <select id=${id} part="select" data-kind=${kind} @change=${this.handleSelect}>
-        <option value="" ?selected=${!this[kind]}>System default</option>
+        <option value="" ?selected=${!this[kind]}>${t.systemDefault}</option>
         ${devices
           .filter((d) => d.deviceId && d.deviceId !== 'default')
           .map(
             (d, i) =>
               html`<option value=${d.deviceId} ?selected=${this[kind] === d.deviceId}>
-                ${d.label || `${LABELS[kind]} ${i + 1}`}
+                ${d.label || `${t[kind]} ${i + 1}`}
               </option>`,
           )}
       </select>
@@ -155,7 +153,7 @@ export class SipDeviceSettings extends LitElement {
       ${
         unnamed
           ? html`<button part="reveal-button" type="button" @click=${this.handleReveal}>
-              Show device names
+              ${this.#locale.strings.showDeviceNames}
             </button>`
           : nothing
       }

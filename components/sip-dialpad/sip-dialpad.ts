@@ -1,6 +1,7 @@
 import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { SipDialpadPressEvent } from '../events.js';
+import { LocaleController } from '../controllers/locale-controller.js';
 
 const KEYS: ReadonlyArray<readonly [key: string, letters: string]> = [
   ['1', ''],
@@ -75,6 +76,8 @@ export class SipDialpad extends LitElement {
     }
   `;
 
+  readonly #locale = new LocaleController(this);
+
   /** Disables every key. */
   @property({ type: Boolean, reflect: true }) disabled = false;
 
@@ -90,7 +93,12 @@ export class SipDialpad extends LitElement {
   }
 
   override render() {
-    return html`<div part="base" class="grid" role="group" aria-label="Dial pad">
+    return html`<div
+      part="base"
+      class="grid"
+      role="group"
+      aria-label=${this.#locale.strings.dialPad}
+    >
       ${KEYS.map(
         ([key, letters]) =>
           html`<button

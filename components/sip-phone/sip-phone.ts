@@ -4,6 +4,7 @@ import {
   CallHistory,
   PhoneStateError,
   describeLocalCause,
+  describeOutcome,
   describeStatus,
   microphoneCause,
   TonePlayer,
@@ -22,13 +23,14 @@ import {
   type RegistrationState,
 } from '../../src/index.js';
 import { PhoneController } from '../controllers/phone-controller.js';
+import { LocaleController } from '../controllers/locale-controller.js';
 import {
   SipCallChangeEvent,
   SipCallRequestEvent,
   SipRegistrationChangeEvent,
   type SipDialpadPressEvent,
 } from '../events.js';
-import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
+import { bannerModel, bannerStyles, bannerTemplate, whoOf } from '../shared/banner.js';
 import { phoneStyles } from './sip-phone.styles.js';
 import '../sip-dialpad/sip-dialpad.js';
 
@@ -44,20 +46,8 @@ function formatDuration(ms: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-const nameOf = (snapshot: CallSnapshot): string =>
-  snapshot.remote.displayName || snapshot.remote.user || 'Unknown';
-
-const LINE_STATE_TEXT: Record<CallState, string> = {
-  idle: '',
-  calling: 'Calling…',
-  ringing: 'Ringing',
-  'early-media': 'Connecting…',
-  incoming: 'Incoming call',
-  connected: 'Connected',
-  held: 'On hold',
-  ended: 'Ended',
-  failed: 'Failed',
-};
+const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
+  snapshot.remote.displayName || snapshot.remote.user || unknown;
 
 /**
  * @summary A complete softphone: registers over SIP/WebSocket, dials, answers, holds, mutes, sends
@@ -109,6 +99,8 @@ export class SipPhone extends LitElement {
   };
 
   static override styles = [bannerStyles, phoneStyles];
+
+  readonly #locale = new LocaleController(this);
 
   readonly #phone = new PhoneController(this, {
     onRegistrationChange: (snapshot) => this.handleRegistrationChange(snapshot),
@@ -194,6 +186,11 @@ export class SipPhone extends LitElement {
   #offTones: (() => void) | undefined;
   #focusAfterRender: 'answer' | 'number' | undefined;
 
+  /** The UI strings in the element's language. */
+  get #t() {
+    return this.#locale.strings;
+  }
+
   /** Registration state: `unregistered`, `registering`, `registered` or `failed`. */
   get registrationState(): RegistrationState {
     return this.#phone.registration.state;
@@ -243,21 +240,18 @@ export class SipPhone extends LitElement {
       if (!phone) {
         throw new PhoneStateError(
           'not-configured',
-          this.#phone.configError?.message ?? 'The phone is not configured yet.',
+          this.#phone.configError?.message ?? this.#t.notConfiguredYet,
         );
       }
       if (this.#phone.registration.state !== 'registered' && phone.config.register) {
-        throw new PhoneStateError(
-          'not-registered',
-          'The phone is not registered yet; wait a moment or check the settings.',
-        );
+        throw new PhoneStateError('not-registered', this.#t.notRegisteredYet);
       }
       // The microphone property may have changed in this same task, before an update ran.
       if (phone.microphoneId !== this.microphone) void this.#applyMicrophone();
       phone.call(target);
       this.inputError = '';
     } catch (error) {
-      this.inputError = isSipPhoneError(error) ? error.message : 'The call could not be started.';
+      this.inputError = isSipPhoneError(error) ? error.message : this.#t.callNotStarted;
       throw error;
     }
   }
@@ -315,9 +309,7 @@ export class SipPhone extends LitElement {
     try {
       return phone.transfer(call, target ?? other ?? '');
     } catch (error) {
-      this.inputError = isSipPhoneError(error)
-        ? error.message
-        : 'The call could not be transferred.';
+      this.inputError = isSipPhoneError(error) ? error.message : this.#t.notTransferred;
       return Promise.reject(error);
     }
   }
@@ -413,8 +405,10 @@ export class SipPhone extends LitElement {
       await phone.setMicrophone(this.microphone);
       this.deviceNotice = '';
     } catch (error) {
-      const outcome = describeLocalCause(microphoneCause(error));
-      this.deviceNotice = `${outcome.title}: ${outcome.explanation} The call keeps the previous microphone.`;
+      const outcome = describeLocalCause(microphoneCause(error), this.#locale.lang);
+      this.deviceNotice = this.#t.microphoneSwitchFailed(
+        `${outcome.title}: ${outcome.explanation}`,
+      );
     }
   }
 
@@ -425,7 +419,7 @@ export class SipPhone extends LitElement {
     try {
       await audio.setSinkId(this.speaker);
     } catch {
-      this.deviceNotice = 'That speaker is not available; the default speaker plays the call.';
+      this.deviceNotice = this.#t.speakerUnavailable;
       await audio.setSinkId('').catch(() => undefined);
     }
   }
@@ -477,9 +471,7 @@ export class SipPhone extends LitElement {
 
   private handleNewCall(call: Call): void {
     call.on('microphone-lost', ({ recovered }) => {
-      this.deviceNotice = recovered
-        ? 'Your microphone was disconnected; the call now uses the default microphone.'
-        : 'Your microphone was disconnected and no other microphone was found.';
+      this.deviceNotice = recovered ? this.#t.microphoneLost : this.#t.microphoneGone;
     });
     call.on('remote-stream', (stream) => {
       if (this.remoteAudio && this.#phone.focus === call) {
@@ -518,8 +510,8 @@ export class SipPhone extends LitElement {
     const visibility = document.visibilityState;
     if (!shouldNotify({ enabled: this.notifications, permission, visibility, snapshot })) return;
     this.#notification?.close();
-    const notification = new Notification('Incoming call', {
-      body: `From ${nameOf(snapshot)}${snapshot.remote.displayName ? ` (${snapshot.remote.user})` : ''}`,
+    const notification = new Notification(this.#t.incomingCall, {
+      body: this.#t.notificationFrom(whoOf(snapshot, this.#t)),
       tag: snapshot.id,
       requireInteraction: true,
     });
@@ -582,7 +574,7 @@ export class SipPhone extends LitElement {
       try {
         this.sendDtmf(key);
       } catch (error) {
-        this.inputError = isSipPhoneError(error) ? error.message : 'The digit could not be sent.';
+        this.inputError = isSipPhoneError(error) ? error.message : this.#t.digitNotSent;
       }
       return;
     }
@@ -621,7 +613,7 @@ export class SipPhone extends LitElement {
     try {
       this.answer();
     } catch (error) {
-      this.inputError = isSipPhoneError(error) ? error.message : 'The call could not be answered.';
+      this.inputError = isSipPhoneError(error) ? error.message : this.#t.callNotAnswered;
     }
   }
 
@@ -644,7 +636,7 @@ export class SipPhone extends LitElement {
     const others = this.#phone.lines.filter((c) => c !== this.#phone.focus);
     const target = others.length ? undefined : this.number.trim();
     if (target === '') {
-      this.inputError = 'Type the number to transfer to, then press Transfer.';
+      this.inputError = this.#t.typeTransferTarget;
       this.numberInput?.focus();
       return;
     }
@@ -663,31 +655,27 @@ export class SipPhone extends LitElement {
   private renderRegistration() {
     const registration = this.#phone.registration;
     const account = this.#phone.phone?.config.uri.replace(/^sips?:/, '') ?? '';
+    const t = this.#t;
     let text: string;
     switch (registration.state) {
       case 'registered':
-        text = `Registered as ${account}`;
+        text = t.registered(account);
         break;
       case 'registering':
-        text =
-          registration.previous === 'registered'
-            ? 'Connection lost, reconnecting…'
-            : `Registering ${account}…`;
+        text = registration.previous === 'registered' ? t.reconnecting : t.registering(account);
         break;
-      case 'failed':
+      case 'failed': {
+        const outcome = describeOutcome(registration, 'register', this.#locale.lang);
         text = this.#phone.configError
-          ? `Settings problem: ${this.#phone.configError.message}`
-          : [
-              registration.outcome?.title ?? 'Registration failed',
-              registration.outcome?.explanation,
-              registration.outcome?.action,
-            ]
+          ? t.settingsProblem(this.#phone.configError.message)
+          : [outcome?.title ?? t.registrationFailed, outcome?.explanation, outcome?.action]
               .filter(Boolean)
               .join('. ')
               .replace(/\.\./g, '.');
         break;
+      }
       default:
-        text = this.#phone.phone ? 'Not registered' : 'Not configured: set server and uri.';
+        text = this.#phone.phone ? t.notRegistered : t.notConfigured;
     }
     return html`<div
       part="registration"
@@ -705,15 +693,17 @@ export class SipPhone extends LitElement {
   private renderLines() {
     const lines = this.#phone.lines;
     if (lines.length < 2) return nothing;
+    const t = this.#t;
     const focus = this.#phone.focus;
-    return html`<ul part="lines" class="lines" aria-label="Calls">
+    return html`<ul part="lines" class="lines" aria-label=${t.calls}>
       ${lines.map((call) => {
         const snapshot = call.snapshot;
+        const name = nameOf(snapshot, t.unknownCaller);
         const action =
           snapshot.state === 'held'
-            ? ['resume', 'Resume', 'accept']
+            ? { key: 'resume', label: t.resume, label2: t.resumeWho(name) }
             : snapshot.state === 'incoming'
-              ? ['answer', 'Answer', 'accept']
+              ? { key: 'answer', label: t.answer, label2: t.answerWho(name) }
               : undefined;
         return html`<li
           part="line"
@@ -721,19 +711,19 @@ export class SipPhone extends LitElement {
           data-state=${snapshot.state}
           ?data-focused=${call === focus}
         >
-          <span class="who">${nameOf(snapshot)} · ${LINE_STATE_TEXT[snapshot.state]}</span>
+          <span class="who">${name} · ${t.lineStates[snapshot.state]}</span>
           ${
             action
               ? html`<button
-                  part="${action[0]}-button"
-                  class=${action[2]!}
+                  part="${action.key}-button"
+                  class="accept"
                   type="button"
                   data-call=${call.id}
-                  data-action=${action[0]!}
-                  aria-label="${action[1]} ${nameOf(snapshot)}"
+                  data-action=${action.key}
+                  aria-label=${action.label2}
                   @click=${this.handleLineAction}
                 >
-                  ${action[1]}
+                  ${action.label}
                 </button>`
               : nothing
           }
@@ -742,10 +732,10 @@ export class SipPhone extends LitElement {
             type="button"
             data-call=${call.id}
             data-action="hangup"
-            aria-label="Hang up ${nameOf(snapshot)}"
+            aria-label=${t.hangUpWho(name)}
             @click=${this.handleLineAction}
           >
-            End
+            ${t.end}
           </button>
         </li>`;
       })}
@@ -754,6 +744,7 @@ export class SipPhone extends LitElement {
 
   /** A short, passing message: devices, transfers, hold failures, being held. */
   private noticeText(): string {
+    const t = this.#t;
     const snapshot = this.#phone.focus?.snapshot;
     const holdError = snapshot?.holdError;
     if (this.deviceNotice) return this.deviceNotice;
@@ -763,18 +754,19 @@ export class SipPhone extends LitElement {
       const code = transfer.status !== undefined ? ` (${transfer.status})` : '';
       if (transfer.state === 'failed') {
         const why =
-          transfer.status !== undefined ? describeStatus(transfer.status).title : 'no answer';
-        return `Transfer to ${who} failed: ${why}${code}. You are still on the call.`;
+          transfer.status !== undefined
+            ? describeStatus(transfer.status, 'call', this.#locale.lang).title
+            : t.noAnswer;
+        return t.transferFailed(who, why, code);
       }
-      if (transfer.state === 'succeeded') return `Transferred to ${who}.`;
-      return `Transferring to ${who}…${code}`;
+      if (transfer.state === 'succeeded') return t.transferred(who);
+      return t.transferring(who, code);
     }
     if (holdError) {
-      const action = holdError.action === 'hold' ? 'put the call on hold' : 'resume the call';
       const code = holdError.status ? ` (${holdError.status})` : '';
-      return `Could not ${action}${code}; the call goes on.`;
+      return holdError.action === 'hold' ? t.holdFailed(code) : t.resumeFailed(code);
     }
-    return snapshot?.remoteHold ? 'The other side put you on hold.' : '';
+    return snapshot?.remoteHold ? t.heldByOther : '';
   }
 
   private renderTimer() {
@@ -782,16 +774,22 @@ export class SipPhone extends LitElement {
     const live = isLiveCallState(this.callState);
     if (!answeredAt || !live) return html`<span part="timer" class="timer"></span>`;
     const duration = formatDuration(Date.now() - answeredAt);
-    return html`<span part="timer" class="timer" role="timer" aria-label="Call duration ${duration}"
+    return html`<span
+      part="timer"
+      class="timer"
+      role="timer"
+      aria-label=${this.#t.callDuration(duration)}
       >${duration}</span
     >`;
   }
 
   private renderControls() {
-    const call = this.#phone.focus;
-    const snapshot = call?.snapshot;
+    const t = this.#t;
+    const snapshot = this.#phone.focus?.snapshot;
     if (!snapshot || (snapshot.state !== 'connected' && snapshot.state !== 'held')) return nothing;
     const held = snapshot.state === 'held';
+    const holdLabel =
+      snapshot.pending === 'hold' ? t.holding : snapshot.pending === 'unhold' ? t.resuming : t.hold;
     return html`<div part="controls" class="controls">
       <button
         part="mute-button"
@@ -799,7 +797,7 @@ export class SipPhone extends LitElement {
         aria-pressed=${snapshot.muted ? 'true' : 'false'}
         @click=${this.handleMuteClick}
       >
-        Mute
+        ${t.mute}
       </button>
       <button
         part="hold-button"
@@ -808,13 +806,7 @@ export class SipPhone extends LitElement {
         ?disabled=${snapshot.pending !== undefined}
         @click=${this.handleHoldClick}
       >
-        ${
-          snapshot.pending === 'hold'
-            ? 'Holding…'
-            : snapshot.pending === 'unhold'
-              ? 'Resuming…'
-              : 'Hold'
-        }
+        ${holdLabel}
       </button>
       <button
         part="transfer-button"
@@ -822,12 +814,13 @@ export class SipPhone extends LitElement {
         ?disabled=${snapshot.transfer !== undefined && snapshot.transfer.state !== 'failed'}
         @click=${this.handleTransferClick}
       >
-        ${this.#phone.lines.length > 1 ? 'Connect calls' : 'Transfer'}
+        ${this.#phone.lines.length > 1 ? t.connectCalls : t.transfer}
       </button>
     </div>`;
   }
 
   private renderActions() {
+    const t = this.#t;
     const focus = this.#phone.focus;
     const state = this.callState;
     if (state === 'incoming') {
@@ -837,10 +830,10 @@ export class SipPhone extends LitElement {
           type="button"
           @click=${this.handleAnswerClick}
         >
-          Answer
+          ${t.answer}
         </button>
         <button part="reject-button" class="danger" type="button" @click=${this.handleRejectClick}>
-          Reject
+          ${t.reject}
         </button>`;
     }
     if (focus && isLiveCallState(state)) {
@@ -850,7 +843,7 @@ export class SipPhone extends LitElement {
         type="button"
         @click=${this.handleHangupClick}
       >
-        ${SETUP_STATES.has(state) ? 'Cancel' : 'Hang up'}
+        ${SETUP_STATES.has(state) ? t.cancel : t.hangUp}
       </button>`;
     }
     const phone = this.#phone.phone;
@@ -862,7 +855,7 @@ export class SipPhone extends LitElement {
       form="dial"
       ?disabled=${!phone || full}
     >
-      Call
+      ${t.call}
     </button>`;
   }
 
@@ -870,13 +863,14 @@ export class SipPhone extends LitElement {
     const live = isLiveCallState(this.callState);
     const focus = this.#phone.focus;
     return html`<div part="base" class="card">
-      ${this.renderRegistration()} ${bannerTemplate(bannerModel(focus?.snapshot))}
+      ${this.renderRegistration()}
+      ${bannerTemplate(bannerModel(focus?.snapshot, this.#locale.lang))}
       ${
         this.tones.blocked || this.remoteAudioBlocked
           ? html`<div part="sound-prompt" class="sound-prompt" role="alert">
-              <span>The browser is holding back sound on this page.</span>
+              <span>${this.#t.soundBlocked}</span>
               <button part="sound-button" type="button" @click=${this.handleEnableSound}>
-                Enable sound
+                ${this.#t.enableSound}
               </button>
             </div>`
           : nothing
@@ -887,7 +881,7 @@ export class SipPhone extends LitElement {
       </div>
       ${this.renderLines()}
       <form id="dial" @submit=${this.handleSubmit}>
-        <label for="number">Number or SIP address</label>
+        <label for="number">${this.#t.numberLabel}</label>
         <input
           id="number"
           part="number"
@@ -903,7 +897,11 @@ export class SipPhone extends LitElement {
         />
       </form>
       <p id="error" part="error" class="error" role="alert">${this.inputError}</p>
-      <sip-dialpad part="dialpad" @sip-dialpad-press=${this.handleDialpadPress}></sip-dialpad>
+      <sip-dialpad
+        part="dialpad"
+        lang=${this.#locale.lang}
+        @sip-dialpad-press=${this.handleDialpadPress}
+      ></sip-dialpad>
       ${this.renderControls()}
       <div class="actions">${this.renderActions()}</div>
       <audio autoplay hidden></audio>

@@ -1,0 +1,237 @@
+/**
+ * Every string the elements show, in one catalogue per language. English is complete by type; other
+ * languages may leave keys out (English fills in). Outcome texts (SIP codes, local causes) live in
+ * ../outcomes.ts (English) and ./outcomes-<lang>.ts.
+ */
+
+export const en = {
+  // Registration line
+  registered: (account: string) => `Registered as ${account}`,
+  registering: (account: string) => `Registering ${account}…`,
+  reconnecting: 'Connection lost, reconnecting…',
+  notRegistered: 'Not registered',
+  notConfigured: 'Not configured: set server and uri.',
+  settingsProblem: (message: string) => `Settings problem: ${message}`,
+  registrationFailed: 'Registration failed',
+  // Banner
+  ready: 'Ready',
+  readyText: 'Enter a number and press Call.',
+  calling: 'Calling…',
+  callingWho: (who: string) => `Calling ${who}.`,
+  ringing: 'Ringing',
+  callInProgress: 'Call in progress',
+  incomingCall: 'Incoming call',
+  incomingFrom: (who: string) => `From ${who}.`,
+  connected: 'Connected',
+  inCallWith: (who: string) => `In a call with ${who}.`,
+  onHold: 'On hold',
+  heldWho: (who: string) => `${who} is on hold.`,
+  callEnded: 'Call ended',
+  callFailed: 'Call failed',
+  theOtherSide: 'the other side',
+  unknownCaller: 'Unknown',
+  // Line states (the list of lines)
+  lineStates: {
+    idle: '',
+    calling: 'Calling…',
+    ringing: 'Ringing',
+    'early-media': 'Connecting…',
+    incoming: 'Incoming call',
+    connected: 'Connected',
+    held: 'On hold',
+    ended: 'Ended',
+    failed: 'Failed',
+  },
+  calls: 'Calls',
+  // Controls
+  numberLabel: 'Number or SIP address',
+  dialPad: 'Dial pad',
+  call: 'Call',
+  hangUp: 'Hang up',
+  cancel: 'Cancel',
+  answer: 'Answer',
+  reject: 'Reject',
+  resume: 'Resume',
+  end: 'End',
+  mute: 'Mute',
+  hold: 'Hold',
+  holding: 'Holding…',
+  resuming: 'Resuming…',
+  transfer: 'Transfer',
+  connectCalls: 'Connect calls',
+  answerWho: (who: string) => `Answer ${who}`,
+  resumeWho: (who: string) => `Resume ${who}`,
+  hangUpWho: (who: string) => `Hang up ${who}`,
+  callDuration: (duration: string) => `Call duration ${duration}`,
+  // Notices
+  soundBlocked: 'The browser is holding back sound on this page.',
+  enableSound: 'Enable sound',
+  heldByOther: 'The other side put you on hold.',
+  holdFailed: (code: string) => `Could not put the call on hold${code}; the call goes on.`,
+  resumeFailed: (code: string) => `Could not resume the call${code}; the call goes on.`,
+  transferring: (who: string, code: string) => `Transferring to ${who}…${code}`,
+  transferred: (who: string) => `Transferred to ${who}.`,
+  transferFailed: (who: string, why: string, code: string) =>
+    `Transfer to ${who} failed: ${why}${code}. You are still on the call.`,
+  noAnswer: 'no answer',
+  typeTransferTarget: 'Type the number to transfer to, then press Transfer.',
+  microphoneLost: 'Your microphone was disconnected; the call now uses the default microphone.',
+  microphoneGone: 'Your microphone was disconnected and no other microphone was found.',
+  microphoneSwitchFailed: (reason: string) => `${reason} The call keeps the previous microphone.`,
+  speakerUnavailable: 'That speaker is not available; the default speaker plays the call.',
+  notRegisteredYet: 'The phone is not registered yet; wait a moment or check the settings.',
+  notConfiguredYet: 'The phone is not configured yet.',
+  callNotStarted: 'The call could not be started.',
+  callNotAnswered: 'The call could not be answered.',
+  digitNotSent: 'The digit could not be sent.',
+  notTransferred: 'The call could not be transferred.',
+  // Desktop notification
+  notificationFrom: (who: string) => `From ${who}`,
+  // History
+  history: 'Call history',
+  noCalls: 'No calls yet.',
+  outgoing: 'Outgoing',
+  incoming: 'Incoming',
+  missed: 'Missed',
+  talked: (duration: string) => `Talked ${duration}`,
+  callAgain: (who: string) => `Call ${who} again`,
+  clearHistory: 'Clear history',
+  // Devices
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  ringer: 'Ringer (incoming calls)',
+  systemDefault: 'System default',
+  showDeviceNames: 'Show device names',
+  deviceNamesHidden: 'Microphone access was not allowed, so device names stay hidden.',
+  deviceDisconnected: (device: string) => `${device} disconnected: using the default.`,
+  defaultSpeakerOnly: 'This browser plays calls on its default speaker only.',
+  // Kiosk button
+  callButton: 'Call',
+  pleaseWait: (seconds: number) => `Please wait ${seconds} s before calling again.`,
+  keypad: 'Keypad',
+  kioskUnavailable: 'Calling is not available right now.',
+};
+
+export type UiStrings = typeof en;
+
+/** A translation: any key may be missing (English is used). */
+export type PartialUiStrings = { [K in keyof UiStrings]?: UiStrings[K] };
+
+export const de: PartialUiStrings = {
+  registered: (account) => `Angemeldet als ${account}`,
+  registering: (account) => `Anmeldung von ${account}…`,
+  reconnecting: 'Verbindung verloren, neuer Versuch…',
+  notRegistered: 'Nicht angemeldet',
+  notConfigured: 'Nicht eingerichtet: Server und URI fehlen.',
+  settingsProblem: (message) => `Problem in den Einstellungen: ${message}`,
+  registrationFailed: 'Anmeldung fehlgeschlagen',
+  ready: 'Bereit',
+  readyText: 'Nummer eingeben und auf Anrufen drücken.',
+  calling: 'Anruf…',
+  callingWho: (who) => `${who} wird angerufen.`,
+  ringing: 'Es klingelt',
+  callInProgress: 'Verbindungsaufbau',
+  incomingCall: 'Eingehender Anruf',
+  incomingFrom: (who) => `Von ${who}.`,
+  connected: 'Verbunden',
+  inCallWith: (who) => `Im Gespräch mit ${who}.`,
+  onHold: 'Gehalten',
+  heldWho: (who) => `${who} wird gehalten.`,
+  callEnded: 'Anruf beendet',
+  callFailed: 'Anruf fehlgeschlagen',
+  theOtherSide: 'der Gegenseite',
+  unknownCaller: 'Unbekannt',
+  lineStates: {
+    idle: '',
+    calling: 'Anruf…',
+    ringing: 'Es klingelt',
+    'early-media': 'Verbindung…',
+    incoming: 'Eingehender Anruf',
+    connected: 'Verbunden',
+    held: 'Gehalten',
+    ended: 'Beendet',
+    failed: 'Fehlgeschlagen',
+  },
+  calls: 'Anrufe',
+  numberLabel: 'Nummer oder SIP-Adresse',
+  dialPad: 'Wähltastatur',
+  call: 'Anrufen',
+  hangUp: 'Auflegen',
+  cancel: 'Abbrechen',
+  answer: 'Annehmen',
+  reject: 'Ablehnen',
+  resume: 'Fortsetzen',
+  end: 'Beenden',
+  mute: 'Stumm',
+  hold: 'Halten',
+  holding: 'Wird gehalten…',
+  resuming: 'Wird fortgesetzt…',
+  transfer: 'Weiterleiten',
+  connectCalls: 'Verbinden',
+  answerWho: (who) => `${who} annehmen`,
+  resumeWho: (who) => `${who} fortsetzen`,
+  hangUpWho: (who) => `Gespräch mit ${who} beenden`,
+  callDuration: (duration) => `Gesprächsdauer ${duration}`,
+  soundBlocked: 'Der Browser hält den Ton auf dieser Seite zurück.',
+  enableSound: 'Ton einschalten',
+  heldByOther: 'Die Gegenseite hat Sie in die Warteschleife gelegt.',
+  holdFailed: (code) => `Halten nicht möglich${code}; das Gespräch läuft weiter.`,
+  resumeFailed: (code) => `Fortsetzen nicht möglich${code}; das Gespräch läuft weiter.`,
+  transferring: (who, code) => `Weiterleitung an ${who}…${code}`,
+  transferred: (who) => `An ${who} weitergeleitet.`,
+  transferFailed: (who, why, code) =>
+    `Weiterleitung an ${who} fehlgeschlagen: ${why}${code}. Sie sind noch im Gespräch.`,
+  noAnswer: 'keine Antwort',
+  typeTransferTarget: 'Zielnummer eingeben, dann auf Weiterleiten drücken.',
+  microphoneLost: 'Ihr Mikrofon wurde getrennt; das Gespräch nutzt jetzt das Standardmikrofon.',
+  microphoneGone: 'Ihr Mikrofon wurde getrennt und kein anderes Mikrofon gefunden.',
+  microphoneSwitchFailed: (reason) => `${reason} Das Gespräch behält das bisherige Mikrofon.`,
+  speakerUnavailable:
+    'Dieser Lautsprecher ist nicht verfügbar; der Standardlautsprecher spielt das Gespräch.',
+  notRegisteredYet:
+    'Das Telefon ist noch nicht angemeldet; bitte kurz warten oder die Einstellungen prüfen.',
+  notConfiguredYet: 'Das Telefon ist noch nicht eingerichtet.',
+  callNotStarted: 'Der Anruf konnte nicht gestartet werden.',
+  callNotAnswered: 'Der Anruf konnte nicht angenommen werden.',
+  digitNotSent: 'Die Ziffer konnte nicht gesendet werden.',
+  notTransferred: 'Der Anruf konnte nicht weitergeleitet werden.',
+  notificationFrom: (who) => `Von ${who}`,
+  history: 'Anrufliste',
+  noCalls: 'Noch keine Anrufe.',
+  outgoing: 'Ausgehend',
+  incoming: 'Eingehend',
+  missed: 'Verpasst',
+  talked: (duration) => `Gesprochen ${duration}`,
+  callAgain: (who) => `${who} erneut anrufen`,
+  clearHistory: 'Liste löschen',
+  microphone: 'Mikrofon',
+  speaker: 'Lautsprecher',
+  ringer: 'Klingelton (eingehende Anrufe)',
+  systemDefault: 'Systemstandard',
+  showDeviceNames: 'Gerätenamen anzeigen',
+  deviceNamesHidden:
+    'Kein Zugriff auf das Mikrofon erlaubt, daher bleiben die Gerätenamen verborgen.',
+  deviceDisconnected: (device) => `${device} getrennt: Standardgerät wird verwendet.`,
+  defaultSpeakerOnly: 'Dieser Browser spielt Anrufe nur über den Standardlautsprecher.',
+  callButton: 'Anrufen',
+  pleaseWait: (seconds) => `Bitte ${seconds} s warten, dann erneut anrufen.`,
+  keypad: 'Tastatur',
+  kioskUnavailable: 'Anrufe sind gerade nicht möglich.',
+};
+
+const CATALOGUES: Record<string, PartialUiStrings> = { en, de };
+
+/** The languages with a catalogue. */
+export const SUPPORTED_LANGUAGES = Object.keys(CATALOGUES);
+
+/** The best catalogue language for a BCP 47 tag (`de-AT` → `de`), English when none fits. */
+export function matchLanguage(tag: string | null | undefined): string {
+  const base = (tag ?? '').toLowerCase().split('-')[0] ?? '';
+  return base in CATALOGUES ? base : 'en';
+}
+
+/** UI strings for a language: the translation, with English for anything it leaves out. */
+export function uiStrings(lang: string): UiStrings {
+  const language = matchLanguage(lang);
+  return language === 'en' ? en : ({ ...en, ...CATALOGUES[language] } as UiStrings);
+}
