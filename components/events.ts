@@ -4,6 +4,7 @@
  */
 import type {
   CallDirection,
+  CallSnapshot,
   CallState,
   HistoryEntry,
   LocalCause,
@@ -59,6 +60,20 @@ export interface SipDeviceChangeDetail {
   deviceId: string;
   /** `chosen` by the user, or `disconnected` (the chosen device went away). */
   reason: 'chosen' | 'disconnected';
+}
+
+/** The `sip-call-change` detail for a call snapshot. */
+export function callChangeDetail(snapshot: CallSnapshot): SipCallChangeDetail {
+  return {
+    id: snapshot.id,
+    state: snapshot.state,
+    ...(snapshot.previous ? { previous: snapshot.previous } : {}),
+    ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
+    ...(snapshot.reason ? { reason: snapshot.reason } : {}),
+    ...(snapshot.cause ? { cause: snapshot.cause } : {}),
+    direction: snapshot.direction,
+    remote: { ...snapshot.remote },
+  };
 }
 
 const init = <T>(detail: T, cancelable = false): CustomEventInit<T> => ({

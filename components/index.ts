@@ -7,6 +7,7 @@ export { SipDialpad } from './sip-dialpad/sip-dialpad.js';
 export { SipCallBanner } from './sip-call-banner/sip-call-banner.js';
 export { SipCallHistory, historyOutcome } from './sip-call-history/sip-call-history.js';
 export { SipDeviceSettings } from './sip-device-settings/sip-device-settings.js';
+export { SipCallButton } from './sip-call-button/sip-call-button.js';
 export { PhoneController } from './controllers/phone-controller.js';
 export {
   SipRegistrationChangeEvent,

@@ -184,6 +184,7 @@ export const LOCAL_OUTCOMES = {
   'answered-elsewhere': e('info', 'Answered elsewhere', 'The call was answered on another device.'),
   'transferred': e('success', 'Call transferred', 'The other side was connected to the transfer target.'),
   'replaced': e('info', 'Call replaced', 'The call continues on another line after a transfer.'),
+  'time-limit': e('info', 'Call time limit reached', 'The call reached the longest time allowed here and was ended.'),
   'unknown': e('error', 'Call failed', 'The call failed for an unknown reason.'),
 } satisfies Record<string, Entry>;
 

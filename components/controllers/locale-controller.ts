@@ -3,7 +3,8 @@
  * else the page's `<html lang>`; follows changes to either. `strings` is the UI catalogue for it.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { matchLanguage, uiStrings, type UiStrings } from '../../src/index.js';
+// Not src/index.js: this is part of the kiosk button's first paint, which must not load JsSIP.
+import { matchLanguage, uiStrings, type UiStrings } from '../../src/i18n/index.js';
 
 export class LocaleController implements ReactiveController {
   lang = 'en';

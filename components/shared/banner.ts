@@ -3,14 +3,11 @@
  * call snapshot into words (all from the outcome catalogue), and one template for the live region.
  */
 import { html, css, nothing, type TemplateResult } from 'lit';
-import {
-  describeOutcome,
-  uiStrings,
-  type CallSnapshot,
-  type CallState,
-  type Severity,
-  type UiStrings,
-} from '../../src/index.js';
+// Direct module imports, not src/index.js: the kiosk button's first paint must not pull in JsSIP.
+import { describeOutcome, type Severity } from '../../src/outcomes.js';
+import { uiStrings, type UiStrings } from '../../src/i18n/index.js';
+import type { CallState } from '../../src/call-machine.js';
+import type { CallSnapshot } from '../../src/call.js';
 
 const en = uiStrings('en');
 

@@ -26,6 +26,7 @@ import { PhoneController } from '../controllers/phone-controller.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 import {
   SipCallChangeEvent,
+  callChangeDetail,
   SipCallRequestEvent,
   SipRegistrationChangeEvent,
   type SipDialpadPressEvent,
@@ -491,7 +492,7 @@ export class SipPhone extends LitElement {
       // The button that had focus (hang up, answer) is gone: put focus where the next call starts.
       this.#focusAfterRender = 'number';
     }
-    this.dispatchEvent(new SipCallChangeEvent(detailOf(snapshot)));
+    this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
     this.#notify(snapshot);
     if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
   }
@@ -545,7 +546,11 @@ export class SipPhone extends LitElement {
   private handleIdle(last: Call): void {
     this.requestUpdate();
     this.dispatchEvent(
-      new SipCallChangeEvent({ ...detailOf(last.snapshot), state: 'idle', previous: last.state }),
+      new SipCallChangeEvent({
+        ...callChangeDetail(last.snapshot),
+        state: 'idle',
+        previous: last.state,
+      }),
     );
   }
 
@@ -907,19 +912,6 @@ export class SipPhone extends LitElement {
       <audio autoplay hidden></audio>
     </div>`;
   }
-}
-
-function detailOf(snapshot: CallSnapshot) {
-  return {
-    id: snapshot.id,
-    state: snapshot.state,
-    ...(snapshot.previous ? { previous: snapshot.previous } : {}),
-    ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
-    ...(snapshot.reason ? { reason: snapshot.reason } : {}),
-    ...(snapshot.cause ? { cause: snapshot.cause } : {}),
-    direction: snapshot.direction,
-    remote: { ...snapshot.remote },
-  };
 }
 
 declare global {

@@ -63,7 +63,7 @@ const call: OutcomeTranslation['call'] = {
   483: t('Zu viele Zwischenstationen', 'Der Anruf ist über zu viele Server gelaufen.', REPORT),
   484: t('Rufnummer unvollständig', 'Die gewählte Rufnummer ist unvollständig.', 'Prüfen Sie die Rufnummer und wählen Sie sie vollständig.'),
   485: t('Nicht eindeutig', 'Die angerufene Adresse passt zu mehr als einer Person.', 'Verwenden Sie eine genauere Adresse.'),
-  486: t('Besetzt', 'Die angerufene Person führt gerade ein anderes Gespräch.'),
+  486: t('Besetzt', 'Die angerufene Person führt gerade ein anderes Gespräch.', LATER),
   487: t('Anruf abgebrochen', 'Der Anruf wurde abgebrochen, bevor er angenommen wurde.'),
   488: t('Hier nicht annehmbar', 'Die Gegenseite kann keines der angebotenen Audioformate verwenden (Codecs passen nicht zusammen).', ALLOW_G711),
   489: t('Ungültiges Ereignis', 'Der Server unterstützt das angefragte Ereignispaket nicht.'),
@@ -131,6 +131,8 @@ const local: OutcomeTranslation['local'] = {
   'answered-elsewhere': t('Anderswo angenommen', 'Der Anruf wurde auf einem anderen Gerät angenommen.'),
   'transferred': t('Anruf weitergeleitet', 'Die Gegenseite wurde mit dem Weiterleitungsziel verbunden.'),
   'replaced': t('Anruf ersetzt', 'Der Anruf läuft nach einer Weiterleitung auf einer anderen Leitung weiter.'),
+  'time-limit': t('Maximale Gesprächsdauer erreicht', 'Der Anruf hat die hier erlaubte Höchstdauer erreicht und wurde beendet.'),
+  'unknown': t('Anruf fehlgeschlagen', 'Der Anruf ist aus unbekanntem Grund fehlgeschlagen.'),
 };
 
 export const outcomesDe: OutcomeTranslation = { call, register, fallback, local };

@@ -1,0 +1,336 @@
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+// Light modules only: JsSIP is loaded by the KioskController on first hover, focus or touch.
+import { KioskController } from '../controllers/kiosk-controller.js';
+import { LocaleController } from '../controllers/locale-controller.js';
+import {
+  SipCallChangeEvent,
+  callChangeDetail,
+  SipCallRequestEvent,
+  type SipDialpadPressEvent,
+} from '../events.js';
+import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
+import { TonePlayer, toneFor } from '../../src/tones.js';
+import type { CallSnapshot } from '../../src/call.js';
+import '../sip-dialpad/sip-dialpad.js';
+
+/**
+ * @summary A click-to-call button for kiosks and web pages: one large button that calls one fixed
+ * destination, shows the call's state, and returns to idle by itself.
+ *
+ * @fires sip-call-request - The user pressed the button; cancelable (`preventDefault()` vetoes the call).
+ * @fires sip-call-change - The call's state (or its SIP status) changed: `detail.state`, `.status`, `.reason`.
+ *
+ * @slot - The button's label (default: "Call").
+ *
+ * @csspart base - The wrapper.
+ * @csspart button - The call button.
+ * @csspart banner - The call banner: an ARIA live region with `data-state` and `data-status`.
+ * @csspart banner-title - The banner's title.
+ * @csspart banner-text - The banner's explanation.
+ * @csspart banner-action - The banner's "what to do next".
+ * @csspart hangup-button - Hang up.
+ * @csspart dialpad - The in-call keypad (with the `keypad` attribute).
+ * @csspart cooldown - The wait before the next call.
+ *
+ * @cssprop --sip-call-button-size - Font size of the big button.
+ * @cssprop --sip-color-accept - The call button.
+ * @cssprop --sip-color-danger - The hang-up button.
+ * @cssprop --sip-color-on-accent - Text on those buttons.
+ * @cssprop --sip-radius - Corner radius.
+ * @cssprop --sip-font - Font family.
+ */
+@customElement('sip-call-button')
+export class SipCallButton extends LitElement {
+  static override styles = [
+    bannerStyles,
+    css`
+      :host {
+        display: inline-block;
+        font-family: var(--sip-font, system-ui, sans-serif);
+        color: var(--sip-color-text, #111827);
+      }
+      .base {
+        display: grid;
+        gap: 0.75em;
+        min-width: 14em;
+      }
+      button {
+        font: inherit;
+        cursor: pointer;
+        border: none;
+        border-radius: var(--sip-radius, 8px);
+        color: var(--sip-color-on-accent, #ffffff);
+      }
+      button:focus-visible {
+        outline: 3px solid var(--sip-color-focus, #2563eb);
+        outline-offset: 3px;
+      }
+      button:disabled {
+        opacity: 0.55;
+        cursor: not-allowed;
+      }
+      .call {
+        font-size: var(--sip-call-button-size, 1.5em);
+        font-weight: 700;
+        padding: 0.8em 1.4em;
+        background: var(--sip-color-accept, #15803d);
+      }
+      .hangup {
+        font-size: 1.2em;
+        font-weight: 700;
+        padding: 0.7em 1.2em;
+        background: var(--sip-color-danger, #b91c1c);
+      }
+      .visually-hidden {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+      }
+      .cooldown {
+        margin: 0;
+        font-size: 0.9em;
+      }
+    `,
+  ];
+
+  readonly #locale = new LocaleController(this);
+
+  readonly #kiosk = new KioskController(this, {
+    onCallChange: (snapshot) => this.handleCallChange(snapshot),
+    onIdle: (last) => this.handleIdle(last),
+    onRemoteStream: (stream) => this.handleRemoteStream(stream),
+  });
+
+  readonly #tones = new TonePlayer();
+
+  /** SIP over WebSocket server (`wss://…`; `ws://` only for localhost). */
+  @property() server = '';
+
+  /** The SIP account the kiosk uses, e.g. `sip:kiosk-lobby@example.com`. */
+  @property() uri = '';
+
+  /** Digest user name, when it differs from the URI's user. */
+  @property({ attribute: 'auth-user' }) authUser = '';
+
+  /** The password. Prefer the property: an attribute is visible in the page's HTML. */
+  @property() password = '';
+
+  /** Name shown to the person called. */
+  @property({ attribute: 'display-name' }) displayName = '';
+
+  /**
+   * The one destination (`sip:support@example.com`, or a number in the account's domain). Fixed once
+   * the phone has loaded: later changes are ignored, and nothing the public types reaches a header.
+   */
+  @property() target = '';
+
+  /** Show a keypad during the call (for IVR menus). */
+  @property({ type: Boolean }) keypad = false;
+
+  /** Seconds to wait after a call before the next one. */
+  @property({ type: Number }) cooldown = 10;
+
+  /** Longest call in seconds (0: no limit). */
+  @property({ type: Number, attribute: 'max-duration' }) maxDuration = 0;
+
+  /** How long the end reason stays shown before the button returns, in ms. */
+  @property({ type: Number, attribute: 'end-reason-timeout' }) endReasonTimeout = 5000;
+
+  @state() private now = Date.now();
+
+  @query('audio') private remoteAudio!: HTMLAudioElement | null;
+
+  /** The call's state: `idle` when the button waits for a press. */
+  get callState(): CallSnapshot['state'] {
+    return this.#kiosk.call?.snapshot.state ?? 'idle';
+  }
+
+  /** True once JsSIP has been loaded (on first hover, focus, touch or click). */
+  get loaded(): boolean {
+    return this.#kiosk.loaded;
+  }
+
+  /** True while a screen wake lock keeps the display on during a call. */
+  get wakeLocked(): boolean {
+    return this.#kiosk.wakeLocked;
+  }
+
+  /** The registration state of the kiosk's account. */
+  get registrationState(): string {
+    return this.#kiosk.registration.state;
+  }
+
+  /** Loads the phone now (normally it loads on the first hover, focus or touch). */
+  warmUp(): Promise<void> {
+    return this.#kiosk.load().then(() => undefined);
+  }
+
+  /** Calls the target, as a press of the button does, but without the cancelable event. */
+  call(): Promise<boolean> {
+    return this.#kiosk.dial();
+  }
+
+  /** Hangs up. */
+  hangup(): void {
+    this.#kiosk.hangup();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const keys = [
+      'server',
+      'uri',
+      'authUser',
+      'password',
+      'displayName',
+      'target',
+      'cooldown',
+      'maxDuration',
+      'endReasonTimeout',
+    ] as const;
+    if (keys.some((key) => changed.has(key))) {
+      this.#kiosk.configure({
+        config: {
+          server: this.server,
+          uri: this.uri,
+          ...(this.authUser ? { authUser: this.authUser } : {}),
+          ...(this.password ? { password: this.password } : {}),
+          ...(this.displayName ? { displayName: this.displayName } : {}),
+        },
+        target: this.target,
+        cooldownMs: Math.max(0, this.cooldown) * 1000,
+        maxDurationMs: Math.max(0, this.maxDuration) * 1000,
+        endReasonTimeoutMs: this.endReasonTimeout,
+      });
+    }
+  }
+
+  protected override updated(): void {
+    this.setAttribute('call-state', this.callState);
+    const tone = toneFor(this.#kiosk.call ? [this.#kiosk.call.snapshot] : []);
+    if (tone === 'ringback') this.#tones.start('ringback');
+    else this.#tones.stop();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    void this.#tones.close();
+  }
+
+  private handleWarmUp(): void {
+    void this.#kiosk.load();
+  }
+
+  private async handleClick(): Promise<void> {
+    if (
+      !this.dispatchEvent(new SipCallRequestEvent({ target: this.#kiosk.target ?? this.target }))
+    ) {
+      return;
+    }
+    await this.#tones.unlock();
+    await this.#kiosk.dial();
+  }
+
+  private handleHangup(): void {
+    this.#kiosk.hangup();
+  }
+
+  private handleDialpadPress(event: SipDialpadPressEvent): void {
+    const call = this.#kiosk.call;
+    if (call?.state !== 'connected') return;
+    this.#tones.key(event.detail.key);
+    call.sendDtmf(event.detail.key);
+  }
+
+  private handleRemoteStream(stream: MediaStream): void {
+    if (!this.remoteAudio) return;
+    this.remoteAudio.srcObject = stream;
+    void this.remoteAudio.play().catch(() => undefined);
+  }
+
+  private handleCallChange(snapshot: CallSnapshot): void {
+    this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
+  }
+
+  private handleIdle(last: CallSnapshot): void {
+    this.dispatchEvent(
+      new SipCallChangeEvent({ ...callChangeDetail(last), state: 'idle', previous: last.state }),
+    );
+    this.#tickCooldown();
+  }
+
+  /** Re-render each second while the cooldown runs, for its countdown. */
+  #tickCooldown(): void {
+    this.now = Date.now();
+    if (this.now < this.#kiosk.cooldownUntil) setTimeout(() => this.#tickCooldown(), 250);
+  }
+
+  override render() {
+    const t = this.#locale.strings;
+    const call = this.#kiosk.call;
+    const snapshot = call?.snapshot;
+    const live =
+      snapshot !== undefined && snapshot.state !== 'ended' && snapshot.state !== 'failed';
+    const waitMs = this.#kiosk.cooldownUntil - Date.now();
+    const model = bannerModel(snapshot, this.#locale.lang);
+    return html`<div part="base" class="base">
+      ${
+        snapshot
+          ? bannerTemplate(model)
+          : html`<div class="banner idle">
+              ${bannerTemplate({ ...model, title: '', text: '' })}
+            </div>`
+      }
+      ${
+        live
+          ? html`<button
+                part="hangup-button"
+                class="hangup"
+                type="button"
+                @click=${this.handleHangup}
+              >
+                ${t.hangUp}
+              </button>
+              ${
+                this.keypad && snapshot.state === 'connected'
+                  ? html`<sip-dialpad
+                      part="dialpad"
+                      lang=${this.#locale.lang}
+                      @sip-dialpad-press=${this.handleDialpadPress}
+                    ></sip-dialpad>`
+                  : nothing
+              }`
+          : snapshot
+            ? nothing
+            : html`<button
+                  part="button"
+                  class="call"
+                  type="button"
+                  ?disabled=${waitMs > 0 || !this.target}
+                  @pointerenter=${this.handleWarmUp}
+                  @focus=${this.handleWarmUp}
+                  @touchstart=${this.handleWarmUp}
+                  @click=${this.handleClick}
+                >
+                  <slot>${t.callButton}</slot>
+                </button>
+                ${
+                  waitMs > 0
+                    ? html`<p part="cooldown" class="cooldown" role="status">
+                        ${t.pleaseWait(Math.ceil(waitMs / 1000))}
+                      </p>`
+                    : nothing
+                }`
+      }
+      <audio autoplay hidden></audio>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sip-call-button': SipCallButton;
+  }
+}
