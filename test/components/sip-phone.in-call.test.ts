@@ -39,6 +39,7 @@ describe('<sip-phone> during a call', () => {
     // JsSIP rewrites the offer it sends (a=sendonly); the far end's answer proves it arrived.
     const answer = alice.el.currentCall!.peerConnection!.remoteDescription!.sdp;
     expect(answer).to.match(/a=recvonly/);
+    await expect(alice.el, 'accessible while held').to.be.accessible();
     expect(audioSender(alice.el).track!.enabled, 'microphone off while held').to.equal(false);
 
     const before = await inboundPackets(alice.el);
@@ -157,9 +158,12 @@ describe('<sip-phone> during a call', () => {
       'incoming',
     ]);
 
+    await expect(alice.el, 'accessible with a call waiting').to.be.accessible();
     alice.el.answer();
     await waitForCall(bob, 'connected');
     await waitFor(() => echoCall.state === 'held', 'the first call on hold');
+    await alice.el.updateComplete;
+    await expect(alice.el, 'accessible with one call held').to.be.accessible();
     expect(alice.el.currentCall!.remote.user).to.equal('bob');
     expect(alice.el.callState).to.equal('connected');
 
