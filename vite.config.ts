@@ -48,6 +48,26 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
+  if (mode === 'kiosk') {
+    // The kiosk button alone, for pages that want only it: a small first-paint module, with the
+    // phone core (JsSIP) in a separate chunk loaded on first hover, focus or touch.
+    return {
+      publicDir: false,
+      build: {
+        outDir: 'dist/kiosk',
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: true,
+        minify: true,
+        lib: {
+          entry: 'components/sip-call-button/sip-call-button.ts',
+          formats: ['es'],
+          fileName: () => 'sip-call-button.js',
+        },
+        rolldownOptions: { output: { minify: true, chunkFileNames: 'chunks/[name]-[hash].js' } },
+      },
+    };
+  }
   return {
     base: './',
     plugins: [sandboxConfig()],
