@@ -73,6 +73,13 @@ export default defineConfig(({ mode }) => {
     plugins: [sandboxConfig()],
     server: { host: '127.0.0.1', strictPort: true },
     preview: { host: '127.0.0.1' },
-    build: { outDir: 'dist/app', emptyOutDir: true, target: 'es2022', sourcemap: true },
+    build: {
+      outDir: 'dist/app',
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: true,
+      // The dialer, and the two example pages of the other ways to use the elements.
+      rolldownOptions: { input: ['index.html', 'kiosk.html', 'embed.html'] },
+    },
   };
 });

@@ -112,6 +112,8 @@ try {
           server: sandbox.wsUrl,
           uri: `sip:${alice.user}@${sandbox.domain}`,
           password: alice.password,
+          domain: sandbox.domain,
+          users: sandbox.users,
         }),
       },
     },

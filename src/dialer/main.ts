@@ -17,15 +17,7 @@ import {
   type DialerSettings,
   type SettingsField,
 } from './settings.js';
-
-/** Served by the dev server when `npm start` runs the sandbox (see vite.config.ts). */
-interface SandboxConfig {
-  server: string;
-  uri: string;
-  password: string;
-  /** [number, description] pairs, in the order to show them. */
-  numbers: Array<[string, string]>;
-}
+import { loadSandboxConfig } from './sandbox-config.js';
 
 const phone = document.querySelector<SipPhone>('#phone')!;
 const history = document.querySelector<SipCallHistory>('#history')!;
@@ -43,16 +35,6 @@ const FIELDS: SettingsField[] = [
 ];
 
 let settings: DialerSettings = loadSettings();
-
-async function loadSandboxConfig(): Promise<SandboxConfig | undefined> {
-  try {
-    const response = await fetch('./sandbox-config.json', { cache: 'no-store' });
-    if (!response.ok || !response.headers.get('content-type')?.includes('json')) return undefined;
-    return (await response.json()) as SandboxConfig;
-  } catch {
-    return undefined;
-  }
-}
 
 const field = (name: string) =>
   form.elements.namedItem(name) as

@@ -239,3 +239,57 @@ test('installable: the manifest and its icons are served', async () => {
   assert.deepEqual([...new Set(manifest.icons)], [200]);
   await page.close();
 });
+
+test('the kiosk example: paints without JsSIP, calls on one press, and is accessible', async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+  await page.goto(new URL('kiosk.html', url).href);
+  const button = page.locator('sip-call-button').getByRole('button', { name: 'Call reception' });
+  await button.waitFor();
+  const jssip = () =>
+    page.evaluate(() =>
+      performance.getEntriesByType('resource').some((e) => /jssip/i.test(e.name)),
+    );
+  assert.equal(await jssip(), false, 'JsSIP not loaded before anyone comes near the button');
+  await page.screenshot({ path: join(artifacts, 'kiosk-idle.png') });
+  await button.hover();
+  await page.waitForFunction(
+    () => document.querySelector('sip-call-button').registrationState === 'registered',
+  );
+  assert.equal(await jssip(), true, 'loaded on hover');
+  await button.click();
+  await page.waitForFunction(
+    () => document.querySelector('sip-call-button').callState === 'connected',
+  );
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: join(artifacts, 'kiosk-in-call.png') });
+  await page.addScriptTag({
+    content: await readFile(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8'),
+  });
+  const violations = await page.evaluate(async () =>
+    (await window.axe.run(document)).violations.map((v) => v.id),
+  );
+  assert.deepEqual(violations, []);
+  await page.locator('sip-call-button').getByRole('button', { name: 'Hang up' }).click();
+  await page.waitForFunction(
+    () => document.querySelector('sip-call-button').callState === 'idle',
+    null,
+    { timeout: 15_000 },
+  );
+  await page.close();
+});
+
+test('the embedding example: the phone beside page content, its events feeding the page', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await page.goto(new URL('embed.html', url).href);
+  await page.waitForFunction(
+    () => document.querySelector('sip-phone')?.registrationState === 'registered',
+  );
+  await page.evaluate(() => document.querySelector('sip-phone').call());
+  await waitForState(page, 'connected');
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: join(artifacts, 'embedded-in-call.png') });
+  await page.evaluate(() => document.querySelector('sip-phone').hangup());
+  await page.waitForFunction(() => document.querySelector('#log li'));
+  assert.match(await page.locator('#log li').first().innerText(), /echo: ended/);
+  await page.close();
+});
