@@ -26,3 +26,20 @@ export const microphoneConstraints = (deviceId?: string): MediaStreamConstraints
 /** True when the browser can route an `<audio>` element to a chosen speaker. */
 export const canChooseSpeaker = (): boolean =>
   typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+interface PermissionsPolicyLike {
+  allowsFeature(feature: string): boolean;
+}
+
+/**
+ * False when the page that embeds this one (an iframe without `allow="microphone"`) forbids the
+ * microphone: then no prompt ever appears and the user cannot fix it — the page owner must.
+ */
+export function microphoneAllowedHere(): boolean {
+  const doc = document as Document & {
+    permissionsPolicy?: PermissionsPolicyLike;
+    featurePolicy?: PermissionsPolicyLike;
+  };
+  const policy = doc.permissionsPolicy ?? doc.featurePolicy;
+  return policy ? policy.allowsFeature('microphone') : true;
+}

@@ -167,6 +167,7 @@ const CLASS_FALLBACK: Record<number, Entry> = {
 export const LOCAL_OUTCOMES = {
   'microphone-denied': e('error', 'Microphone blocked', 'The browser is not allowed to use the microphone.', 'Allow microphone access for this site (the icon in the address bar), then call again.'),
   'microphone-missing': e('error', 'No microphone', 'No microphone was found.', 'Connect a microphone or headset and try again.'),
+  'microphone-not-allowed-here': e('error', 'Microphone not allowed in this frame', 'This phone is inside another page (an iframe) that does not let it use the microphone.', 'The page owner must add allow="microphone" to the iframe that embeds the phone.'),
   'microphone-busy': e('error', 'Microphone in use', 'The microphone is being used by another program and cannot be opened.', 'Close the other program or choose another microphone.'),
   'connection-error': e('error', 'No connection to the server', 'The phone could not reach the SIP server.', 'Check the network and the server address.'),
   'request-timeout': e('warning', 'No answer from the server', 'The server did not answer in time.', 'Check the network and try again.'),
@@ -186,6 +187,7 @@ export const LOCAL_OUTCOMES = {
   'replaced': e('info', 'Call replaced', 'The call continues on another line after a transfer.'),
   'time-limit': e('info', 'Call time limit reached', 'The call reached the longest time allowed here and was ended.'),
   'unknown': e('error', 'Call failed', 'The call failed for an unknown reason.'),
+  'media-reconnecting': e('warning', 'Reconnecting…', 'The audio connection was interrupted; the phone is restoring it and the call goes on.'),
 } satisfies Record<string, Entry>;
 
 export type LocalCause = keyof typeof LOCAL_OUTCOMES;

@@ -114,6 +114,7 @@ const fallback: OutcomeTranslation['fallback'] = {
 const local: OutcomeTranslation['local'] = {
   'microphone-denied': t('Mikrofon blockiert', 'Der Browser darf das Mikrofon nicht verwenden.', 'Erlauben Sie dieser Seite den Zugriff auf das Mikrofon (Symbol in der Adressleiste) und rufen Sie dann erneut an.'),
   'microphone-missing': t('Kein Mikrofon', 'Es wurde kein Mikrofon gefunden.', 'Schließen Sie ein Mikrofon oder Headset an und versuchen Sie es erneut.'),
+  'microphone-not-allowed-here': { title: 'Mikrofon im Rahmen nicht erlaubt', explanation: 'Dieses Telefon steckt in einer anderen Seite (einem iframe), die ihm das Mikrofon nicht erlaubt.', action: 'Der Seitenbetreiber muss dem iframe allow="microphone" hinzufügen.' },
   'microphone-busy': t('Mikrofon belegt', 'Das Mikrofon wird von einem anderen Programm verwendet und kann nicht geöffnet werden.', 'Schließen Sie das andere Programm oder wählen Sie ein anderes Mikrofon.'),
   'connection-error': t('Keine Verbindung zum Server', 'Das Telefon konnte den SIP-Server nicht erreichen.', 'Prüfen Sie das Netzwerk und die Serveradresse.'),
   'request-timeout': t('Keine Antwort vom Server', 'Der Server hat nicht rechtzeitig geantwortet.', 'Prüfen Sie das Netzwerk und versuchen Sie es erneut.'),
