@@ -70,6 +70,29 @@ describe('<sip-phone> user interface', () => {
     await waitForCall(alice, 'failed', 486);
   });
 
+  it('moves focus to Answer when a call rings, and back to the number field when it ends', async () => {
+    const alice = await registeredPhone('alice');
+    const bob = await registeredPhone('bob');
+    (part(bob.el, 'number') as HTMLInputElement).focus();
+    alice.el.call('bob');
+    await waitForCall(bob, 'incoming');
+    await waitFor(
+      () =>
+        bob.el.shadowRoot!.activeElement ===
+        bob.el.shadowRoot!.querySelector('[part~="answer-button"]'),
+      'focus on Answer',
+    );
+    bob.el.answer();
+    await waitForCall(bob, 'connected');
+    part(bob.el, 'hangup-button').focus();
+    bob.el.hangup();
+    await waitForCall(bob, 'ended');
+    await waitFor(
+      () => bob.el.shadowRoot!.activeElement === part(bob.el, 'number'),
+      'focus back on the number field',
+    );
+  });
+
   it('labels every keypad key for screen readers', async () => {
     const pad = await fixture<SipDialpad>(html`<sip-dialpad></sip-dialpad>`);
     // The accessible name is the visible text: the digit, then its letters.
