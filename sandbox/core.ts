@@ -1,5 +1,6 @@
 // Shared pieces of the sandbox SIP core: connections, INVITE server transactions and the
 // interface the proxy and the test-number user agents use to talk to the core.
+import type { Impairment } from './media.js';
 import { isUtf8 } from 'node:buffer';
 import type { WebSocket } from 'ws';
 import type { CallLog, CallRecord } from './records.js';
@@ -40,6 +41,8 @@ export class Connection {
 export interface CoreApi {
   readonly domain: string;
   readonly mediaAddress: string;
+  /** A bad network on demand, applied to the media the sandbox sends (PUT /api/impairment). */
+  readonly impairment: Impairment;
   readonly earlyMediaMs: number;
   readonly ackTimeoutMs: number;
   readonly records: CallLog;

@@ -8,6 +8,18 @@ import { ToneGenerator, transcode, type G711 } from './g711.js';
 export type MediaMode = 'echo' | 'tone' | 'silence';
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
+/**
+ * A bad network on demand (for call-quality tests): the share of packets the sandbox drops on
+ * their way to the caller, and a delay added to every packet it sends. Changed live through the
+ * HTTP API; deterministic (every n-th packet), so tests can rely on the loss rate.
+ */
+export interface Impairment {
+  /** Packets dropped, in % (0–100). */
+  lossPct: number;
+  /** Extra delay on every packet sent, in ms. */
+  delayMs: number;
+}
+
 export interface DecodedDigit {
   digit: string;
   durationMs: number;
@@ -16,6 +28,8 @@ export interface DecodedDigit {
 export interface MediaSessionOptions {
   /** The address werift gathers ICE candidates on (and the only one put in the SDP). */
   mediaAddress: string;
+  /** The sandbox's current impairment, read at every packet. */
+  impairment?: Impairment;
   /** Answer without telephone-event, like a legacy peer: DTMF must then come as SIP INFO. */
   noTelephoneEvent?: boolean;
   /** Called once per decoded RFC 4733 digit. */
@@ -131,6 +145,10 @@ export class MediaSession {
     private readonly pc: RTCPeerConnection,
     private readonly opts: MediaSessionOptions,
   ) {}
+
+  private get impairment(): Impairment | undefined {
+    return this.opts.impairment;
+  }
 
   /** Create a peer connection answering `offerSdp`. Throws when the offer is unusable. */
   static async answer(offerSdp: string, opts: MediaSessionOptions): Promise<MediaSession> {
@@ -332,8 +350,26 @@ export class MediaSession {
     this.markNext = false;
     this.seq = (this.seq + 1) & 0xffff;
     this.ts = timestamp >>> 0;
+    const impairment = this.impairment;
+    if (impairment && impairment.lossPct > 0) {
+      // Drop lossPct of every 100 packets, spread out, counted in sequence numbers.
+      const slot = header.sequenceNumber % 100;
+      if (
+        Math.floor(((slot + 1) * impairment.lossPct) / 100) >
+        Math.floor((slot * impairment.lossPct) / 100)
+      ) {
+        return;
+      }
+    }
     this.packetsOut++;
-    transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
+    const packet = new RtpPacket(header, payload);
+    if (impairment && impairment.delayMs > 0) {
+      setTimeout(() => {
+        if (!this.closed) transceiver.sender.sendRtp(packet).catch(() => undefined);
+      }, impairment.delayMs);
+    } else {
+      transceiver.sender.sendRtp(packet).catch(() => undefined);
+    }
   }
 
   private onRtp(rtp: RtpPacket): void {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Connection, InviteServerTxn, type CoreApi } from './core.js';
 import { DigestAuthenticator, parseDigest, type DigestCredentials } from './digest.js';
-import { offerCodecs, offerDirection } from './media.js';
+import { offerCodecs, offerDirection, type Impairment } from './media.js';
 import { OUTCOMES, isTestNumber } from './numbers.js';
 import { Proxy, type ForwardOptions } from './proxy.js';
 import {
@@ -201,6 +201,7 @@ function uriKey(uri: string): string | undefined {
 class SipServer implements CoreApi {
   readonly domain: string;
   readonly mediaAddress: string;
+  readonly impairment: Impairment = { lossPct: 0, delayMs: 0 };
   readonly earlyMediaMs: number;
   readonly ackTimeoutMs: number;
   readonly records = new CallLog();
@@ -1080,6 +1081,23 @@ class SipServer implements CoreApi {
             },
           );
           return;
+        case '/api/impairment': {
+          // PUT ?lossPct=20&delayMs=150 makes the media the sandbox sends worse; DELETE restores it.
+          if (!allow(['GET', 'PUT', 'DELETE'])) return;
+          if (method !== 'GET') {
+            const number = (name: string, max: number) => {
+              const value = Number(url.searchParams.get(name) ?? 0);
+              return Number.isFinite(value) ? Math.max(0, Math.min(max, value)) : 0;
+            };
+            this.impairment.lossPct = method === 'PUT' ? number('lossPct', 100) : 0;
+            this.impairment.delayMs = method === 'PUT' ? number('delayMs', 5000) : 0;
+            this.log(
+              `impairment: ${this.impairment.lossPct} % loss, ${this.impairment.delayMs} ms delay`,
+            );
+          }
+          json(200, { ...this.impairment });
+          return;
+        }
         case '/api/health':
           if (allow(['GET'])) json(200, { ok: true });
           return;

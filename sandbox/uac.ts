@@ -86,6 +86,7 @@ export class UacCall extends DialogCall {
   async start(): Promise<void> {
     const media = await MediaSession.offer({
       mediaAddress: this.core.mediaAddress,
+      impairment: this.core.impairment,
       onDigit: (d) => this.onDigit(d, 'rfc4733'),
       onFailed: (reason) => void this.hangUp(reason),
     });

@@ -144,6 +144,7 @@ export class UasCall extends DialogCall {
     try {
       media = await MediaSession.answer(req.body, {
         mediaAddress: this.core.mediaAddress,
+        impairment: this.core.impairment,
         noTelephoneEvent: this.number === 'echo-info',
         onDigit: (d) => this.onDigit(d, 'rfc4733'),
         onFailed: (reason) => void this.hangUp(reason),

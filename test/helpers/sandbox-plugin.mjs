@@ -101,6 +101,14 @@ export function sandboxPlugin() {
       if (action === 'registrations') return api('/api/registrations');
       // The sandbox calls a registered user (an incoming call for the browser).
       if (action === 'call-user') return api('/api/calls/outbound', 'POST', payload.call);
+      // A bad network: the sandbox drops lossPct % of the packets it sends and delays them all.
+      if (action === 'impair') {
+        const { lossPct = 0, delayMs = 0 } = payload;
+        return api(
+          `/api/impairment?lossPct=${lossPct}&delayMs=${delayMs}`,
+          lossPct || delayMs ? 'PUT' : 'DELETE',
+        );
+      }
       if (action === 'end-call')
         return api(`/api/calls/outbound/${encodeURIComponent(payload.id)}`, 'DELETE');
       throw new Error(`unknown sandbox action ${action}`);

@@ -116,3 +116,15 @@ export async function sandboxEndsCall(id: string): Promise<void> {
     id,
   });
 }
+
+/** Makes the media the sandbox sends worse (loss in %, delay in ms); zeros restore it. */
+export async function impairSandbox(lossPct: number, delayMs = 0): Promise<void> {
+  await executeServerCommand<unknown, { action: string; lossPct: number; delayMs: number }>(
+    'sandbox',
+    {
+      action: 'impair',
+      lossPct,
+      delayMs,
+    },
+  );
+}
