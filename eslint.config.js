@@ -48,6 +48,8 @@ export default tseslint.config(
   {
     files: [
       'sandbox/**/*.ts',
+      'bench/**/*.ts',
+      'bench/**/*.mjs',
       'scripts/**/*.mjs',
       'test/node/**/*.ts',
       'test/**/*.mjs',
@@ -59,7 +61,7 @@ export default tseslint.config(
   },
   {
     // Playwright tests: Node code whose page.evaluate() callbacks run in the browser.
-    files: ['test/e2e/**/*.mjs', 'scripts/screenshot.mjs'],
+    files: ['test/e2e/**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
