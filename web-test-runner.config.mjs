@@ -6,6 +6,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { build } from 'esbuild';
 import { sandboxPlugin } from './test/helpers/sandbox-plugin.mjs';
 import { interopPlugin } from './test/interop/testbed-plugin.mjs';
+import { faultPlugin } from './test/faults/fault-plugin.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const COMMONJS_PACKAGES = ['jssip', 'sdp-transform'];
@@ -69,6 +70,8 @@ export default {
     sandboxPlugin(),
     // Real SIP software (Kamailio, rtpengine, sipp, baresip), started on the first interop test.
     interopPlugin(),
+    // The fault-injecting SIP peer between the phone and the sandbox (test/faults/).
+    faultPlugin(),
   ],
   browsers: [chromium(chromiumArgs)],
   groups: [
@@ -106,6 +109,12 @@ export default {
       ],
     },
     { name: 'interop', files: 'test/interop/**/*.test.ts' },
+    {
+      // The fault suite (fault peer: test/faults/fault-plugin.mjs); gc() for the soak's heap check.
+      name: 'faults',
+      files: 'test/faults/**/*.test.ts',
+      browsers: [chromium([...chromiumArgs, '--js-flags=--expose-gc'])],
+    },
   ],
   // Lit announces dev mode in every test page; that line says nothing about the code under test.
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),

@@ -13,7 +13,7 @@ import type {
 } from 'jssip/lib/RTCSession';
 import { Emitter } from './emitter.js';
 import { nextCallState, isFinalCallState, type CallInput, type CallState } from './call-machine.js';
-import { describeLocalCause, describeStatus, type LocalCause, type Outcome } from './outcomes.js';
+import { describeOutcome, type LocalCause, type Outcome } from './outcomes.js';
 import type { ResolvedPhoneConfig } from './config.js';
 import {
   applyCodecPreferences,
@@ -24,8 +24,9 @@ import {
 import { validateDtmf, validateDtmfTiming } from './dtmf.js';
 import { DtmfError, PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
-import { microphoneConstraints } from './devices.js';
+import { microphoneAllowedHere, microphoneConstraints } from './devices.js';
 import type { WireMessage } from './transport.js';
+import { MediaWatchdog } from './media-watchdog.js';
 
 export type CallDirection = 'outgoing' | 'incoming';
 
@@ -84,6 +85,11 @@ export interface CallSnapshot {
   transfer?: TransferState;
   /** The last hold/resume that failed (the call goes on), e.g. `{ status: 488 }`. */
   holdError?: { action: 'hold' | 'unhold'; status?: number; reason?: string };
+  /**
+   * The audio path was interrupted (ICE `disconnected` or `failed`) and the phone is restoring it
+   * (waiting, then an ICE-restart re-INVITE). The call is kept meanwhile; "Reconnecting…".
+   */
+  reconnecting?: boolean;
   startedAt: number;
   answeredAt?: number;
   endedAt?: number;
@@ -134,6 +140,8 @@ export function microphoneCause(error: unknown): LocalCause {
   const name = (error as { name?: string } | null)?.name ?? '';
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'microphone-missing';
   if (name === 'NotReadableError' || name === 'AbortError') return 'microphone-busy';
+  // Inside an iframe without allow="microphone" no prompt appears: only the page owner can fix it.
+  if (!microphoneAllowedHere()) return 'microphone-not-allowed-here';
   return 'microphone-denied';
 }
 
@@ -163,6 +171,21 @@ export class Call extends Emitter<CallEvents> {
   /** Why we are about to hang up, when it is not a plain hang-up (e.g. after a transfer). */
   #localEndCause: LocalCause | undefined;
   #dtmfTimer: ReturnType<typeof setInterval> | undefined;
+  /** The connection dropped while this call was being set up. */
+  #connectionLost = false;
+  #iceRecoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  #iceGiveUpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The phone is ending the call because its audio cannot be restored. */
+  #givingUp = false;
+  #iceRestarts = 0;
+  #iceRestarting = false;
+  #iceFailedAt: number | undefined;
+  #mediaWatchdog: MediaWatchdog | undefined;
+  /**
+   * @internal Whether signalling can go out now (the phone's connection is open). A re-INVITE
+   * while it is down would wait and could time out, and JsSIP ends the call on a timeout.
+   */
+  canSignal: () => boolean = () => true;
 
   /** @internal Created by {@link Phone}; not part of the public API. */
   constructor(
@@ -187,6 +210,7 @@ export class Call extends Emitter<CallEvents> {
       startedAt: Date.now(),
     };
     sessions.set(this, session);
+    this.#governTerminate();
     this.#bindSession();
     if (session.connection) this.#bindPeerConnection(session.connection);
   }
@@ -486,6 +510,24 @@ export class Call extends Emitter<CallEvents> {
     this.#session.terminate();
   }
 
+  /** @internal The connection dropped while this call was set up: it fails as a connection error. */
+  noteConnectionLost(): void {
+    this.#connectionLost = true;
+  }
+
+  /**
+   * @internal The network changed (the browser came back online): restore the audio path at once
+   * if it is interrupted, without the usual grace period.
+   */
+  recoverMedia(): void {
+    const ice = this.#pc?.iceConnectionState;
+    if (ice === 'disconnected' || ice === 'failed') {
+      clearTimeout(this.#iceRecoveryTimer);
+      this.#iceRecoveryTimer = undefined;
+      void this.#restartIce();
+    }
+  }
+
   /** @internal Starts the state machine: `dial` for outgoing, `incoming` for incoming calls. */
   start(): void {
     this.#update(this.direction === 'outgoing' ? 'dial' : 'incoming', {});
@@ -498,6 +540,9 @@ export class Call extends Emitter<CallEvents> {
   #bindPeerConnection(pc: RTCPeerConnection): void {
     if (this.#pc === pc) return;
     this.#pc = pc;
+    pc.addEventListener('iceconnectionstatechange', () =>
+      this.#handleIceState(pc.iceConnectionState),
+    );
     pc.addEventListener('track', (event) => {
       if (!this.remoteStream.getTracks().includes(event.track))
         this.remoteStream.addTrack(event.track);
@@ -549,6 +594,7 @@ export class Call extends Emitter<CallEvents> {
         reason: response ? sanitizeRemoteText(response.reason_phrase) : 'OK',
         answeredAt: Date.now(),
       });
+      this.#watchMedia();
     });
     // Local hold is negotiated by #reoffer; JsSIP reports the far end's hold here.
     session.on('hold', ({ originator }) => {
@@ -596,9 +642,140 @@ export class Call extends Emitter<CallEvents> {
     session.on('ended', (event: EndEvent) => this.#handleEnded(event));
   }
 
+  /**
+   * JsSIP hangs up by itself when ICE reaches `failed` (cause "RTP Timeout"). The phone first tries
+   * to restore the audio path with an ICE restart; the call ends only when that cannot work.
+   */
+  #governTerminate(): void {
+    const session = this.#session as unknown as { terminate(options?: { cause?: string }): void };
+    const terminate = session.terminate.bind(session);
+    session.terminate = (options) => {
+      if (options?.cause === RTP_TIMEOUT && !this.#givingUp && this.#mediaRecoverable()) {
+        this.#handleIceFailure();
+        return;
+      }
+      terminate(options);
+    };
+  }
+
+  /** An established call whose audio path may still come back. */
+  #mediaRecoverable(): boolean {
+    if (this.state !== 'connected' && this.state !== 'held') return false;
+    return this.#iceFailedAt === undefined || Date.now() - this.#iceFailedAt < ICE_RECOVERY_MS;
+  }
+
+  #handleIceState(state: RTCIceConnectionState): void {
+    if (this.state !== 'connected' && this.state !== 'held') return;
+    if (state === 'connected' || state === 'completed') {
+      clearTimeout(this.#iceRecoveryTimer);
+      clearTimeout(this.#iceGiveUpTimer);
+      this.#iceRecoveryTimer = undefined;
+      this.#iceFailedAt = undefined;
+      this.#iceRestarts = 0;
+      this.#mediaWatchdog?.reset();
+      if (this.#snapshot.reconnecting) this.#update(undefined, { reconnecting: undefined });
+    } else if (state === 'disconnected') {
+      // Often a blip that heals by itself within a second or two: restart ICE only if it lasts.
+      this.#markReconnecting();
+      this.#iceRecoveryTimer ??= setTimeout(() => {
+        this.#iceRecoveryTimer = undefined;
+        void this.#restartIce();
+      }, ICE_RESTART_DELAY_MS);
+    } else if (state === 'failed') {
+      this.#handleIceFailure();
+    }
+  }
+
+  #markReconnecting(): void {
+    if (!this.#snapshot.reconnecting) this.#update(undefined, { reconnecting: true });
+  }
+
+  #handleIceFailure(): void {
+    if (this.#iceFailedAt === undefined) {
+      this.#iceFailedAt = Date.now();
+      this.#iceGiveUpTimer = setTimeout(() => {
+        const ice = this.#pc?.iceConnectionState;
+        if (ice !== 'connected' && ice !== 'completed') this.#giveUpMedia();
+      }, ICE_RECOVERY_MS);
+    }
+    this.#markReconnecting();
+    clearTimeout(this.#iceRecoveryTimer);
+    this.#iceRecoveryTimer = undefined;
+    void this.#restartIce();
+  }
+
+  /**
+   * Sends an ICE-restart re-INVITE (new ICE credentials, fresh candidates) once signalling is
+   * possible. A refusal (a peer that cannot restart ICE answers 488) is rolled back: the old
+   * ICE session may still heal by itself.
+   */
+  async #restartIce(): Promise<void> {
+    const pc = this.#pc;
+    if (!pc || this.#iceRestarting || !this.#mediaRecoverable()) return;
+    const healthy = () => ['connected', 'completed'].includes(pc.iceConnectionState);
+    if (healthy() || this.#iceRestarts >= MAX_ICE_RESTARTS) return;
+    this.#iceRestarting = true;
+    const session = this.#session as unknown as SessionInternals;
+    try {
+      const ready = await waitUntil(
+        () =>
+          isFinalCallState(this.state) ||
+          healthy() ||
+          (this.canSignal() && session.isReadyToReOffer() && !this.#snapshot.pending),
+        ICE_RECOVERY_MS,
+      );
+      if (!ready || isFinalCallState(this.state) || healthy()) return;
+      this.#iceRestarts++;
+      const ok = await new Promise<boolean>((resolve) => {
+        session._sendReinvite({
+          rtcOfferConstraints: { iceRestart: true },
+          eventHandlers: { succeeded: () => resolve(true), failed: () => resolve(false) },
+        });
+      });
+      if (!ok && pc.signalingState === 'have-local-offer') {
+        await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+      }
+    } finally {
+      this.#iceRestarting = false;
+    }
+    // Still broken: try again later (while attempts are left), or wait for the give-up deadline.
+    if (!isFinalCallState(this.state) && !healthy() && this.#iceRestarts < MAX_ICE_RESTARTS) {
+      this.#iceRecoveryTimer ??= setTimeout(() => {
+        this.#iceRecoveryTimer = undefined;
+        void this.#restartIce();
+      }, ICE_RESTART_DELAY_MS);
+    }
+  }
+
+  /** Ends the call because its audio cannot be restored: BYE, "Audio connection lost". */
+  #giveUpMedia(): void {
+    if (isFinalCallState(this.state) || this.#session.isEnded()) return;
+    this.#givingUp = true;
+    this.#session.terminate({ cause: RTP_TIMEOUT, status_code: 408, reason_phrase: RTP_TIMEOUT });
+  }
+
+  /** Starts the RTP inactivity watchdog (config `mediaTimeout`) once the call is answered. */
+  #watchMedia(): void {
+    const pc = this.#pc;
+    if (!pc || this.#config.mediaTimeout <= 0 || this.#mediaWatchdog) return;
+    this.#mediaWatchdog = new MediaWatchdog({
+      pc,
+      timeout: this.#config.mediaTimeout,
+      active: () =>
+        this.state === 'connected' && !this.#snapshot.remoteHold && !this.#snapshot.pending,
+      onTimeout: () => this.#giveUpMedia(),
+    });
+    this.#mediaWatchdog.start();
+  }
+
   async #reoffer(action: 'hold' | 'unhold'): Promise<boolean> {
     const wanted = action === 'hold' ? 'connected' : 'held';
     if (this.state !== wanted || this.#snapshot.pending) return false;
+    if (!this.canSignal()) {
+      // The connection is down: the re-INVITE would wait, and time out into a hang-up.
+      this.#update(undefined, { holdError: { action } });
+      return false;
+    }
     const session = this.#session as unknown as SessionInternals;
     this.#update(undefined, { pending: action, holdError: undefined });
     let failure: { status?: number; reason?: string } = {};
@@ -682,7 +859,7 @@ export class Call extends Emitter<CallEvents> {
         this.#end('cancel', { status: 487, reason: 'Request Terminated', cause: 'missed' });
       } else {
         // JsSIP also reports a transport error or timeout of an unanswered call as "Canceled".
-        this.#end('fail', { cause: 'request-timeout' });
+        this.#end('fail', { cause: this.#connectionLost ? 'connection-error' : 'request-timeout' });
       }
       return;
     }
@@ -691,9 +868,12 @@ export class Call extends Emitter<CallEvents> {
       return;
     }
     if (message && typeof message.status_code === 'number' && message.status_code >= 300) {
+      // The reason phrase as it was on the wire: the transport may have had to make it parseable.
+      const status = message.status_code;
+      const seen = this.responses.findLast((response) => response.status === status);
       this.#end('fail', {
-        status: message.status_code,
-        reason: sanitizeRemoteText(message.reason_phrase),
+        status,
+        reason: seen?.reason ?? sanitizeRemoteText(message.reason_phrase),
       });
       return;
     }
@@ -735,6 +915,7 @@ export class Call extends Emitter<CallEvents> {
         | 'pending'
         | 'holdError'
         | 'transfer'
+        | 'reconnecting'
         | 'answeredAt'
         | 'endedAt'
       >
@@ -753,7 +934,7 @@ export class Call extends Emitter<CallEvents> {
       if (patch.reason === undefined) delete next.reason;
       if (patch.cause === undefined) delete next.cause;
     }
-    next.outcome = outcomeFor(next);
+    next.outcome = describeOutcome(next);
     for (const key of Object.keys(patch) as Array<keyof typeof patch>) {
       if (patch[key] === undefined) delete next[key];
     }
@@ -766,6 +947,7 @@ export class Call extends Emitter<CallEvents> {
       'pending',
       'holdError',
       'transfer',
+      'reconnecting',
     ] as const;
     if (!changesState && watched.every((key) => next[key] === current[key])) return;
     this.#snapshot = next;
@@ -775,6 +957,9 @@ export class Call extends Emitter<CallEvents> {
 
   #releaseMedia(): void {
     this.#clearDtmfQueue();
+    this.#mediaWatchdog?.stop();
+    clearTimeout(this.#iceRecoveryTimer);
+    clearTimeout(this.#iceGiveUpTimer);
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
   }
 }
@@ -784,6 +969,7 @@ interface SessionInternals {
   _localHold: boolean;
   _setLocalMediaStatus(): void;
   _sendReinvite(options: {
+    rtcOfferConstraints?: RTCOfferOptions;
     eventHandlers: {
       succeeded?: () => void;
       failed?: (response?: { status_code: number; reason_phrase: string }) => void;
@@ -793,6 +979,13 @@ interface SessionInternals {
 }
 
 const GLARE_RETRIES = 2;
+// JsSIP's cause when ICE fails (it then hangs up by itself).
+const RTP_TIMEOUT = 'RTP Timeout';
+// How long ICE may stay `disconnected` before an ICE restart is tried.
+const ICE_RESTART_DELAY_MS = 2000;
+const MAX_ICE_RESTARTS = 2;
+// After ICE `failed`, how long the phone keeps trying before it hangs up.
+const ICE_RECOVERY_MS = 20_000;
 // A transfer target that neither answers nor fails within this time is reported as failed.
 const TRANSFER_WAIT_MS = 45_000;
 
@@ -820,16 +1013,4 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boole
     await delay(50);
   }
   return true;
-}
-
-/** The outcome to show for a snapshot: the local cause, else the SIP status, else nothing. */
-function outcomeFor(snapshot: CallSnapshot): Outcome | undefined {
-  if (snapshot.cause) {
-    const outcome = describeLocalCause(snapshot.cause);
-    return snapshot.status
-      ? { ...describeStatus(snapshot.status), ...outcome, status: snapshot.status }
-      : outcome;
-  }
-  if (snapshot.status !== undefined) return describeStatus(snapshot.status);
-  return undefined;
 }

@@ -5,13 +5,18 @@
 import { ConfigError } from './errors.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
 import { hasControlCharacters } from './text.js';
+import {
+  resolveReliabilityConfig,
+  type ReliabilityConfig,
+  type ResolvedReliabilityConfig,
+} from './reliability-config.js';
 
 /** Audio codecs the phone offers (telephone-event/8000 is always added for RFC 4733 DTMF). */
 export type AudioCodec = 'PCMU' | 'PCMA';
 
 export type DtmfMode = 'auto' | 'rfc4733' | 'info';
 
-export interface PhoneConfig {
+export interface PhoneConfig extends ReliabilityConfig {
   /** SIP over WebSocket server: `wss://…`; plain `ws://` only for localhost, 127.0.0.1 and ::1. */
   server: string;
   /** The account's SIP URI, e.g. `sip:alice@example.com`. */
@@ -56,7 +61,7 @@ export interface PhoneConfig {
 }
 
 /** A validated configuration with every default filled in. */
-export interface ResolvedPhoneConfig {
+export interface ResolvedPhoneConfig extends ResolvedReliabilityConfig {
   server: string;
   uri: string;
   account: DialTarget;
@@ -316,6 +321,7 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
   }
 
   return {
+    ...resolveReliabilityConfig(input),
     server,
     uri: account.uri,
     account,

@@ -65,10 +65,47 @@ export {
 } from './media-policy.js';
 export { validateDtmf, validateDtmfTiming } from './dtmf.js';
 export { sanitizeRemoteText, hasControlCharacters } from './text.js';
-export { summarizeSipMessage } from './transport.js';
+export { summarizeSipMessage, normalizeReasonPhrase, MAX_MESSAGE_SIZE } from './transport.js';
+export type { FlowEvent } from './transport.js';
+export {
+  RETRY_DEFAULTS,
+  INITIAL_POLICY_STATE,
+  RETRYABLE_STATUS,
+  classifyRegisterStatus,
+  backoffCeiling,
+  backoffDelayMs,
+  retryAfterDelayMs,
+  parseRetryAfter,
+  nextPolicyStep,
+  refreshDelayMs,
+  grantedExpires,
+} from './registration-policy.js';
+export type {
+  RetryTiming,
+  PolicyState,
+  PolicyEvent,
+  PolicyAction,
+  PolicyResult,
+} from './registration-policy.js';
+export { RELIABILITY_DEFAULTS, resolveReliabilityConfig } from './reliability-config.js';
+export type {
+  ReliabilityConfig,
+  ResolvedReliabilityConfig,
+  KeepAliveMethod,
+} from './reliability-config.js';
+export { KeepAlive } from './keep-alive.js';
+export type { KeepAliveOptions } from './keep-alive.js';
+export { MediaWatchdog, inboundAudioPackets } from './media-watchdog.js';
+export type { MediaWatchdogOptions } from './media-watchdog.js';
+export { redactSecrets, enableDebugLog, disableDebugLog } from './log-redaction.js';
 export { TonePlayer, toneFor, shouldNotify, dtmfFrequencies } from './tones.js';
 export { CallHistory, historyEntryFor } from './history.js';
-export { listAudioDevices, microphoneConstraints, canChooseSpeaker } from './devices.js';
+export {
+  listAudioDevices,
+  microphoneConstraints,
+  microphoneAllowedHere,
+  canChooseSpeaker,
+} from './devices.js';
 export type { AudioDevices } from './devices.js';
 export type { HistoryEntry, HistoryEvents } from './history.js';
 export type { ToneKind, ToneEvents } from './tones.js';

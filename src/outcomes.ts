@@ -187,7 +187,6 @@ export const LOCAL_OUTCOMES = {
   'replaced': e('info', 'Call replaced', 'The call continues on another line after a transfer.'),
   'time-limit': e('info', 'Call time limit reached', 'The call reached the longest time allowed here and was ended.'),
   'unknown': e('error', 'Call failed', 'The call failed for an unknown reason.'),
-  'media-reconnecting': e('warning', 'Reconnecting…', 'The audio connection was interrupted; the phone is restoring it and the call goes on.'),
 } satisfies Record<string, Entry>;
 
 export type LocalCause = keyof typeof LOCAL_OUTCOMES;

@@ -2,6 +2,11 @@
  * `Phone` owns the JsSIP user agent: it validates the configuration, registers over WebSocket,
  * drives the registration state machine, places and receives calls, and routes every SIP message
  * seen on the wire to the call it belongs to.
+ *
+ * It also owns the connection's life, which JsSIP alone gets wrong (see registration-policy.ts and
+ * transport.ts): when to REGISTER and when to give up, when to reconnect, how to notice a connection
+ * that died silently (keep-alive), re-checking after the network or the page comes back, keeping
+ * calls through a connection loss, and hanging up and un-registering when the page goes away.
  */
 import JsSIP from 'jssip';
 import type { RTCSessionEvent, UA } from 'jssip/lib/UA';
@@ -25,8 +30,19 @@ import {
 import { describeLocalCause, describeStatus, type LocalCause, type Outcome } from './outcomes.js';
 import { PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
-import { ObservedSocket, type WireMessage } from './transport.js';
+import { ObservedSocket, type FlowEvent, type WireMessage } from './transport.js';
 import { microphoneConstraints } from './devices.js';
+import {
+  INITIAL_POLICY_STATE,
+  grantedExpires,
+  nextPolicyStep,
+  parseRetryAfter,
+  refreshDelayMs,
+  type PolicyEvent,
+  type PolicyState,
+} from './registration-policy.js';
+import { KeepAlive } from './keep-alive.js';
+import { enableDebugLog } from './log-redaction.js';
 
 export interface RegistrationSnapshot {
   state: RegistrationState;
@@ -37,6 +53,12 @@ export interface RegistrationSnapshot {
   reason?: string;
   cause?: LocalCause;
   outcome?: Outcome;
+  /**
+   * When the phone tries again (epoch ms): the next REGISTER or reconnection after a failure, per
+   * the backoff or the server's `Retry-After`. Absent when nothing is scheduled — in particular
+   * after a refusal no retry can change (wrong password, 403, 404), until the settings change.
+   */
+  retryAt?: number;
 }
 
 export interface PhoneEvents extends Record<string, unknown> {
@@ -61,6 +83,8 @@ export class Phone extends Emitter<PhoneEvents> {
   readonly config: ResolvedPhoneConfig;
   readonly #ua: UA;
   readonly #socket: ObservedSocket;
+  readonly #registrator: RegistratorInternals;
+  readonly #keepAlive: KeepAlive;
   #registration: RegistrationSnapshot = { state: 'unregistered' };
   readonly #calls = new Set<Call>();
   readonly #callsByCallId = new Map<string, Call>();
@@ -69,29 +93,64 @@ export class Phone extends Emitter<PhoneEvents> {
   #microphoneId = '';
   /** Call-IDs of INVITEs with Replaces we agreed to: they are answered without ringing. */
   readonly #replacements = new Set<string>();
+  #policy: PolicyState = { ...INITIAL_POLICY_STATE };
+  /** The next REGISTER or reconnection the policy scheduled. */
+  #attempt:
+    { kind: 'register' | 'connect'; at: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** A REGISTER succeeded on the current connection. */
+  #registeredOnFlow = false;
+  /** When the registration must be refreshed (epoch ms), checked by timer and on page events. */
+  #refreshAt: number | undefined;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last REGISTER we sent: its CSeq, and whether it was an un-REGISTER (Expires: 0). */
+  #lastRegister: { callId: string; cseq: number; unregister: boolean } | undefined;
+  /** JsSIP is about to retry a 423 by itself, and the policy says no. */
+  #suppressRegister = false;
+  /** We asked to un-register (stop, page hidden): JsSIP's `unregistered` is expected. */
+  #unregistering = false;
+  #offLifecycle: (() => void) | undefined;
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
     super();
     this.config = resolveConfig(config);
-    this.#socket = new ObservedSocket(this.config.server, (message) => this.#handleWire(message));
+    if (this.config.debug) enableDebugLog(this.config.debug);
+    this.#socket = new ObservedSocket(
+      this.config.server,
+      (message, text) => this.#handleWire(message, text),
+      { onFlow: (event) => this.#handleFlow(event) },
+    );
     this.#ua = new JsSIP.UA({
       sockets: [this.#socket],
       uri: this.config.uri,
       authorization_user: this.config.authUser,
       password: this.config.password,
       display_name: this.config.displayName || undefined,
-      register: this.config.register,
+      // The phone decides when to REGISTER (registration-policy.ts), not JsSIP.
+      register: false,
       register_expires: this.config.registerExpires,
       user_agent: this.config.userAgent,
       session_timers: false,
       extra_headers: this.config.extraHeaders,
     } as ConstructorParameters<typeof JsSIP.UA>[0]);
+    this.#registrator = this.#governRegistrator();
+    this.#keepAlive = new KeepAlive({
+      interval: this.config.keepAliveInterval,
+      timeout: this.config.keepAliveTimeout,
+      lastInbound: () => this.#socket.lastInboundAt,
+      probe: () => this.#probe(),
+      onDead: () => this.#socket.drop(),
+    });
     this.#bindUa();
   }
 
   get registration(): RegistrationSnapshot {
     return this.#registration;
+  }
+
+  /** The connection to the server as it really is (a lost one is being re-established). */
+  get connection(): 'closed' | 'connecting' | 'open' | 'down' {
+    return this.#socket.state;
   }
 
   /** Calls not yet over. */
@@ -109,7 +168,9 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.#started) return;
     this.#started = true;
     this.#stopping = false;
-    if (this.config.register) this.#transition('register', {});
+    this.#unregistering = false;
+    if (this.config.register && !this.#policy.stopped) this.#transition('register', {});
+    this.#offLifecycle = this.#watchLifecycle();
     this.#ua.start();
   }
 
@@ -118,6 +179,12 @@ export class Phone extends Emitter<PhoneEvents> {
     if (!this.#started) return;
     this.#started = false;
     this.#stopping = true;
+    this.#unregistering = true;
+    this.#cancelAttempt();
+    this.#clearRefresh();
+    this.#keepAlive.stop();
+    this.#offLifecycle?.();
+    this.#offLifecycle = undefined;
     for (const call of this.calls) call.hangup();
     const closed = new Promise<void>((resolve) => {
       if (!this.#ua.isConnected()) resolve();
@@ -229,6 +296,7 @@ export class Phone extends Emitter<PhoneEvents> {
   #adopt(session: RTCSession, direction: 'outgoing' | 'incoming', remote: RemoteParty): Call {
     const call = new Call(session, direction, this.config, remote);
     call.microphoneId = this.#microphoneId;
+    call.canSignal = () => this.#socket.state === 'open';
     this.#calls.add(call);
     const offChange = call.on('change', (snapshot) => {
       this.emit('call-change', snapshot);
@@ -253,44 +321,286 @@ export class Phone extends Emitter<PhoneEvents> {
 
   #bindUa(): void {
     const ua = this.#ua;
-    ua.on('connected', () => {
-      if (this.config.register && this.#registration.state !== 'registered')
-        this.#transition('register', {});
-    });
-    ua.on('disconnected', ({ error }) => {
-      if (this.#stopping) return;
-      if (this.#registration.state === 'registering' && error) {
-        this.#transition('transport-error', { cause: 'connection-error' });
-      } else if (this.#registration.state === 'registered') {
-        this.#transition('transport-lost', { cause: 'connection-error' });
-      }
-    });
-    ua.on('registered', ({ response }) => {
-      this.#transition('registered', {
-        status: response.status_code,
-        reason: sanitizeRemoteText(response.reason_phrase),
-      });
-    });
-    ua.on('unregistered', ({ response }) => {
-      // JsSIP also emits this when the socket closes; that case is handled by `disconnected`.
-      if (this.#stopping || response) this.#transition('unregistered', {});
-    });
     ua.on('registrationFailed', ({ response, cause }) => {
+      if (this.#stopping) return;
       if (response) {
-        this.#transition('fail', {
-          status: response.status_code,
-          reason: sanitizeRemoteText(response.reason_phrase),
+        const status = response.status_code;
+        this.#registrationRejected(status, sanitizeRemoteText(response.reason_phrase), {
+          retryAfter: parseRetryAfter(response.getHeader('Retry-After')),
         });
-      } else {
-        this.#transition('fail', {
-          cause: cause === 'Request Timeout' ? 'request-timeout' : 'connection-error',
-        });
+      } else if (cause === 'Request Timeout') {
+        this.#applyPolicy({ type: 'timeout' }, { cause: 'request-timeout' });
       }
+      // A connection error is the connection's business: #handleFlow reports it.
     });
+    ua.on('unregistered', () => {
+      // JsSIP also emits this after a failed refresh; only an un-REGISTER we asked for counts.
+      if (this.#unregistering) this.#transition('unregistered', {});
+    });
+    // JsSIP's own refresh timer: the phone refreshes (it may be earlier, see refreshDelayMs).
+    ua.on('registrationExpiring', () => this.#registerNow());
     ua.on('newRTCSession', (event: RTCSessionEvent) => {
       if (event.originator !== 'remote') return;
       this.#handleIncoming(event.session, event.request);
     });
+  }
+
+  /**
+   * JsSIP's registrator, with its `register()` governed: JsSIP answers a 423 by registering again
+   * at once, every time — ~600 REGISTERs a second against a server that keeps answering 423.
+   */
+  #governRegistrator(): RegistratorInternals {
+    const registrator = (this.#ua as unknown as { _registrator: RegistratorInternals })
+      ._registrator;
+    const register = registrator.register.bind(registrator);
+    registrator.register = () => {
+      if (this.#suppressRegister) {
+        this.#suppressRegister = false;
+        return;
+      }
+      register();
+    };
+    return registrator;
+  }
+
+  /** Sends a REGISTER now, when the policy, the connection and the configuration allow it. */
+  #registerNow(): void {
+    if (!this.#started || this.#stopping || !this.config.register || this.#policy.stopped) return;
+    if (this.#socket.state !== 'open') return;
+    this.#cancelAttempt('register');
+    if (this.#registration.state !== 'registered') this.#transition('register', {});
+    this.#registrator.register();
+  }
+
+  /** A final non-2xx answer to REGISTER (after any digest challenge). */
+  #registrationRejected(
+    status: number,
+    reason: string,
+    detail: { retryAfter?: number | undefined; minExpires?: number | undefined },
+  ): void {
+    const event: PolicyEvent = {
+      type: 'rejected',
+      status,
+      ...(detail.retryAfter !== undefined ? { retryAfter: detail.retryAfter } : {}),
+      ...(detail.minExpires !== undefined ? { minExpires: detail.minExpires } : {}),
+    };
+    this.#applyPolicy(event, { status, reason });
+  }
+
+  /**
+   * Feeds the policy and carries out what it says. `failure` describes the failure for the
+   * registration snapshot, when the event is one.
+   */
+  #applyPolicy(
+    event: PolicyEvent,
+    failure?: { status?: number; reason?: string; cause?: LocalCause },
+  ): void {
+    const timing = {
+      baseDelay: this.config.retryBaseDelay / 1000,
+      maxDelay: this.config.retryMaxDelay / 1000,
+    };
+    const { state, action } = nextPolicyStep(this.#policy, event, Date.now(), timing);
+    this.#policy = state;
+    switch (action.type) {
+      case 'none':
+        break;
+      case 'stop':
+        this.#cancelAttempt();
+        if (failure) this.#transition('fail', failure);
+        break;
+      case 'register':
+        if (event.type === 'rejected' && event.status === 423 && action.at <= Date.now()) {
+          // JsSIP retries a 423 at once by itself, with the server's Min-Expires. Let it, once.
+          break;
+        }
+        if (failure) this.#transition('fail', { ...failure, retryAt: action.at });
+        this.#scheduleAttempt('register', action.at);
+        break;
+      case 'connect':
+        this.#scheduleAttempt('connect', action.at);
+        break;
+    }
+  }
+
+  #scheduleAttempt(kind: 'register' | 'connect', at: number): void {
+    this.#cancelAttempt();
+    const delay = at - Date.now();
+    if (delay <= 0) {
+      this.#runAttempt(kind);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#attempt = undefined;
+      this.#runAttempt(kind);
+    }, delay);
+    this.#attempt = { kind, at, timer };
+    this.#patchRegistration({ retryAt: at });
+  }
+
+  #runAttempt(kind: 'register' | 'connect'): void {
+    if (!this.#started) return;
+    if (kind === 'connect') this.#socket.reopen();
+    else this.#registerNow();
+  }
+
+  #cancelAttempt(kind?: 'register' | 'connect'): void {
+    if (!this.#attempt || (kind && this.#attempt.kind !== kind)) return;
+    clearTimeout(this.#attempt.timer);
+    this.#attempt = undefined;
+  }
+
+  /** Runs a scheduled attempt that is due (its timer may have been throttled in the background). */
+  #runOverdueAttempt(): void {
+    const attempt = this.#attempt;
+    if (!attempt || attempt.at > Date.now()) return;
+    this.#cancelAttempt();
+    this.#runAttempt(attempt.kind);
+  }
+
+  /** The connection came up or went down (transport.ts keeps this from JsSIP). */
+  #handleFlow(event: FlowEvent): void {
+    if (this.#stopping) return;
+    if (event.type === 'up') {
+      this.#registeredOnFlow = false;
+      if (this.config.keepAlive !== 'off') this.#keepAlive.start();
+      if (this.config.register) this.#applyPolicy({ type: 'connected' });
+      else this.#probe();
+      return;
+    }
+    this.#keepAlive.stop();
+    this.#clearRefresh();
+    this.#failTransactionsOfLostConnection();
+    const registered = this.#registeredOnFlow;
+    this.#registeredOnFlow = false;
+    this.#applyPolicy({ type: 'connection-lost', registered, upFor: event.upFor });
+    if (!this.config.register || this.#policy.stopped) return;
+    // A healthy connection is replaced at once: "reconnecting". Otherwise the phone waits first:
+    // failed, with the time of the retry.
+    const retryAt = this.#attempt?.at;
+    const cause: LocalCause = 'connection-error';
+    if (retryAt === undefined || this.#policy.failures === 0) {
+      if (this.#registration.state === 'registered') this.#transition('transport-lost', { cause });
+    } else if (this.#registration.state === 'registered') {
+      this.#transition('fail', { cause, retryAt });
+    } else if (this.#registration.state === 'registering') {
+      this.#transition('transport-error', { cause, retryAt });
+    }
+  }
+
+  /**
+   * After a connection loss: requests outside a dialog that were waiting for an answer (a REGISTER,
+   * a keep-alive OPTIONS) and INVITEs not yet answered fail now, as JsSIP would fail them — the
+   * phone registers again on the new connection, and a call being set up is over (its CANCEL goes
+   * out on the new connection). Requests within a dialog are left to the transport, which sends
+   * them again: an established call does not end because the connection blinked.
+   */
+  #failTransactionsOfLostConnection(): void {
+    const transactions = (this.#ua as unknown as { _transactions: TransactionTables })
+      ._transactions;
+    const waiting = [
+      ...Object.values(transactions.nict),
+      ...Object.values(transactions.ict),
+    ].filter(
+      (tx) =>
+        (tx.state === TX_TRYING || tx.state === TX_PROCEEDING || tx.state === TX_CALLING) &&
+        !tx.request.to?.hasParam('tag'),
+    );
+    for (const tx of waiting) {
+      if (tx.request.method === 'INVITE') {
+        this.#callsByCallId.get(tx.request.call_id)?.noteConnectionLost();
+      }
+      try {
+        tx.onTransportError();
+      } catch {
+        // A session already ending throws on terminate(); nothing is left to fail.
+      }
+    }
+  }
+
+  /** A keep-alive: an OPTIONS to the server's domain, or a CRLF ping. */
+  #probe(): void {
+    if (this.#socket.state !== 'open') return;
+    if (this.config.keepAlive === 'crlf') this.#socket.ping();
+    else {
+      (this.#ua as unknown as UaInternals).sendOptions(`sip:${this.domain}`, null, {
+        eventHandlers: {},
+      });
+    }
+  }
+
+  /** A 2xx to our REGISTER arrived: registered on this connection until `expires` runs out. */
+  #registered(status: number, reason: string, text: string): void {
+    const granted =
+      grantedExpires(text, (this.#ua as unknown as UaInternals).configuration.instance_id) ??
+      this.config.registerExpires;
+    this.#registeredOnFlow = true;
+    this.#applyPolicy({ type: 'registered' });
+    this.#cancelAttempt();
+    this.#transition('registered', { status, reason });
+    this.#scheduleRefresh(granted);
+  }
+
+  #scheduleRefresh(expires: number): void {
+    this.#clearRefresh();
+    const delay = refreshDelayMs(Math.max(expires, 1));
+    this.#refreshAt = Date.now() + delay;
+    this.#refreshTimer = setTimeout(() => this.#registerNow(), delay);
+  }
+
+  #clearRefresh(): void {
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = undefined;
+    this.#refreshAt = undefined;
+  }
+
+  /**
+   * The page came back (visible again, resumed from freezing, back online): timers may not have
+   * run for a long time. Refresh a registration that is due, run a retry that is overdue, and
+   * probe a connection that has been silent — it may have died while the page slept.
+   */
+  #recheck(): void {
+    if (!this.#started || this.#stopping) return;
+    if (this.#refreshAt !== undefined && Date.now() >= this.#refreshAt) this.#registerNow();
+    this.#runOverdueAttempt();
+    if (this.#socket.state === 'open') this.#keepAlive.check(RECHECK_FRESHNESS_MS);
+  }
+
+  #watchLifecycle(): () => void {
+    if (typeof window === 'undefined') return () => {};
+    const onOnline = () => {
+      if (!this.#started || this.#stopping) return;
+      // A new network: calls whose audio path broke restart ICE at once.
+      for (const call of this.calls) call.recoverMedia();
+      if (this.#socket.state === 'down') this.#applyPolicy({ type: 'online' });
+      else this.#recheck();
+    };
+    // The browser knows the network is gone: the connection is dead even if it does not know yet.
+    const onOffline = () => this.#socket.drop();
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') this.#recheck();
+    };
+    const onResume = () => this.#recheck();
+    // The page is going away: hang up (BYE) and un-REGISTER while the connection is still there.
+    const onPageHide = (event: PageTransitionEvent) => {
+      if (!this.#started) return;
+      void this.stop();
+      if (event.persisted) {
+        // Kept in the back/forward cache: come back as it was when the page is shown again.
+        window.addEventListener('pageshow', () => this.start(), { once: true });
+      }
+    };
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    window.addEventListener('pagehide', onPageHide);
+    document.addEventListener('visibilitychange', onVisibility);
+    document.addEventListener('resume', onResume);
+    return () => {
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('pagehide', onPageHide);
+      document.removeEventListener('visibilitychange', onVisibility);
+      document.removeEventListener('resume', onResume);
+    };
   }
 
   /** The far end asks us to call someone (REFER): only to a target our dial rules allow. */
@@ -346,14 +656,57 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.#replacements.delete(callId)) call.answer();
   }
 
-  #handleWire(message: WireMessage): void {
+  #handleWire(message: WireMessage, text: string): void {
     this.emit('wire', message);
+    if (message.method === 'REGISTER') this.#handleRegisterOnWire(message, text);
+    else if (!this.config.register && message.direction === 'in' && message.status !== undefined) {
+      // A phone that does not register: the first answer on a connection proves it healthy.
+      if (!this.#registeredOnFlow) {
+        this.#registeredOnFlow = true;
+        this.#applyPolicy({ type: 'registered' });
+      }
+    }
     this.#callsByCallId.get(message.callId)?.handleWireMessage(message);
+  }
+
+  /**
+   * REGISTER traffic as it really is: JsSIP reports only the first success (not refreshes, nor a
+   * registration on a new connection) and retries a 423 by itself without a word.
+   */
+  #handleRegisterOnWire(message: WireMessage, text: string): void {
+    if (message.direction === 'out') {
+      if (message.status === undefined) {
+        this.#lastRegister = {
+          callId: message.callId,
+          cseq: message.cseq,
+          unregister: /\r\nExpires:[ \t]*0[ \t]*\r\n/i.test(text),
+        };
+      }
+      return;
+    }
+    const sent = this.#lastRegister;
+    if (!sent || sent.callId !== message.callId || sent.cseq !== message.cseq) return;
+    const status = message.status ?? 0;
+    if (status < 200 || sent.unregister || this.#stopping) return;
+    const reason = sanitizeRemoteText(message.reason);
+    if (status < 300) {
+      // JsSIP handles the response right after this: read its verdict once it has.
+      queueMicrotask(() => {
+        if (this.#registrator.registered && this.#started) this.#registered(status, reason, text);
+      });
+    } else if (status === 423) {
+      const minExpires = /\r\nMin-Expires:[ \t]*(\d+)/i.exec(text)?.[1];
+      if (minExpires === undefined) return; // JsSIP reports it as a failure itself.
+      const retried = this.#policy.retried423;
+      this.#registrationRejected(423, reason, { minExpires: Number(minExpires) });
+      // The second 423 in a row: JsSIP must not retry at once; the policy has scheduled it.
+      if (retried) this.#suppressRegister = true;
+    }
   }
 
   #transition(
     input: RegistrationInput,
-    detail: { status?: number; reason?: string; cause?: LocalCause },
+    detail: { status?: number; reason?: string; cause?: LocalCause; retryAt?: number },
   ): void {
     const current = this.#registration;
     const state = nextRegistrationState(current.state, input);
@@ -363,9 +716,55 @@ export class Phone extends Emitter<PhoneEvents> {
     else if (current.previous) next.previous = current.previous;
     if (detail.cause) next.outcome = describeLocalCause(detail.cause);
     else if (detail.status !== undefined) next.outcome = describeStatus(detail.status, 'register');
-    if (state === current.state && next.status === current.status && next.cause === current.cause)
+    if (
+      state === current.state &&
+      next.status === current.status &&
+      next.cause === current.cause &&
+      next.retryAt === current.retryAt
+    )
       return;
     this.#registration = next;
     this.emit('registration-change', next);
   }
+
+  /** Updates the snapshot's retry time without a state change. */
+  #patchRegistration(patch: { retryAt: number | undefined }): void {
+    const current = this.#registration;
+    if (current.retryAt === patch.retryAt) return;
+    if (patch.retryAt !== undefined && current.state !== 'failed') return;
+    const next: RegistrationSnapshot = { ...current };
+    if (patch.retryAt === undefined) delete next.retryAt;
+    else next.retryAt = patch.retryAt;
+    this.#registration = next;
+    this.emit('registration-change', next);
+  }
 }
+
+/** UA methods and fields the shipped typings leave out. */
+interface UaInternals {
+  sendOptions(target: string, body: null, options: { eventHandlers: object }): void;
+  readonly configuration: { instance_id: string };
+}
+
+/** The parts of JsSIP's Registrator the phone governs (JsSIP is pinned to 3.13.8). */
+interface RegistratorInternals {
+  register(): void;
+  readonly registered: boolean;
+}
+
+/** JsSIP's client transaction tables (JsSIP 3.13.8 `Transactions.js`). */
+interface ClientTransaction {
+  state: number;
+  request: {
+    method: string;
+    call_id: string;
+    to?: { hasParam(name: string): boolean };
+  };
+  onTransportError(): void;
+}
+type TransactionTables = Record<'nict' | 'ict', Record<string, ClientTransaction>>;
+const TX_TRYING = 1;
+const TX_PROCEEDING = 2;
+const TX_CALLING = 3;
+// After the page comes back, a connection silent for longer than this is probed.
+const RECHECK_FRESHNESS_MS = 5000;

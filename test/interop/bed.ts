@@ -10,7 +10,7 @@ import type {
   SipPhone,
   SipRegistrationChangeDetail,
 } from '../../components/index.js';
-import { audioCodecsInSdp, type WireMessage } from '../../src/index.js';
+import { audioCodecsInSdp, type PhoneConfig, type WireMessage } from '../../src/index.js';
 import type { PhoneUnderTest } from '../helpers/phone-fixture.js';
 import { waitFor } from '../helpers/sandbox.js';
 
@@ -68,7 +68,12 @@ export interface BedPhone extends PhoneUnderTest {
 /** A `<sip-phone>` for a bed user, over WSS unless told otherwise, with everything recorded. */
 export async function bedPhone(
   user: string,
-  options: { transport?: 'ws' | 'wss'; password?: string; displayName?: string } = {},
+  options: {
+    transport?: 'ws' | 'wss';
+    password?: string;
+    displayName?: string;
+    config?: Partial<PhoneConfig>;
+  } = {},
 ): Promise<BedPhone> {
   const info = await bed();
   const account = info.users.find((u) => u.user === user);
@@ -81,6 +86,7 @@ export async function bedPhone(
       uri=${`sip:${user}@${info.domain}`}
       display-name=${options.displayName ?? ''}
       .password=${options.password ?? account.password}
+      .config=${options.config ?? {}}
       @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
       @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
     ></sip-phone>`,

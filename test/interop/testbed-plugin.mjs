@@ -12,6 +12,8 @@
 //   call-browser   {user}     a sipp UAC calls `user` through Kamailio → {id}
 //   uac-wait       {id}       wait for that UAC to end → {exitCode, messages}
 //   logs                      the last lines of every server's log
+//   kamailio-stop / kamailio-start
+//                             stop Kamailio (by PID) / start it again with the same configuration
 //   timing         {name, ms, detail}
 //                             record a scenario's timing; all are printed when the runner stops
 import { TestBed } from './testbed.mjs';
@@ -89,6 +91,12 @@ export function interopPlugin() {
           return { id: bed.startUac(String(args.user)) };
         case 'uac-wait':
           return bed.waitUac(String(args.id), Number(args.timeout ?? 30_000));
+        case 'kamailio-stop':
+          await bed.stopKamailio();
+          return true;
+        case 'kamailio-start':
+          await bed.startKamailio();
+          return true;
         default:
           throw new Error(`unknown interop action ${action}`);
       }

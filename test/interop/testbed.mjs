@@ -284,20 +284,7 @@ export class TestBed {
         ['udp', PORTS.RTPENGINE_NG],
         ['tcp', PORTS.RTPENGINE_CLI],
       ]);
-      const kamailio = this.#spawn('kamailio', 'kamailio', [
-        '-f',
-        join(this.runDir, 'kamailio.cfg'),
-        '-P',
-        join(this.runDir, 'kamailio.pid'),
-        '-Y',
-        this.runDir,
-        '-DD',
-        '-E',
-        '-m',
-        '64',
-        '-M',
-        '8',
-      ]);
+      const kamailio = this.#spawnKamailio();
       const sipp2000 = this.#spawnSippUas('sipp-2000', 'uas-180-200.xml', {
         port: PORTS.SIPP_2000,
         media: PORTS.SIPP_2000_MEDIA,
@@ -315,11 +302,7 @@ export class TestBed {
         join(this.runDir, 'baresip'),
       ]);
       await Promise.all([
-        this.#waitForPorts(kamailio, [
-          ['udp', PORTS.KAMAILIO_UDP],
-          ['tcp', PORTS.KAMAILIO_WS],
-          ['tcp', PORTS.KAMAILIO_WSS],
-        ]),
+        this.#waitForKamailio(kamailio),
         this.#waitForPorts(sipp2000, [
           ['udp', PORTS.SIPP_2000],
           ['udp', PORTS.SIPP_2000_MEDIA],
@@ -367,6 +350,42 @@ export class TestBed {
     } else if (this.runDir) {
       console.log(`[interop] run directory kept: ${this.runDir}`);
     }
+  }
+
+  /** Stops Kamailio (SIGTERM, by PID) as a server restart does; calls' media stays in rtpengine. */
+  async stopKamailio() {
+    await this.#stopProcess('kamailio');
+  }
+
+  /** Starts Kamailio again with the same configuration, unless it runs; resolves when it listens. */
+  async startKamailio() {
+    if (this.#procs.has('kamailio')) return;
+    await this.#waitForKamailio(this.#spawnKamailio());
+  }
+
+  #spawnKamailio() {
+    return this.#spawn('kamailio', 'kamailio', [
+      '-f',
+      join(this.runDir, 'kamailio.cfg'),
+      '-P',
+      join(this.runDir, 'kamailio.pid'),
+      '-Y',
+      this.runDir,
+      '-DD',
+      '-E',
+      '-m',
+      '64',
+      '-M',
+      '8',
+    ]);
+  }
+
+  #waitForKamailio(kamailio) {
+    return this.#waitForPorts(kamailio, [
+      ['udp', PORTS.KAMAILIO_UDP],
+      ['tcp', PORTS.KAMAILIO_WS],
+      ['tcp', PORTS.KAMAILIO_WSS],
+    ]);
   }
 
   /** sipp's message trace of one peer (`2000`, `2001` or a UAC id). */
