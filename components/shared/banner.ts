@@ -38,6 +38,16 @@ export function bannerModel(snapshot: CallSnapshot | undefined, lang = 'en'): Ba
   const outcome = describeOutcome(snapshot, 'call', lang);
   const base = { state, ...(status !== undefined ? { status } : {}) };
   const who = whoOf(snapshot, t);
+  if (snapshot.reconnecting && (state === 'connected' || state === 'held')) {
+    // The audio path broke and the phone is restoring it (ICE restart): say so, the call goes on.
+    return {
+      ...base,
+      severity: 'warning',
+      title: t.reconnecting,
+      text: t.inCallWith(who),
+      role: 'status',
+    };
+  }
   switch (state) {
     case 'idle':
     case 'calling':

@@ -61,6 +61,14 @@ export const phoneStyles = css`
     color: inherit;
     cursor: pointer;
   }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   .status-row {
     display: flex;
     justify-content: space-between;

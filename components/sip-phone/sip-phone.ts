@@ -434,7 +434,9 @@ export class SipPhone extends LitElement {
 
   /** Ticks once a second while a call is answered, for the timer. */
   #runClock(): void {
-    const needed = this.#phone.lines.some((c) => c.snapshot.answeredAt !== undefined);
+    const needed =
+      this.#phone.lines.some((c) => c.snapshot.answeredAt !== undefined) ||
+      this.#phone.registration.retryAt !== undefined;
     if (needed && !this.#clock) this.#clock = setInterval(() => this.requestUpdate(), 1000);
     if (!needed && this.#clock) {
       clearInterval(this.#clock);
@@ -690,8 +692,23 @@ export class SipPhone extends LitElement {
       data-state=${registration.state}
       data-status=${registration.status ?? nothing}
     >
-      <span class="dot" aria-hidden="true"></span><span>${text}</span>
+      <span class="dot" aria-hidden="true"></span><span>${text}</span>${this.renderRetry()}
     </div>`;
+  }
+
+  /**
+   * When the next registration attempt is: a countdown to look at (hidden from screen readers, or
+   * the live region would speak every second) and the clock time, which does not change, to hear.
+   */
+  private renderRetry() {
+    const retryAt = this.#phone.registration.retryAt;
+    if (retryAt === undefined) return nothing;
+    const t = this.#t;
+    const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+    const when = seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+    const clock = new Date(retryAt).toLocaleTimeString(this.#locale.lang);
+    return html` <span aria-hidden="true">${t.retryingIn(when)}</span
+      ><span class="visually-hidden">${t.retryingAt(clock)}</span>`;
   }
 
   /** A second line (or more): each call with its state and what can be done with it. */

@@ -13,6 +13,8 @@ export const en = {
   notConfigured: 'Not configured: set server and uri.',
   settingsProblem: (message: string) => `Settings problem: ${message}`,
   registrationFailed: 'Registration failed',
+  retryingIn: (when: string) => `Retrying in ${when}.`,
+  retryingAt: (clock: string) => `The phone tries again at ${clock}.`,
   // Banner
   ready: 'Ready',
   readyText: 'Enter a number and press Call.',
@@ -85,6 +87,16 @@ export const en = {
   callNotAnswered: 'The call could not be answered.',
   digitNotSent: 'The digit could not be sent.',
   notTransferred: 'The call could not be transferred.',
+  // Call quality
+  qualityPoor: 'Poor connection',
+  qualityIssues: {
+    'high-rtt': 'Long delay on the line: you may talk over each other.',
+    'high-jitter': 'Audio arrives unevenly: it may sound choppy.',
+    'packet-loss': 'Audio is being lost on the way: words may drop out.',
+    'low-mos': 'The call quality is poor.',
+    'no-inbound-audio': 'No audio is arriving from the other side.',
+    'silent-microphone': 'Your microphone picks up no sound: check it is not muted or unplugged.',
+  },
   // Desktop notification
   notificationFrom: (who: string) => `From ${who}`,
   // History
@@ -125,6 +137,8 @@ export const de: PartialUiStrings = {
   notConfigured: 'Nicht eingerichtet: Server und URI fehlen.',
   settingsProblem: (message) => `Problem in den Einstellungen: ${message}`,
   registrationFailed: 'Anmeldung fehlgeschlagen',
+  retryingIn: (when) => `Neuer Versuch in ${when}.`,
+  retryingAt: (clock) => `Das Telefon versucht es um ${clock} erneut.`,
   ready: 'Bereit',
   readyText: 'Nummer eingeben und auf Anrufen drücken.',
   calling: 'Anruf…',
@@ -195,6 +209,16 @@ export const de: PartialUiStrings = {
   callNotAnswered: 'Der Anruf konnte nicht angenommen werden.',
   digitNotSent: 'Die Ziffer konnte nicht gesendet werden.',
   notTransferred: 'Der Anruf konnte nicht weitergeleitet werden.',
+  qualityPoor: 'Schlechte Verbindung',
+  qualityIssues: {
+    'high-rtt': 'Lange Verzögerung in der Leitung: Sie sprechen womöglich gleichzeitig.',
+    'high-jitter': 'Der Ton kommt ungleichmäßig an und kann abgehackt klingen.',
+    'packet-loss': 'Auf dem Weg geht Ton verloren: Wörter können fehlen.',
+    'low-mos': 'Die Gesprächsqualität ist schlecht.',
+    'no-inbound-audio': 'Von der Gegenseite kommt kein Ton an.',
+    'silent-microphone':
+      'Ihr Mikrofon nimmt nichts auf: prüfen Sie, ob es stumm oder getrennt ist.',
+  },
   notificationFrom: (who) => `Von ${who}`,
   history: 'Anrufliste',
   noCalls: 'Noch keine Anrufe.',

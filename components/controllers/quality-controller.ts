@@ -1,0 +1,61 @@
+/**
+ * QualityController: watches the call an element shows with a QualityMonitor (getStats every
+ * second) while it is connected, and tells the element when warnings rise or clear.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { QualityMonitor, type QualitySnapshot } from '../../src/quality.js';
+import type { Call } from '../../src/call.js';
+
+export class QualityController implements ReactiveController {
+  /** The latest verdict for the watched call (no issues when none is watched). */
+  snapshot: QualitySnapshot = { issues: [] };
+
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #call: () => Call | undefined;
+  readonly #onChange: (snapshot: QualitySnapshot, call: Call) => void;
+  #watched: { call: Call; monitor: QualityMonitor } | undefined;
+
+  constructor(
+    host: ReactiveControllerHost & HTMLElement,
+    call: () => Call | undefined,
+    onChange: (snapshot: QualitySnapshot, call: Call) => void,
+  ) {
+    this.#host = host;
+    this.#call = call;
+    this.#onChange = onChange;
+    host.addController(this);
+  }
+
+  hostUpdated(): void {
+    const call = this.#call();
+    const pc = call?.peerConnection;
+    const live = call?.state === 'connected' || call?.state === 'held';
+    if (this.#watched && (this.#watched.call !== call || !live)) this.#stop();
+    if (!call || !pc || !live || this.#watched) return;
+    const monitor = new QualityMonitor(pc, {
+      isMuted: () => call.snapshot.muted || call.state === 'held',
+    });
+    monitor.on('change', (snapshot) => {
+      this.snapshot = snapshot;
+      this.#host.requestUpdate();
+      this.#onChange(snapshot, call);
+    });
+    monitor.start();
+    this.#watched = { call, monitor };
+  }
+
+  hostDisconnected(): void {
+    this.#stop();
+  }
+
+  #stop(): void {
+    const watched = this.#watched;
+    if (!watched) return;
+    watched.monitor.stop();
+    this.#watched = undefined;
+    if (this.snapshot.issues.length) {
+      this.snapshot = { issues: [] };
+      this.#onChange(this.snapshot, watched.call);
+    }
+  }
+}
