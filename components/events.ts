@@ -8,6 +8,7 @@ import type {
   CallState,
   HistoryEntry,
   LocalCause,
+  QualityIssue,
   RegistrationState,
 } from '../src/index.js';
 
@@ -50,6 +51,15 @@ export interface SipRedialDetail {
   /** The SIP URI to call. */
   target: string;
   entry: HistoryEntry;
+}
+
+export interface SipQualityChangeDetail {
+  /** The call the verdict is about. */
+  id: string;
+  /** Warnings now raised: high-rtt, high-jitter, packet-loss, low-mos, no-inbound-audio, silent-microphone. */
+  issues: QualityIssue[];
+  /** Estimated MOS (1–4.5, E-model for G.711), when the round-trip time is known. */
+  mos?: number;
 }
 
 export type SipDeviceKind = 'microphone' | 'speaker' | 'ringer';
@@ -128,6 +138,13 @@ export class SipHistoryClearEvent extends CustomEvent<Record<string, never>> {
   }
 }
 
+/** Fired when call-quality warnings rise or clear (sampled from getStats every second). */
+export class SipQualityChangeEvent extends CustomEvent<SipQualityChangeDetail> {
+  constructor(detail: SipQualityChangeDetail) {
+    super('sip-quality-change', init(detail));
+  }
+}
+
 /** Fired by `<sip-device-settings>` when a device is chosen or a chosen one goes away. */
 export class SipDeviceChangeEvent extends CustomEvent<SipDeviceChangeDetail> {
   constructor(detail: SipDeviceChangeDetail) {
@@ -144,5 +161,6 @@ declare global {
     'sip-redial': SipRedialEvent;
     'sip-history-clear': SipHistoryClearEvent;
     'sip-device-change': SipDeviceChangeEvent;
+    'sip-quality-change': SipQualityChangeEvent;
   }
 }

@@ -17,6 +17,7 @@ export {
   SipRedialEvent,
   SipHistoryClearEvent,
   SipDeviceChangeEvent,
+  SipQualityChangeEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -26,6 +27,7 @@ export type {
   SipRedialDetail,
   SipDeviceChangeDetail,
   SipDeviceKind,
+  SipQualityChangeDetail,
 } from './events.js';
 export { bannerModel, bannerText } from './shared/banner.js';
 export type { BannerModel } from './shared/banner.js';

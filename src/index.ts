@@ -124,3 +124,11 @@ export {
 } from './errors.js';
 export { Emitter } from './emitter.js';
 export type { Handler } from './emitter.js';
+export {
+  QualityMonitor,
+  QualityEvaluator,
+  mosG711,
+  sampleQuality,
+  DEFAULT_THRESHOLDS,
+} from './quality.js';
+export type { QualityIssue, QualitySample, QualitySnapshot, QualityThresholds } from './quality.js';

@@ -1,9 +1,11 @@
 import { LitElement, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { defineElement } from '../shared/define.js';
 import type { CallSnapshot } from '../../src/index.js';
 import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
 
 /**
+ * @tagname sip-call-banner
  * @summary Shows a call's state as a clear, accessible banner (an ARIA live region).
  *
  * @csspart banner - The live region; carries `data-state` and `data-status`.
@@ -18,7 +20,7 @@ import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
  * @cssprop --sip-color-warning - Accent for temporary failures (busy, unavailable).
  * @cssprop --sip-color-danger - Accent for failures.
  */
-@customElement('sip-call-banner')
+@defineElement('sip-call-banner')
 export class SipCallBanner extends LitElement {
   static override styles = bannerStyles;
 

@@ -1,5 +1,6 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
+import { defineElement } from '../shared/define.js';
 // Light modules only: JsSIP is loaded by the KioskController on first hover, focus or touch.
 import { KioskController } from '../controllers/kiosk-controller.js';
 import { LocaleController } from '../controllers/locale-controller.js';
@@ -15,6 +16,7 @@ import type { CallSnapshot } from '../../src/call.js';
 import '../sip-dialpad/sip-dialpad.js';
 
 /**
+ * @tagname sip-call-button
  * @summary A click-to-call button for kiosks and web pages: one large button that calls one fixed
  * destination, shows the call's state, and returns to idle by itself.
  *
@@ -40,7 +42,7 @@ import '../sip-dialpad/sip-dialpad.js';
  * @cssprop --sip-radius - Corner radius.
  * @cssprop --sip-font - Font family.
  */
-@customElement('sip-call-button')
+@defineElement('sip-call-button')
 export class SipCallButton extends LitElement {
   static override styles = [
     bannerStyles,

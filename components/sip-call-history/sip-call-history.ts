@@ -1,5 +1,6 @@
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { defineElement } from '../shared/define.js';
 import {
   CallHistory,
   describeLocalCause,
@@ -49,6 +50,7 @@ const directionOf = (entry: HistoryEntry): Direction =>
 const directionLabel = (direction: Direction, t: UiStrings): string => t[direction];
 
 /**
+ * @tagname sip-call-history
  * @summary The call history kept by `<sip-phone history>`: newest first, with redial and clear.
  *
  * @fires sip-redial - The user asked to call an entry again; `detail.target` is its SIP URI.
@@ -65,7 +67,7 @@ const directionLabel = (direction: Direction, t: UiStrings): string => t[directi
  * @cssprop --sip-color-border - Separators.
  * @cssprop --sip-color-danger - Failed and missed calls.
  */
-@customElement('sip-call-history')
+@defineElement('sip-call-history')
 export class SipCallHistory extends LitElement {
   static override styles = css`
     :host {

@@ -1,10 +1,12 @@
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { defineElement } from '../shared/define.js';
 import { canChooseSpeaker, listAudioDevices, type AudioDevices } from '../../src/index.js';
 import { SipDeviceChangeEvent, type SipDeviceKind } from '../events.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 
 /**
+ * @tagname sip-device-settings
  * @summary Microphone, speaker and ringer pickers for `<sip-phone>`: lists the devices, follows
  * plugging and unplugging, and falls back to the default when a chosen device goes away.
  *
@@ -19,7 +21,7 @@ import { LocaleController } from '../controllers/locale-controller.js';
  * @cssprop --sip-color-text - Text colour.
  * @cssprop --sip-color-border - Select borders.
  */
-@customElement('sip-device-settings')
+@defineElement('sip-device-settings')
 export class SipDeviceSettings extends LitElement {
   static override styles = css`
     :host {

@@ -1,5 +1,6 @@
 import { LitElement, html, css } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
+import { defineElement } from '../shared/define.js';
 import { SipDialpadPressEvent } from '../events.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 
@@ -19,6 +20,7 @@ const KEYS: ReadonlyArray<readonly [key: string, letters: string]> = [
 ];
 
 /**
+ * @tagname sip-dialpad
  * @summary A telephone keypad: twelve real buttons, usable by pointer, touch and keyboard.
  *
  * @fires sip-dialpad-press - A key was pressed; `detail.key` is 0-9, `*` or `#`.
@@ -33,7 +35,7 @@ const KEYS: ReadonlyArray<readonly [key: string, letters: string]> = [
  * @cssprop --sip-key-background - Key background.
  * @cssprop --sip-key-color - Key text colour.
  */
-@customElement('sip-dialpad')
+@defineElement('sip-dialpad')
 export class SipDialpad extends LitElement {
   static override styles = css`
     :host {

@@ -69,6 +69,13 @@ export const phoneStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  .quality.poor {
+    padding: 0.4em 0.6em;
+    border-radius: var(--sip-radius, 8px);
+    background: var(--sip-color-warning-surface, #fef3c7);
+    color: var(--sip-color-warning-text, #78350f);
+    font-size: 0.85em;
+  }
   .status-row {
     display: flex;
     justify-content: space-between;

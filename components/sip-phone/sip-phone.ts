@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
+import { defineElement } from '../shared/define.js';
 import {
   CallHistory,
   PhoneStateError,
@@ -24,10 +25,12 @@ import {
 } from '../../src/index.js';
 import { PhoneController } from '../controllers/phone-controller.js';
 import { LocaleController } from '../controllers/locale-controller.js';
+import { QualityController } from '../controllers/quality-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
   SipCallRequestEvent,
+  SipQualityChangeEvent,
   SipRegistrationChangeEvent,
   type SipDialpadPressEvent,
 } from '../events.js';
@@ -51,12 +54,14 @@ const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
   snapshot.remote.displayName || snapshot.remote.user || unknown;
 
 /**
+ * @tagname sip-phone
  * @summary A complete softphone: registers over SIP/WebSocket, dials, answers, holds, mutes, sends
  * DTMF, handles a waiting second call, and shows every SIP outcome as a clear banner.
  *
  * @fires sip-registration-change - Registration state changed: `detail.state`, `.status`, `.reason`.
  * @fires sip-call-change - A call's state (or its SIP status) changed: `detail.state`, `.status`, `.reason`, `.id`.
  * @fires sip-call-request - The user pressed Call; cancelable (`preventDefault()` vetoes the call).
+ * @fires sip-quality-change - Call-quality warnings rose or cleared: `detail.issues`, `.mos`.
  *
  * @csspart base - The phone's card.
  * @csspart registration - Registration status line (live region with `data-state`, `data-status`).
@@ -65,6 +70,7 @@ const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
  * @csspart banner-text - The banner's explanation.
  * @csspart banner-action - The banner's "what to do next".
  * @csspart notice - A passing message (device unplugged, hold refused, put on hold).
+ * @csspart quality - Call-quality warnings in plain words (hidden while the call sounds fine); `data-issues`.
  * @csspart timer - The call duration (not announced while it ticks).
  * @csspart lines - The list of calls when more than one line is in use.
  * @csspart line - One line in that list; carries `data-state`.
@@ -92,7 +98,7 @@ const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
  * @cssprop --sip-radius - Corner radius.
  * @cssprop --sip-font - Font family.
  */
-@customElement('sip-phone')
+@defineElement('sip-phone')
 export class SipPhone extends LitElement {
   static override shadowRootOptions: ShadowRootInit = {
     ...LitElement.shadowRootOptions,
@@ -102,6 +108,19 @@ export class SipPhone extends LitElement {
   static override styles = [bannerStyles, phoneStyles];
 
   readonly #locale = new LocaleController(this);
+
+  readonly #quality = new QualityController(
+    this,
+    () => this.#phone.focus,
+    (snapshot, call) =>
+      this.dispatchEvent(
+        new SipQualityChangeEvent({
+          id: call.id,
+          issues: [...snapshot.issues],
+          ...(snapshot.mos !== undefined ? { mos: snapshot.mos } : {}),
+        }),
+      ),
+  );
 
   readonly #phone = new PhoneController(this, {
     onRegistrationChange: (snapshot) => this.handleRegistrationChange(snapshot),
@@ -791,6 +810,26 @@ export class SipPhone extends LitElement {
     return snapshot?.remoteHold ? t.heldByOther : '';
   }
 
+  /** A call-quality warning in plain words, while one is raised (not while all is well). */
+  private renderQuality() {
+    const issues = this.#quality.snapshot.issues;
+    const t = this.#t;
+    // Always in the page (a live region that appears would not be announced); empty when fine.
+    return html`<div
+      part="quality"
+      class=${issues.length ? 'quality poor' : 'quality'}
+      role="status"
+      data-issues=${issues.join(' ')}
+    >
+      ${
+        issues.length
+          ? html`<strong>${t.qualityPoor}:</strong>
+              ${issues.map((i) => t.qualityIssues[i]).join(' ')}`
+          : nothing
+      }
+    </div>`;
+  }
+
   private renderTimer() {
     const answeredAt = this.#phone.focus?.snapshot.answeredAt;
     const live = isLiveCallState(this.callState);
@@ -901,7 +940,7 @@ export class SipPhone extends LitElement {
         <span part="notice" class="notice" role="status">${this.noticeText()}</span>
         ${this.renderTimer()}
       </div>
-      ${this.renderLines()}
+      ${this.renderQuality()} ${this.renderLines()}
       <form id="dial" @submit=${this.handleSubmit}>
         <label for="number">${this.#t.numberLabel}</label>
         <input

@@ -31,3 +31,37 @@ describe('dist/sip-phone.js', () => {
     }
   });
 });
+
+describe('the built pages (dist/app) and the kiosk build (dist/kiosk)', () => {
+  const frameOf = async (path: string) => {
+    const frame = document.createElement('iframe');
+    frame.src = path;
+    document.body.append(frame);
+    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    return frame;
+  };
+
+  for (const [page, tag] of [
+    ['index.html', 'sip-phone'],
+    ['embed.html', 'sip-phone'],
+    ['kiosk.html', 'sip-call-button'],
+  ] as const) {
+    it(`${page} defines and renders <${tag}>`, async () => {
+      const frame = await frameOf(`/dist/app/${page}`);
+      try {
+        const win = frame.contentWindow!;
+        await waitFor(() => win.customElements.get(tag), `<${tag}> defined in the built ${page}`);
+        const el = win.document.querySelector(tag)!;
+        await waitFor(() => el.shadowRoot?.querySelector('[part~="base"]'), `<${tag}> rendered`);
+      } finally {
+        frame.remove();
+      }
+    });
+  }
+
+  it('the kiosk build paints the button first and defines its keypad', async () => {
+    await import(/* @vite-ignore */ `${location.origin}/dist/kiosk/sip-call-button.js`);
+    expect(customElements.get('sip-call-button')).to.be.a('function');
+    expect(customElements.get('sip-dialpad')).to.be.a('function');
+  });
+});
