@@ -30,6 +30,45 @@ const INSIDE = 'SIP_PHONE_BENCH_NETNS';
  */
 const BENCHMARKS = [
   {
+    name: 'bundle-size',
+    id: 'bundleSize',
+    file: 'bundle-size.ts',
+    description: 'min / gzip / brotli of the CDN file, kiosk first paint and dialer vs JsSIP + Lit',
+    timeoutMs: 180_000,
+  },
+  {
+    name: 'register',
+    id: 'register',
+    file: 'register.ts',
+    description: 'start → registered (401 included): <sip-phone> vs bare JsSIP',
+    timeoutMs: 180_000,
+  },
+  {
+    name: 'click-to-invite',
+    id: 'clickToInvite',
+    file: 'click-to-invite.ts',
+    description:
+      'click → INVITE on the wire: <sip-phone> vs Chromium floor vs bare JsSIP (+ dead STUN)',
+    // The bare JsSIP run with a STUN server that never answers is bounded at 45 s by itself.
+    timeoutMs: 420_000,
+  },
+  {
+    name: 'dtmf',
+    id: 'dtmf',
+    file: 'dtmf.ts',
+    description:
+      '10 DTMF digits to the sandbox: time and durations vs RTCDTMFSender and bare JsSIP',
+    timeoutMs: 240_000,
+  },
+  {
+    name: 'soak',
+    id: 'soak',
+    file: 'soak.ts',
+    description: 'sequential calls: heap growth, leaked peer connections, tracks, listeners',
+    // Its calls' time budget, plus building, starting and the final checks.
+    timeoutMs: (Number(process.env.BENCH_SOAK_BUDGET_S) || 130) * 1000 + 120_000,
+  },
+  {
     name: 'sandbox-capacity',
     id: 'sandboxCapacity',
     file: 'sandbox-capacity.ts',
