@@ -20,7 +20,12 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const FIXTURES = process.env.SIP_PHONE_FIXTURES ?? join(ROOT, '../shared/fixtures');
+// The shared torture fixtures sit beside the checkout (../shared); a clone elsewhere finds them
+// at the workplace's fixed path, or where SIP_PHONE_FIXTURES says.
+export const FIXTURES =
+  [process.env.SIP_PHONE_FIXTURES, join(ROOT, '../shared/fixtures'), '/work/shared/fixtures'].find(
+    (dir) => dir && existsSync(dir),
+  ) ?? join(ROOT, '../shared/fixtures');
 
 /** Start line and the headers the log needs, from raw SIP text. */
 export function summarize(text) {

@@ -24,7 +24,9 @@ test('every export in package.json points at a built file, with its types', () =
 
 test('the core loads by its package name, without a DOM', async () => {
   // (Typed locally: the sandbox's Node typecheck does not include the browser core.)
-  const core = (await import('sip-phone/core')) as {
+  // A computed specifier: the typecheck runs before the build that creates dist/lib.
+  const specifier = 'sip-phone/core';
+  const core = (await import(specifier)) as {
     Phone: unknown;
     parseDialString(input: string, options: { domain: string }): { uri: string };
     describeStatus(status: number, context?: string, lang?: string): { title: string };

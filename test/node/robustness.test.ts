@@ -1,14 +1,21 @@
 // Bad input gets a SIP answer or is dropped, never a crash: malformed messages, unknown methods
 // and schemes, oversize frames, and every RFC 4475 / RFC 5118 torture message.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { TextDecoder } from 'node:util';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { SipTestClient, rand, testLog } from './helpers/sip-client.js';
 
-const FIXTURES = '/work/shared/fixtures';
+// The shared torture fixtures sit beside the checkout (../shared), or at the workplace's path.
+const FIXTURES =
+  [
+    process.env.SIP_PHONE_FIXTURES,
+    fileURLToPath(new URL('../../../shared/fixtures', import.meta.url)),
+    '/work/shared/fixtures',
+  ].find((dir) => dir && existsSync(dir)) ?? '/work/shared/fixtures';
 
 function fixtureFiles(dir: string): string[] {
   return readdirSync(join(FIXTURES, dir))
