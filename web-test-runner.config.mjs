@@ -5,10 +5,10 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { build } from 'esbuild';
 import { sandboxPlugin } from './test/helpers/sandbox-plugin.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_BIN } from './scripts/chromium.mjs';
 import { interopPlugin } from './test/interop/testbed-plugin.mjs';
 import { faultPlugin } from './test/faults/fault-plugin.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const COMMONJS_PACKAGES = ['jssip', 'sdp-transform'];
 
 /** Serves each CommonJS package as one ESM bundle at /__cjs/<name>.js. */
@@ -39,26 +39,12 @@ function commonjsAsEsm() {
   };
 }
 
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--ignore-certificate-errors',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-];
+export const chromiumArgs = CHROMIUM_ARGS;
 
 const chromium = (args) =>
   playwrightLauncher({
     product: 'chromium',
-    launchOptions: { executablePath: CHROMIUM, headless: true, args },
+    launchOptions: { executablePath: CHROMIUM_BIN, headless: true, args },
   });
 
 export default {

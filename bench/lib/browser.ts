@@ -18,24 +18,9 @@ import type {
 import { announceExited, announcePid } from './report.js';
 import { ROOT } from './sandbox-process.js';
 
-export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+import { CHROMIUM_BIN as CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
-/** The same flags as `chromiumArgs` in web-test-runner.config.mjs. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--ignore-certificate-errors',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-];
+export { CHROMIUM, CHROMIUM_ARGS };
 
 const PAGES = join(ROOT, 'bench/pages');
 const LAUNCH_TIMEOUT_MS = 30_000;

@@ -1,0 +1,2 @@
+export const CHROMIUM_BIN: string;
+export const CHROMIUM_ARGS: string[];
