@@ -1,10 +1,10 @@
 // Benchmark: DTMF (issue 8) — a 10-digit string sent on a call to the sandbox's `echo` number:
 // the time from the request (`el.sendDtmf('1234567890')` / JsSIP's `session.sendDTMF(…)`) until
 // the sandbox has decoded the last digit, and each digit's duration as decoded there
-// (GET /api/calls?number=echo → dtmf[]). `<sip-phone>` with its defaults (RFC 4733, 100 ms tones,
-// 70 ms gaps) beside two anchors in the same run: bare JsSIP with its defaults (SIP INFO, 100 ms,
+// (GET /api/calls?number=echo → dtmf[]). `<sip-phone>` with its defaults (RFC 4733, 80 ms tones,
+// 40 ms gaps) beside two anchors in the same run: bare JsSIP with its defaults (SIP INFO, 100 ms,
 // 500 ms gaps), and Chromium's own RTCDTMFSender with the phone's parameters (bare JsSIP's
-// `transportType: 'RFC2833'`, 100 ms, 70 ms: `insertDTMF` on the call's audio sender) — the floor
+// `transportType: 'RFC2833'`, 80 ms, 40 ms: `insertDTMF` on the call's audio sender) — the floor
 // of RFC 4733 in this browser — and that floor again with the smallest gap it accepts (30 ms).
 //
 //   node --import tsx bench/dtmf.ts     (alone; `npm run bench` runs it too)
@@ -12,6 +12,7 @@
 // Environment: BENCH_DTMF_REPEATS (calls with <sip-phone> and with the RTCDTMFSender floor, 3),
 // BENCH_DTMF_BARE_REPEATS (calls with bare JsSIP's INFO defaults, 2).
 import type { CallRecord, DtmfRecord } from '../sandbox/records.js';
+import { DEFAULTS } from '../src/config.js';
 import { api } from '../test/node/helpers/sip-client.js';
 import type { DtmfOptions } from './pages/types.js';
 import { BenchBrowser, PageServer, type SubjectPageHandle } from './lib/browser.js';
@@ -37,7 +38,10 @@ const BARE_REPEATS = envInt('BENCH_DTMF_BARE_REPEATS', 2, 1, 10);
 /** How long to wait for the last digit at the sandbox. */
 const BOUND_MS = { phone: 5_000, floor: 5_000, floorMinGap: 5_000, bare: 20_000 } as const;
 /** Budgets of issue 8: each duration within ±10 ms of the requested one; 10 digits ≤ 2 s. */
-const REQUESTED_MS = 100;
+const REQUESTED_MS: number = DEFAULTS.dtmfDuration;
+const REQUESTED_GAP_MS: number = DEFAULTS.dtmfGap;
+/** Bare JsSIP's own default tone length (its INFO carries it as a field). */
+const BARE_REQUESTED_MS = 100;
 const BUDGET_TOLERANCE_MS = 10;
 const BUDGET_TOTAL_MS = 2_000;
 const USERS = { phone: 'alice', floor: 'carol', floorMinGap: 'carol', bare: 'bob' } as const;
@@ -49,7 +53,11 @@ const LABEL: Record<Who, string> = {
   bare: 'bare JsSIP (INFO)',
 };
 /** The floor: Chromium's RTCDTMFSender with the phone's default duration and gap. */
-const FLOOR_OPTIONS: DtmfOptions = { transportType: 'RFC2833', duration: 100, interToneGap: 70 };
+const FLOOR_OPTIONS: DtmfOptions = {
+  transportType: 'RFC2833',
+  duration: REQUESTED_MS,
+  interToneGap: REQUESTED_GAP_MS,
+};
 /** The same with the smallest gap RTCDTMFSender (and the phone's config) accepts: what 2 s needs. */
 const MIN_GAP_OPTIONS: DtmfOptions = { ...FLOOR_OPTIONS, interToneGap: 30 };
 const OPTIONS: Partial<Record<Who, DtmfOptions>> = {
@@ -79,7 +87,7 @@ interface SubjectResult {
   /** Digit-to-digit interval at the sandbox (tone + gap as received), over the runs' medians. */
   intervalMs: Spread | undefined;
   durationsMs: Spread | undefined;
-  /** Largest |duration − 100 ms| over all digits. */
+  /** Largest |duration − requested| over all digits. */
   maxDeviationMs: number | undefined;
   incomplete: number;
   boundMs: number;
@@ -145,7 +153,7 @@ async function oneRun(p: SubjectPageHandle, who: Who, sandbox: SandboxProcess): 
   };
 }
 
-function summarize(runs: Run[], boundMs: number): SubjectResult {
+function summarize(runs: Run[], boundMs: number, requestedMs = REQUESTED_MS): SubjectResult {
   const nums = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
   const durations = nums(runs.flatMap((r) => r.durationsMs));
   return {
@@ -156,7 +164,7 @@ function summarize(runs: Run[], boundMs: number): SubjectResult {
     durationsMs: spread(durations, 1),
     maxDeviationMs:
       durations.length > 0
-        ? Math.max(...durations.map((d) => Math.abs(d - REQUESTED_MS)))
+        ? Math.max(...durations.map((d) => Math.abs(d - requestedMs)))
         : undefined,
     incomplete: runs.filter((r) => r.totalMs === null).length,
     boundMs,
@@ -210,7 +218,7 @@ async function main(): Promise<void> {
     phone: summarize(runs.phone, BOUND_MS.phone),
     floor: summarize(runs.floor, BOUND_MS.floor),
     floorMinGap: summarize(runs.floorMinGap, BOUND_MS.floorMinGap),
-    bare: summarize(runs.bare, BOUND_MS.bare),
+    bare: summarize(runs.bare, BOUND_MS.bare, BARE_REQUESTED_MS),
   };
   const ratio = (a: Spread | undefined, b: Spread | undefined) =>
     a && b ? round(a.median / b.median, 3) : undefined;
@@ -224,8 +232,8 @@ async function main(): Promise<void> {
       phone: "<sip-phone> el.sendDtmf('1234567890'), defaults (RFC 4733 when negotiated)",
       bareJssip: "JsSIP session.sendDTMF('1234567890'), defaults (SIP INFO, 100 ms, 500 ms gap)",
       senderFloor:
-        "JsSIP session.sendDTMF('1234567890', { transportType: 'RFC2833', duration: 100, " +
-        "interToneGap: 70 }): Chromium's RTCDTMFSender.insertDTMF with the phone's parameters",
+        `JsSIP session.sendDTMF('1234567890', { transportType: 'RFC2833', duration: ${REQUESTED_MS}, ` +
+        `interToneGap: ${REQUESTED_GAP_MS} }): Chromium's RTCDTMFSender.insertDTMF with the phone's parameters`,
       senderMinGap: 'the same with interToneGap: 30 (the smallest RTCDTMFSender accepts)',
       clock:
         'request: performance.timeOrigin + performance.now() in the page; decoded: the ' +
@@ -298,7 +306,7 @@ function table(r: DtmfResult): Table {
       'first digit',
       'digit → digit',
       'duration',
-      'max |Δ100|',
+      'max |Δ requested|',
       'digits decoded',
     ],
     numeric: [false, false, true, true, true, true, true, true, false],
@@ -318,7 +326,7 @@ function notes(r: DtmfResult): string[] {
       `${r.ratios.phoneVsBareTotal === undefined ? 'n/a' : `×${r.ratios.phoneVsBareTotal}`}, ` +
       `RTCDTMFSender floor ` +
       `${r.ratios.phoneVsFloorTotal === undefined ? 'n/a' : `×${r.ratios.phoneVsFloorTotal}`}.`,
-    `Tone + gap requested: ${REQUESTED_MS} + 70 = 170 ms a digit (phone and floor); received ` +
+    `Tone + gap requested: ${REQUESTED_MS} + ${REQUESTED_GAP_MS} = ${REQUESTED_MS + REQUESTED_GAP_MS} ms a digit (phone and floor); received ` +
       `digit → digit: phone ${formatSpread(r.subjects.phone.intervalMs, 1)} ms, floor ` +
       `${formatSpread(r.subjects.floor.intervalMs, 1)} ms; with a 30 ms gap the floor takes ` +
       `${formatSpread(r.subjects.floorMinGap.totalMs, 1)} ms for the 10 digits ` +

@@ -34,9 +34,9 @@ export interface PhoneConfig extends ReliabilityConfig {
   iceGatheringTimeout?: number;
   /** Offered codecs in order of preference. */
   codecs?: readonly AudioCodec[];
-  /** RFC 4733 tone length in ms (40–6000). */
+  /** RFC 4733 tone length in ms (40–6000). Default 80. */
   dtmfDuration?: number;
-  /** Gap between RFC 4733 tones in ms (≥ 30). */
+  /** Gap between RFC 4733 tones in ms (≥ 30). Default 40. */
   dtmfGap?: number;
   /**
    * How digits travel: `auto` (RFC 4733 when telephone-event was negotiated, else SIP INFO),
@@ -86,8 +86,10 @@ export interface ResolvedPhoneConfig extends ResolvedReliabilityConfig {
 export const DEFAULTS = {
   iceGatheringTimeout: 500,
   codecs: ['PCMU', 'PCMA'] as AudioCodec[],
-  dtmfDuration: 100,
-  dtmfGap: 70,
+  // 80 ms tones, 40 ms gaps: well above the 40 ms every detector needs (ITU-T Q.24), and short
+  // enough that Chromium's RTP spacing (tone + about 100 ms) sends ten digits in under 2 s.
+  dtmfDuration: 80,
+  dtmfGap: 40,
   registerExpires: 600,
   maxLines: 2,
   userAgent: 'sip-phone',

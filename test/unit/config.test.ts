@@ -28,8 +28,8 @@ describe('resolveConfig', () => {
     const config = resolveConfig(base);
     expect(config.authUser).to.equal('alice');
     expect(config.codecs).to.deep.equal(['PCMU', 'PCMA']);
-    expect(config.dtmfDuration).to.equal(100);
-    expect(config.dtmfGap).to.equal(70);
+    expect(config.dtmfDuration).to.equal(80);
+    expect(config.dtmfGap).to.equal(40);
     expect(config.iceGatheringTimeout).to.be.at.most(1000);
     expect(config.allowOtherDomains).to.equal(false);
     expect(config.account.host).to.equal('example.com');
