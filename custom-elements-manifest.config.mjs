@@ -9,6 +9,9 @@ export default {
       // `dispatchEvent(new SipXxxEvent())` calls, which carry no name.
       name: 'drop-nameless-events',
       packageLinkPhase({ customElementsManifest }) {
+        // The analyzer lists files in the order the file system returns them: sort, so a rebuild
+        // on another machine leaves the committed file unchanged.
+        customElementsManifest.modules.sort((a, b) => a.path.localeCompare(b.path));
         for (const module of customElementsManifest.modules) {
           for (const declaration of module.declarations ?? []) {
             if (declaration.events)
