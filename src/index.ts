@@ -132,3 +132,30 @@ export {
   DEFAULT_THRESHOLDS,
 } from './quality.js';
 export type { QualityIssue, QualitySample, QualitySnapshot, QualityThresholds } from './quality.js';
+export {
+  DiagnosticsRecorder,
+  DIAGNOSTICS_FORMAT,
+  DIAGNOSTICS_LIMITS,
+  formatDiagnosticsText,
+  redactSipMessage,
+  summarizeStats,
+} from './diagnostics.js';
+export type {
+  CallDiagnostics,
+  CandidatePairSummary,
+  CandidateSummary,
+  DiagnosticsLimits,
+  DiagnosticsReport,
+  LadderEntry,
+  StatsSummary,
+  TransitionEntry,
+} from './diagnostics.js';
+export { runSelfTest, SELF_TEST_CHECKS } from './self-test.js';
+export type {
+  SelfTestCheck,
+  SelfTestCheckId,
+  SelfTestOptions,
+  SelfTestReport,
+  SelfTestStatus,
+} from './self-test.js';
+export { VERSION } from './version.js';

@@ -43,6 +43,7 @@ import {
 } from './registration-policy.js';
 import { KeepAlive } from './keep-alive.js';
 import { enableDebugLog } from './log-redaction.js';
+import { DiagnosticsRecorder, type DiagnosticsReport } from './diagnostics.js';
 
 export interface RegistrationSnapshot {
   state: RegistrationState;
@@ -109,6 +110,8 @@ export class Phone extends Emitter<PhoneEvents> {
   /** We asked to un-register (stop, page hidden): JsSIP's `unregistered` is expected. */
   #unregistering = false;
   #offLifecycle: (() => void) | undefined;
+  /** What a support engineer will ask for: ladders, transitions, statistics (bounded). */
+  readonly #diagnostics = new DiagnosticsRecorder();
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -163,6 +166,40 @@ export class Phone extends Emitter<PhoneEvents> {
     return this.config.account.host;
   }
 
+  /**
+   * A diagnostics report: the SIP ladder of the last calls and of the registration (credentials
+   * and ICE passwords redacted), state transitions, ICE candidate pairs and statistics summaries,
+   * versions, and the configuration without its secrets.
+   */
+  diagnostics(): Promise<DiagnosticsReport> {
+    const c = this.config;
+    return this.#diagnostics.report({
+      config: {
+        server: c.server,
+        uri: c.uri,
+        authUser: c.authUser,
+        displayName: c.displayName,
+        password: c.password ? 'set (not shown)' : 'none',
+        // TURN usernames and credentials stay out; the addresses are what support needs.
+        iceServers: c.iceServers.flatMap((server) => server.urls),
+        iceGatheringTimeout: c.iceGatheringTimeout,
+        codecs: c.codecs,
+        dtmfMode: c.dtmfMode,
+        dtmfDuration: c.dtmfDuration,
+        dtmfGap: c.dtmfGap,
+        register: c.register,
+        registerExpires: c.registerExpires,
+        maxLines: c.maxLines,
+        acceptTransfers: c.acceptTransfers,
+        userAgent: c.userAgent,
+        // Header names only: values may be tokens.
+        extraHeaders: c.extraHeaders.map((header) => header.split(':')[0]),
+      },
+      connection: this.connection,
+      registration: this.#registration,
+    });
+  }
+
   /** Connects and (unless `register: false`) registers. */
   start(): void {
     if (this.#started) return;
@@ -196,6 +233,7 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#ua.stop();
     await closed;
     this.#transition('unregistered', {});
+    this.#diagnostics.dispose();
   }
 
   /** Parses a dial string against the account's domain. Throws {@link DialStringError}. */
@@ -298,6 +336,7 @@ export class Phone extends Emitter<PhoneEvents> {
     call.microphoneId = this.#microphoneId;
     call.canSignal = () => this.#socket.state === 'open';
     this.#calls.add(call);
+    this.#watchForDiagnostics(call);
     const offChange = call.on('change', (snapshot) => {
       this.emit('call-change', snapshot);
       if (!isLiveCallState(snapshot.state)) {
@@ -317,6 +356,29 @@ export class Phone extends Emitter<PhoneEvents> {
     });
     this.emit('call', call);
     return call;
+  }
+
+  #watchForDiagnostics(call: Call): void {
+    const recorder = this.#diagnostics;
+    recorder.watchCall(call);
+    let last = '';
+    const off = call.on('change', (snapshot) => {
+      const key = `${snapshot.state} ${snapshot.status ?? ''} ${snapshot.cause ?? ''}`;
+      if (key !== last) {
+        last = key;
+        recorder.recordTransition({
+          kind: 'call',
+          call: snapshot.id,
+          state: snapshot.state,
+          previous: snapshot.previous,
+          status: snapshot.status,
+          reason: snapshot.reason,
+          cause: snapshot.cause,
+        });
+      }
+      recorder.callChanged(call);
+      if (!isLiveCallState(snapshot.state)) off();
+    });
   }
 
   #bindUa(): void {
@@ -657,6 +719,7 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   #handleWire(message: WireMessage, text: string): void {
+    this.#diagnostics.recordWire(message, text);
     this.emit('wire', message);
     if (message.method === 'REGISTER') this.#handleRegisterOnWire(message, text);
     else if (!this.config.register && message.direction === 'in' && message.status !== undefined) {
@@ -724,6 +787,14 @@ export class Phone extends Emitter<PhoneEvents> {
     )
       return;
     this.#registration = next;
+    this.#diagnostics.recordTransition({
+      kind: 'registration',
+      state,
+      previous: next.previous,
+      status: next.status,
+      reason: next.reason,
+      cause: next.cause,
+    });
     this.emit('registration-change', next);
   }
 

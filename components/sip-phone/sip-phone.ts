@@ -14,7 +14,12 @@ import {
   shouldNotify,
   toneFor,
   isSipPhoneError,
+  formatDiagnosticsText,
+  runSelfTest,
   validateDtmf,
+  type DiagnosticsReport,
+  type SelfTestOptions,
+  type SelfTestReport,
   type Call,
   type CallSnapshot,
   type CallState,
@@ -183,6 +188,12 @@ export class SipPhone extends LitElement {
   /** Further {@link PhoneConfig} options (ICE servers, codecs, DTMF timing, lines…). */
   @property({ attribute: false }) config: Partial<PhoneConfig> = {};
 
+  /**
+   * A number that answers and sends the audio back (the sandbox's `echo`): `selfTest()` calls it
+   * to check media both ways. Empty: that check is skipped.
+   */
+  @property({ attribute: 'echo-target' }) echoTarget = '';
+
   /** The number or address in the dial field. */
   @property() number = '';
 
@@ -339,6 +350,65 @@ export class SipPhone extends LitElement {
     this.#phone.focus?.setMuted(muted);
   }
 
+  /**
+   * Runs the pre-call self-test with this element's settings and devices: the server's WebSocket,
+   * a REGISTER with these credentials, the microphone, the speaker (when `confirmSpeaker` is
+   * given), STUN/TURN, and an echo call (when `echoTarget` is set). It uses a phone of its own, so
+   * the element's registration is not disturbed. Never throws: failures are in the report.
+   */
+  selfTest(options: SelfTestOptions = {}): Promise<SelfTestReport> {
+    const config = this.#phoneConfig() ?? { ...this.config, server: this.server, uri: this.uri };
+    return runSelfTest(config, {
+      microphoneId: this.microphone,
+      speakerId: this.speaker,
+      ...(this.echoTarget ? { echoTarget: this.echoTarget } : {}),
+      ...options,
+    });
+  }
+
+  /**
+   * A diagnostics report for support: the SIP ladder of the last calls and of the registration
+   * (credentials redacted), state transitions, ICE candidate pairs and statistics, versions.
+   * Throws `PhoneStateError` before the phone is configured.
+   */
+  diagnostics(): Promise<DiagnosticsReport> {
+    const phone = this.#phone.phone;
+    if (!phone) {
+      return Promise.reject(
+        new PhoneStateError(
+          'not-configured',
+          'The phone has no (valid) server and SIP address yet: nothing to report.',
+        ),
+      );
+    }
+    return phone.diagnostics();
+  }
+
+  /**
+   * Saves {@link diagnostics} as a file the user can attach to a ticket: `json` (complete, for
+   * tools) or `text` (readable). Resolves with the file's name.
+   */
+  async saveDiagnostics(format: 'json' | 'text' = 'json'): Promise<string> {
+    const report = await this.diagnostics();
+    const stamp = report.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const json = format === 'json';
+    const name = `sip-phone-diagnostics-${stamp}.${json ? 'json' : 'txt'}`;
+    const blob = new Blob(
+      [json ? `${JSON.stringify(report, null, 2)}\n` : formatDiagnosticsText(report)],
+      { type: json ? 'application/json' : 'text/plain;charset=utf-8' },
+    );
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    this.renderRoot.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return name;
+  }
+
   /** Sends DTMF digits (`0-9 * # A-D`, `,` = pause) during a call. Throws `DtmfError` on bad input. */
   sendDtmf(digits: string): void {
     const call = this.#phone.focus;
@@ -378,21 +448,21 @@ export class SipPhone extends LitElement {
       'allowOtherDomains',
       'config',
     ] as const;
-    if (configKeys.some((key) => changed.has(key))) {
-      this.#phone.configure(
-        this.server && this.uri
-          ? {
-              ...this.config,
-              server: this.server,
-              uri: this.uri,
-              ...(this.authUser ? { authUser: this.authUser } : {}),
-              ...(this.password ? { password: this.password } : {}),
-              ...(this.displayName ? { displayName: this.displayName } : {}),
-              allowOtherDomains: this.allowOtherDomains || this.config.allowOtherDomains === true,
-            }
-          : undefined,
-      );
-    }
+    if (configKeys.some((key) => changed.has(key))) this.#phone.configure(this.#phoneConfig());
+  }
+
+  /** The core configuration from the attributes and `config`; undefined until server and URI are set. */
+  #phoneConfig(): PhoneConfig | undefined {
+    if (!this.server || !this.uri) return undefined;
+    return {
+      ...this.config,
+      server: this.server,
+      uri: this.uri,
+      ...(this.authUser ? { authUser: this.authUser } : {}),
+      ...(this.password ? { password: this.password } : {}),
+      ...(this.displayName ? { displayName: this.displayName } : {}),
+      allowOtherDomains: this.allowOtherDomains || this.config.allowOtherDomains === true,
+    };
   }
 
   protected override updated(changed: PropertyValues<this>): void {

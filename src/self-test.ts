@@ -1,0 +1,559 @@
+/**
+ * The pre-call self-test: can this browser, on this network, with these settings, make a call?
+ * Each check says what it found and, when it failed, what to do about it:
+ *
+ * 1. `websocket` — the server's WebSocket answers (and over TLS for `wss://`);
+ * 2. `register` — a REGISTER with the configured credentials succeeds;
+ * 3. `microphone` — the microphone opens and delivers sound;
+ * 4. `speaker` — a test tone plays and the user confirms hearing it;
+ * 5. `ice` — each STUN server gives a public address, each TURN server a relay;
+ * 6. `echo` — a call to an echo service connects and the audio comes back.
+ *
+ * It uses a phone of its own (registered for the test's duration, then un-registered), so it can run
+ * beside a phone in use.
+ */
+import { describeLocalCause, describeStatus } from './outcomes.js';
+import { microphoneCause } from './call.js';
+import { microphoneConstraints } from './devices.js';
+import { Phone } from './phone.js';
+import { isConfigError } from './errors.js';
+import { resolveConfig, type PhoneConfig } from './config.js';
+import type { RegistrationSnapshot } from './phone.js';
+
+export type SelfTestCheckId = 'websocket' | 'register' | 'microphone' | 'speaker' | 'ice' | 'echo';
+export type SelfTestStatus = 'pending' | 'running' | 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface SelfTestCheck {
+  id: SelfTestCheckId;
+  status: SelfTestStatus;
+  /** What was found, in one or two plain sentences. */
+  detail: string;
+  /** What to do about a failure or warning. */
+  fix?: string;
+  durationMs?: number;
+  /** Measurements behind the verdict (status codes, levels, candidate counts, packets…). */
+  data?: Record<string, unknown>;
+}
+
+export interface SelfTestReport {
+  /** No check failed (warnings and skipped checks allowed). */
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  checks: SelfTestCheck[];
+}
+
+export interface SelfTestOptions {
+  /** The microphone to test (`''`: the default). */
+  microphoneId?: string;
+  /** The speaker for the test tone (`''`: the default). */
+  speakerId?: string;
+  /**
+   * Asked once the test tone has played: did the user hear it? `replay` plays it again. Without
+   * this, the speaker check is skipped (it needs a person).
+   */
+  confirmSpeaker?: (replay: () => Promise<void>) => Promise<boolean>;
+  /** A number that answers and echoes audio back (the sandbox's `echo`). Without it: skipped. */
+  echoTarget?: string;
+  /** Called whenever a check starts or ends, with every check so far. */
+  onProgress?: (checks: SelfTestCheck[]) => void;
+  /** Stops the test; checks not run are skipped. */
+  signal?: AbortSignal;
+  /** Longest wait of each network step, in ms (default 10 000). */
+  timeoutMs?: number;
+}
+
+export const SELF_TEST_CHECKS: readonly SelfTestCheckId[] = [
+  'websocket',
+  'register',
+  'microphone',
+  'speaker',
+  'ice',
+  'echo',
+];
+
+/** RMS level (0–1) above which the microphone counts as delivering sound. */
+const SILENCE_LEVEL = 0.001;
+const LEVEL_WINDOW_MS = 1500;
+const TONE_MS = 800;
+const ICE_TIMEOUT_MS = 5000;
+const ECHO_AUDIO_WAIT_MS = 3000;
+
+class Timeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Timeout(`no answer within ${ms / 1000} s`)), ms);
+    const onAbort = () => reject(new DOMException('The self-test was stopped.', 'AbortError'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs the self-test with a phone configuration like `<sip-phone>`'s. Never throws. */
+export async function runSelfTest(
+  config: PhoneConfig,
+  options: SelfTestOptions = {},
+): Promise<SelfTestReport> {
+  const startedAt = new Date().toISOString();
+  const timeout = options.timeoutMs ?? 10_000;
+  const checks: SelfTestCheck[] = SELF_TEST_CHECKS.map((id) => ({
+    id,
+    status: 'pending',
+    detail: '',
+  }));
+  const progress = () => options.onProgress?.(checks.map((c) => ({ ...c })));
+  const check = (id: SelfTestCheckId) => checks.find((c) => c.id === id)!;
+  const settle = (id: SelfTestCheckId, result: Omit<SelfTestCheck, 'id'>) => {
+    Object.assign(check(id), result);
+    progress();
+  };
+  /** Runs one check, timing it; an exception becomes a failure with its message. */
+  const run = async (
+    id: SelfTestCheckId,
+    body: () => Promise<Omit<SelfTestCheck, 'id' | 'durationMs'>>,
+  ) => {
+    if (options.signal?.aborted) {
+      settle(id, { status: 'skip', detail: 'The self-test was stopped.' });
+      return;
+    }
+    settle(id, { status: 'running', detail: '' });
+    const began = performance.now();
+    let result: Omit<SelfTestCheck, 'id' | 'durationMs'>;
+    try {
+      result = await body();
+    } catch (error) {
+      result = {
+        status: options.signal?.aborted ? 'skip' : 'fail',
+        detail: options.signal?.aborted
+          ? 'The self-test was stopped.'
+          : `Unexpected error: ${String((error as Error)?.message ?? error)}`,
+      };
+    }
+    settle(id, { ...result, durationMs: Math.round(performance.now() - began) });
+  };
+  const skip = (id: SelfTestCheckId, detail: string) => settle(id, { status: 'skip', detail });
+
+  let phone: Phone | undefined;
+  try {
+    let resolved: ReturnType<typeof resolveConfig> | undefined;
+    try {
+      resolved = resolveConfig(config);
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      settle('websocket', {
+        status: 'fail',
+        detail: `The settings are not valid: ${error.message}`,
+        fix: 'Correct the settings, then run the self-test again.',
+      });
+    }
+    if (resolved) {
+      const server = resolved.server;
+      await run('websocket', () => checkWebSocket(server, timeout, options.signal));
+    }
+    if (check('websocket').status === 'pass') {
+      await run('register', async () => {
+        phone = new Phone({ ...config, register: true });
+        const result = await checkRegister(phone, timeout, options.signal);
+        return result;
+      });
+    } else {
+      skip('register', 'Not tried: the server could not be reached.');
+    }
+    await run('microphone', () => checkMicrophone(options.microphoneId ?? ''));
+    if (options.confirmSpeaker) {
+      const confirm = options.confirmSpeaker;
+      await run('speaker', () => checkSpeaker(options.speakerId ?? '', confirm));
+    } else {
+      skip('speaker', 'Not tried: someone has to listen for the test tone.');
+    }
+    await run('ice', () => checkIce(resolved?.iceServers ?? config.iceServers ?? []));
+    if (!options.echoTarget) {
+      skip('echo', 'Not tried: no echo service is configured for this server.');
+    } else if (check('register').status !== 'pass' || !phone) {
+      skip('echo', 'Not tried: the registration did not succeed.');
+    } else if (check('microphone').status === 'fail') {
+      skip('echo', 'Not tried: a call needs the microphone.');
+    } else {
+      const registered = phone;
+      const target = options.echoTarget;
+      await run('echo', () => checkEcho(registered, target, timeout, options.signal));
+    }
+  } finally {
+    await phone?.stop().catch(() => undefined);
+  }
+  return {
+    ok: !checks.some((c) => c.status === 'fail'),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    checks,
+  };
+}
+
+type CheckResult = Omit<SelfTestCheck, 'id' | 'durationMs'>;
+
+async function checkWebSocket(
+  server: string,
+  timeout: number,
+  signal?: AbortSignal,
+): Promise<CheckResult> {
+  const secure = server.startsWith('wss:');
+  const fix = secure
+    ? 'Check the server address and port. If they are right, the server’s TLS certificate may not ' +
+      'be trusted: open the address with https:// in a tab to see the browser’s reason.'
+    : 'Check the server address and port, and that the SIP server is running.';
+  const socket = new WebSocket(server, 'sip');
+  try {
+    const opened = await withTimeout(
+      new Promise<boolean>((resolve) => {
+        socket.addEventListener('open', () => resolve(true), { once: true });
+        socket.addEventListener('error', () => resolve(false), { once: true });
+        socket.addEventListener('close', () => resolve(false), { once: true });
+      }),
+      timeout,
+      signal,
+    ).catch((error: unknown) => {
+      if (error instanceof Timeout) return undefined;
+      throw error;
+    });
+    if (opened === undefined) {
+      return {
+        status: 'fail',
+        detail: `No answer from ${server} within ${timeout / 1000} s.`,
+        fix,
+      };
+    }
+    if (!opened) return { status: 'fail', detail: `Could not connect to ${server}.`, fix };
+    const tls = secure
+      ? 'The connection is encrypted (TLS).'
+      : 'The connection is not encrypted (allowed for this computer only).';
+    if (socket.protocol !== 'sip') {
+      return {
+        status: 'warn',
+        detail: `Connected to ${server}, but the server did not agree to the "sip" WebSocket subprotocol. ${tls}`,
+        fix: 'The address may point at a web server rather than the SIP server’s WebSocket port.',
+        data: { protocol: socket.protocol, secure },
+      };
+    }
+    return { status: 'pass', detail: `Connected to ${server}. ${tls}`, data: { secure } };
+  } finally {
+    socket.close();
+  }
+}
+
+async function checkRegister(
+  phone: Phone,
+  timeout: number,
+  signal?: AbortSignal,
+): Promise<CheckResult> {
+  const settled = new Promise<RegistrationSnapshot>((resolve) => {
+    const off = phone.on('registration-change', (snapshot) => {
+      if (snapshot.state === 'registered' || snapshot.state === 'failed') {
+        off();
+        resolve(snapshot);
+      }
+    });
+  });
+  phone.start();
+  let snapshot: RegistrationSnapshot;
+  try {
+    snapshot = await withTimeout(settled, timeout, signal);
+  } catch (error) {
+    if (!(error instanceof Timeout)) throw error;
+    return {
+      status: 'fail',
+      detail: `The server did not answer the REGISTER within ${timeout / 1000} s.`,
+      fix: 'The server is reachable but does not answer SIP: check the server address and path.',
+    };
+  }
+  if (snapshot.state === 'registered') {
+    return {
+      status: 'pass',
+      detail: `Registered as ${phone.config.uri}.`,
+      data: { status: snapshot.status },
+    };
+  }
+  const outcome =
+    snapshot.status !== undefined
+      ? describeStatus(snapshot.status, 'register')
+      : snapshot.cause
+        ? describeLocalCause(snapshot.cause)
+        : undefined;
+  const code = snapshot.status !== undefined ? ` (${snapshot.status})` : '';
+  return {
+    status: 'fail',
+    detail: `Registration refused${code}: ${outcome ? `${outcome.title}. ${outcome.explanation}` : (snapshot.reason ?? 'no reason given')}`,
+    fix: outcome?.action ?? 'Check the SIP address, auth user and password.',
+    data: { status: snapshot.status, reason: snapshot.reason, cause: snapshot.cause },
+  };
+}
+
+async function checkMicrophone(deviceId: string): Promise<CheckResult> {
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia(microphoneConstraints(deviceId));
+  } catch (error) {
+    const outcome = describeLocalCause(microphoneCause(error));
+    return {
+      status: 'fail',
+      detail: `${outcome.title}. ${outcome.explanation}`,
+      fix: outcome.action ?? 'Allow the microphone for this page.',
+      data: { error: (error as { name?: string })?.name },
+    };
+  }
+  const track = stream.getAudioTracks()[0];
+  const label = track?.label || 'the default microphone';
+  const context = new AudioContext();
+  try {
+    await context.resume().catch(() => undefined);
+    if (context.state !== 'running') {
+      return {
+        status: 'warn',
+        detail: `${label} opened, but its level could not be measured: the browser holds audio until the page is clicked.`,
+        fix: 'Start the self-test with a click or key press.',
+      };
+    }
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 2048;
+    context.createMediaStreamSource(stream).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let peak = 0;
+    const until = performance.now() + LEVEL_WINDOW_MS;
+    while (performance.now() < until) {
+      await sleep(50);
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (const sample of samples) sum += sample * sample;
+      peak = Math.max(peak, Math.sqrt(sum / samples.length));
+    }
+    const level = Math.round(peak * 10_000) / 10_000;
+    if (level < SILENCE_LEVEL) {
+      return {
+        status: 'warn',
+        detail: `${label} opened but delivered silence.`,
+        fix: 'Speak during the test. If it stays silent, check the microphone’s mute switch, or choose another microphone.',
+        data: { level, label },
+      };
+    }
+    return { status: 'pass', detail: `${label} works and picks up sound.`, data: { level, label } };
+  } finally {
+    for (const t of stream.getTracks()) t.stop();
+    await context.close().catch(() => undefined);
+  }
+}
+
+async function checkSpeaker(
+  speakerId: string,
+  confirm: (replay: () => Promise<void>) => Promise<boolean>,
+): Promise<CheckResult> {
+  const context = new AudioContext();
+  try {
+    const sinkable = context as AudioContext & { setSinkId?(id: string): Promise<void> };
+    if (speakerId && sinkable.setSinkId) {
+      try {
+        await sinkable.setSinkId(speakerId);
+      } catch {
+        return {
+          status: 'fail',
+          detail: 'The chosen speaker is not available.',
+          fix: 'Choose another speaker in the device settings.',
+        };
+      }
+    }
+    const play = async () => {
+      await context.resume().catch(() => undefined);
+      const oscillator = context.createOscillator();
+      const gain = context.createGain();
+      oscillator.frequency.value = 440;
+      gain.gain.value = 0.2;
+      oscillator.connect(gain).connect(context.destination);
+      oscillator.start();
+      oscillator.stop(context.currentTime + TONE_MS / 1000);
+      await sleep(TONE_MS);
+    };
+    await play();
+    const heard = await confirm(play);
+    return heard
+      ? { status: 'pass', detail: 'The test tone was heard.' }
+      : {
+          status: 'fail',
+          detail: 'The test tone was not heard.',
+          fix: 'Turn the volume up, check the headset is plugged in, or choose another speaker.',
+        };
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+const urlsOf = (server: RTCIceServer): string[] =>
+  Array.isArray(server.urls) ? server.urls : [server.urls];
+
+/** Gathers candidates with one ICE server; resolves with their types and any gathering errors. */
+async function gather(
+  server: RTCIceServer,
+): Promise<{ types: string[]; errors: Array<{ code: number; text: string }> }> {
+  const pc = new RTCPeerConnection({ iceServers: [server] });
+  const types: string[] = [];
+  const errors: Array<{ code: number; text: string }> = [];
+  try {
+    pc.createDataChannel('self-test');
+    const done = new Promise<void>((resolve) => {
+      pc.addEventListener('icecandidate', (event) => {
+        if (!event.candidate) resolve();
+        else if (event.candidate.type) types.push(event.candidate.type);
+      });
+      pc.addEventListener('icecandidateerror', (event) => {
+        const e = event as RTCPeerConnectionIceErrorEvent;
+        errors.push({ code: e.errorCode, text: e.errorText });
+      });
+    });
+    await pc.setLocalDescription(await pc.createOffer());
+    await Promise.race([done, sleep(ICE_TIMEOUT_MS)]);
+  } finally {
+    pc.close();
+  }
+  return { types, errors };
+}
+
+async function checkIce(servers: RTCIceServer[]): Promise<CheckResult> {
+  if (!servers.length) {
+    return {
+      status: 'skip',
+      detail:
+        'No STUN or TURN server is configured: calls rely on the SIP server relaying media, which is ' +
+        'usual for WebRTC gateways.',
+    };
+  }
+  const findings: string[] = [];
+  const failures: string[] = [];
+  const data: Record<string, unknown> = {};
+  for (const server of servers) {
+    const urls = urlsOf(server);
+    const turn = urls.some((url) => /^turns?:/i.test(url));
+    const wanted = turn ? 'relay' : 'srflx';
+    const { types, errors } = await gather(server);
+    const name = urls.join(', ');
+    data[name] = { candidates: types, errors };
+    if (types.includes(wanted)) {
+      findings.push(
+        turn ? `${name} gave a relay address.` : `${name} told this browser its public address.`,
+      );
+    } else {
+      const why = errors.length
+        ? ` (${errors.map((e) => `${e.code}${e.text ? ` ${e.text}` : ''}`).join('; ')})`
+        : '';
+      failures.push(
+        turn ? `${name} gave no relay address${why}.` : `${name} did not answer${why}.`,
+      );
+    }
+  }
+  if (failures.length) {
+    const turnFailed = failures.some((f) => f.includes('relay'));
+    return {
+      status: 'fail',
+      detail: [...failures, ...findings].join(' '),
+      fix: turnFailed
+        ? 'Check the TURN server’s address, username and credential, and that this network lets ' +
+          'traffic out to it (UDP or TCP 3478, TLS 5349).'
+        : 'Check the STUN server’s address, and that this network lets UDP out to it (port 3478).',
+      data,
+    };
+  }
+  return { status: 'pass', detail: findings.join(' '), data };
+}
+
+async function inboundAudio(pc: RTCPeerConnection): Promise<{ packets: number; rttMs?: number }> {
+  let packets = 0;
+  let rttMs: number | undefined;
+  (await pc.getStats()).forEach((entry: Record<string, unknown>) => {
+    if (entry.type === 'inbound-rtp' && entry.kind === 'audio') {
+      packets = Number(entry.packetsReceived ?? 0);
+    }
+    if (entry.type === 'candidate-pair' && entry.nominated && entry.currentRoundTripTime) {
+      rttMs = Math.round(Number(entry.currentRoundTripTime) * 10_000) / 10;
+    }
+  });
+  return rttMs === undefined ? { packets } : { packets, rttMs };
+}
+
+async function checkEcho(
+  phone: Phone,
+  target: string,
+  timeout: number,
+  signal?: AbortSignal,
+): Promise<CheckResult> {
+  const call = phone.call(target);
+  try {
+    const began = performance.now();
+    const final = await withTimeout(
+      new Promise<string>((resolve) => {
+        const off = call.on('change', (snapshot) => {
+          if (
+            snapshot.state === 'connected' ||
+            snapshot.state === 'ended' ||
+            snapshot.state === 'failed'
+          ) {
+            off();
+            resolve(snapshot.state);
+          }
+        });
+      }),
+      timeout,
+      signal,
+    ).catch((error: unknown) => {
+      if (error instanceof Timeout) return 'timeout';
+      throw error;
+    });
+    if (final !== 'connected') {
+      const s = call.snapshot;
+      const outcome =
+        s.status !== undefined
+          ? describeStatus(s.status)
+          : s.cause
+            ? describeLocalCause(s.cause)
+            : undefined;
+      return {
+        status: 'fail',
+        detail:
+          final === 'timeout'
+            ? `The echo call to ${target} was not answered within ${timeout / 1000} s.`
+            : `The echo call to ${target} failed${s.status !== undefined ? ` (${s.status})` : ''}: ${outcome?.title ?? s.reason ?? 'no reason given'}.`,
+        fix: outcome?.action ?? 'Check the echo number, or try calling it from the dialer.',
+        data: { status: s.status, cause: s.cause },
+      };
+    }
+    const connectMs = Math.round(performance.now() - began);
+    const pc = call.peerConnection;
+    let audio = { packets: 0 } as { packets: number; rttMs?: number };
+    const until = performance.now() + ECHO_AUDIO_WAIT_MS;
+    while (pc && performance.now() < until) {
+      await sleep(250);
+      audio = await inboundAudio(pc);
+      if (audio.packets >= 25) break;
+    }
+    if (audio.packets === 0) {
+      return {
+        status: 'fail',
+        detail: `The echo call connected, but no audio came back in ${ECHO_AUDIO_WAIT_MS / 1000} s.`,
+        fix:
+          'A firewall may block the audio (UDP): configure a TURN server, or ask the network ' +
+          'administrator to allow WebRTC media.',
+        data: { connectMs, packets: 0 },
+      };
+    }
+    return {
+      status: 'pass',
+      detail:
+        `The echo call connected in ${connectMs} ms and the audio came back` +
+        (audio.rttMs !== undefined ? ` (round trip ${audio.rttMs} ms).` : '.'),
+      data: { connectMs, packets: audio.packets, rttMs: audio.rttMs },
+    };
+  } finally {
+    if (call.state !== 'ended' && call.state !== 'failed') call.hangup();
+  }
+}
