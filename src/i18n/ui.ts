@@ -1,8 +1,12 @@
 /**
  * Every string the elements show, in one catalogue per language. English is complete by type; other
  * languages may leave keys out (English fills in). Outcome texts (SIP codes, local causes) live in
- * ../outcomes.ts (English) and ./outcomes-<lang>.ts.
+ * ../outcomes.ts (English) and ./outcomes-<lang>.ts. The words of the first paint (the kiosk
+ * button's label, the keypad's name) live in ./languages.ts, which stays light: they are reused here.
  */
+import { FIRST_PAINT, matchLanguage, type Language } from './languages.js';
+
+export { matchLanguage };
 
 export const en = {
   // Registration line
@@ -47,7 +51,7 @@ export const en = {
   calls: 'Calls',
   // Controls
   numberLabel: 'Number or SIP address',
-  dialPad: 'Dial pad',
+  dialPad: FIRST_PAINT.en.dialPad,
   call: 'Call',
   hangUp: 'Hang up',
   cancel: 'Cancel',
@@ -118,7 +122,7 @@ export const en = {
   deviceDisconnected: (device: string) => `${device} disconnected: using the default.`,
   defaultSpeakerOnly: 'This browser plays calls on its default speaker only.',
   // Kiosk button
-  callButton: 'Call',
+  callButton: FIRST_PAINT.en.callButton,
   pleaseWait: (seconds: number) => `Please wait ${seconds} s before calling again.`,
   keypad: 'Keypad',
   kioskUnavailable: 'Calling is not available right now.',
@@ -168,7 +172,7 @@ export const de: PartialUiStrings = {
   },
   calls: 'Anrufe',
   numberLabel: 'Nummer oder SIP-Adresse',
-  dialPad: 'Wähltastatur',
+  dialPad: FIRST_PAINT.de.dialPad,
   call: 'Anrufen',
   hangUp: 'Auflegen',
   cancel: 'Abbrechen',
@@ -237,25 +241,28 @@ export const de: PartialUiStrings = {
     'Kein Zugriff auf das Mikrofon erlaubt, daher bleiben die Gerätenamen verborgen.',
   deviceDisconnected: (device) => `${device} getrennt: Standardgerät wird verwendet.`,
   defaultSpeakerOnly: 'Dieser Browser spielt Anrufe nur über den Standardlautsprecher.',
-  callButton: 'Anrufen',
+  callButton: FIRST_PAINT.de.callButton,
   pleaseWait: (seconds) => `Bitte ${seconds} s warten, dann erneut anrufen.`,
   keypad: 'Tastatur',
   kioskUnavailable: 'Anrufe sind gerade nicht möglich.',
 };
 
-const CATALOGUES: Record<string, PartialUiStrings> = { en, de };
+// One catalogue for each language of ./languages.ts (the type says so).
+const CATALOGUES: Record<Language, PartialUiStrings> = { en, de };
 
 /** The languages with a catalogue. */
-export const SUPPORTED_LANGUAGES = Object.keys(CATALOGUES);
+export const SUPPORTED_LANGUAGES: string[] = Object.keys(CATALOGUES);
 
-/** The best catalogue language for a BCP 47 tag (`de-AT` → `de`), English when none fits. */
-export function matchLanguage(tag: string | null | undefined): string {
-  const base = (tag ?? '').toLowerCase().split('-')[0] ?? '';
-  return base in CATALOGUES ? base : 'en';
-}
+const merged = new Map<Language, UiStrings>();
 
 /** UI strings for a language: the translation, with English for anything it leaves out. */
 export function uiStrings(lang: string): UiStrings {
   const language = matchLanguage(lang);
-  return language === 'en' ? en : ({ ...en, ...CATALOGUES[language] } as UiStrings);
+  if (language === 'en') return en;
+  let strings = merged.get(language);
+  if (!strings) {
+    strings = { ...en, ...CATALOGUES[language] } as UiStrings;
+    merged.set(language, strings);
+  }
+  return strings;
 }
