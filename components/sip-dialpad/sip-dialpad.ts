@@ -2,7 +2,10 @@ import { LitElement, html, css } from 'lit';
 import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import { SipDialpadPressEvent } from '../events.js';
-import { LocaleController } from '../controllers/locale-controller.js';
+// The language only, and the keypad's name from the light first-paint words: the kiosk button
+// defines this element in its first paint, without the UI catalogues.
+import { LangController } from '../controllers/lang-controller.js';
+import { firstPaintStrings } from '../../src/i18n/languages.js';
 
 const KEYS: ReadonlyArray<readonly [key: string, letters: string]> = [
   ['1', ''],
@@ -78,7 +81,7 @@ export class SipDialpad extends LitElement {
     }
   `;
 
-  readonly #locale = new LocaleController(this);
+  readonly #lang = new LangController(this);
 
   /** Disables every key. */
   @property({ type: Boolean, reflect: true }) disabled = false;
@@ -99,7 +102,7 @@ export class SipDialpad extends LitElement {
       part="base"
       class="grid"
       role="group"
-      aria-label=${this.#locale.strings.dialPad}
+      aria-label=${firstPaintStrings(this.#lang.lang).dialPad}
     >
       ${KEYS.map(
         ([key, letters]) =>
