@@ -1,26 +1,19 @@
 /**
  * The call-state banner, shared by every element that shows a call: one model function that turns a
- * call snapshot into words (all from the outcome catalogue), and one template for the live region.
+ * call snapshot into words (all from the outcome catalogue), and one template for the live region
+ * (in ./banner-view.ts, re-exported here).
  */
-import { html, css, nothing, type TemplateResult } from 'lit';
-// Direct module imports, not src/index.js: the kiosk button's first paint must not pull in JsSIP.
-import { describeOutcome, type Severity } from '../../src/outcomes.js';
+// Direct module imports, not src/index.js: the kiosk button loads this module on its own, and must
+// not pull in JsSIP through it.
+import { describeOutcome } from '../../src/outcomes.js';
 import { uiStrings, type UiStrings } from '../../src/i18n/index.js';
-import type { CallState } from '../../src/call-machine.js';
 import type { CallSnapshot } from '../../src/call.js';
+import { idleBanner, type BannerModel } from './banner-view.js';
+
+// The look has no words and is part of the kiosk button's first paint; this module is not.
+export { bannerStyles, bannerTemplate, idleBanner, type BannerModel } from './banner-view.js';
 
 const en = uiStrings('en');
-
-export interface BannerModel {
-  state: CallState;
-  status?: number;
-  severity: Severity;
-  title: string;
-  text: string;
-  action?: string;
-  /** `alert` for failures and incoming calls, `status` for everything else. */
-  role: 'status' | 'alert';
-}
 
 /** "Name (number)", the number, or a neutral word: who the call is with. Plain text. */
 export const whoOf = (snapshot: CallSnapshot, t: UiStrings = en): string =>
@@ -32,7 +25,7 @@ export const whoOf = (snapshot: CallSnapshot, t: UiStrings = en): string =>
 export function bannerModel(snapshot: CallSnapshot | undefined, lang = 'en'): BannerModel {
   const t = uiStrings(lang);
   if (!snapshot) {
-    return { state: 'idle', severity: 'info', title: t.ready, text: t.readyText, role: 'status' };
+    return idleBanner(t.ready, t.readyText);
   }
   const { state, status } = snapshot;
   const outcome = describeOutcome(snapshot, 'call', lang);
@@ -101,56 +94,3 @@ export function bannerModel(snapshot: CallSnapshot | undefined, lang = 'en'): Ba
 /** The banner's text as one line (what the live region announces). */
 export const bannerText = (model: BannerModel): string =>
   [model.title, model.text, model.action].filter(Boolean).join(' ');
-
-/** The live region. It is rendered from the first render on; only its text and data change. */
-export function bannerTemplate(model: BannerModel): TemplateResult {
-  return html`<div
-    part="banner banner-${model.severity}"
-    class="banner ${model.severity}"
-    role=${model.role}
-    aria-live=${model.role === 'alert' ? 'assertive' : 'polite'}
-    aria-atomic="true"
-    data-state=${model.state}
-    data-status=${model.status ?? nothing}
-  >
-    <strong part="banner-title" class="title">${model.title}</strong>
-    <span part="banner-text" class="text">${model.text}</span>
-    ${model.action ? html`<span part="banner-action" class="action">${model.action}</span>` : nothing}
-  </div>`;
-}
-
-export const bannerStyles = css`
-  .banner {
-    display: flex;
-    flex-direction: column;
-    gap: 0.15em;
-    min-height: 3.2em;
-    padding: var(--sip-banner-padding, 0.6em 0.8em);
-    border-radius: var(--sip-radius, 8px);
-    border-inline-start: 4px solid var(--sip-banner-accent, var(--sip-color-neutral, #6b7280));
-    background: var(--sip-banner-background, var(--sip-color-surface-raised, #f3f4f6));
-    color: var(--sip-color-text, #111827);
-  }
-  .banner.progress {
-    --sip-banner-accent: var(--sip-color-progress, #2563eb);
-  }
-  .banner.success {
-    --sip-banner-accent: var(--sip-color-success, #15803d);
-  }
-  .banner.warning {
-    --sip-banner-accent: var(--sip-color-warning, #b45309);
-  }
-  .banner.error {
-    --sip-banner-accent: var(--sip-color-danger, #b91c1c);
-  }
-  .title {
-    font-weight: 600;
-  }
-  .text,
-  .action {
-    font-size: 0.9em;
-  }
-  .action {
-    font-style: italic;
-  }
-`;
