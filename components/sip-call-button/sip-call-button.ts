@@ -1,19 +1,28 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
-// Light modules only: JsSIP is loaded by the KioskController on first hover, focus or touch.
+// Light modules only (the first paint): JsSIP is loaded by the KioskController, and the words and
+// tones of a call (./call-ui.ts) by this element, on first hover, focus or touch.
 import { KioskController } from '../controllers/kiosk-controller.js';
-import { LocaleController } from '../controllers/locale-controller.js';
+import { LangController } from '../controllers/lang-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
   SipCallRequestEvent,
   type SipDialpadPressEvent,
 } from '../events.js';
-import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
-import { TonePlayer, toneFor } from '../../src/tones.js';
+import { bannerStyles, bannerTemplate, idleBanner } from '../shared/banner-view.js';
+import { firstPaintStrings } from '../../src/i18n/languages.js';
 import type { CallSnapshot } from '../../src/call.js';
+import type { TonePlayer } from '../../src/tones.js';
+import type * as CallUiModule from './call-ui.js';
 import '../sip-dialpad/sip-dialpad.js';
+
+/** The call-time parts, once loaded: ./call-ui.ts and this element's tone player. */
+interface CallUi {
+  words: typeof CallUiModule;
+  tones: TonePlayer;
+}
 
 /**
  * @tagname sip-call-button
@@ -98,7 +107,7 @@ export class SipCallButton extends LitElement {
     `,
   ];
 
-  readonly #locale = new LocaleController(this);
+  readonly #lang = new LangController(this);
 
   readonly #kiosk = new KioskController(this, {
     onCallChange: (snapshot) => this.handleCallChange(snapshot),
@@ -106,7 +115,9 @@ export class SipCallButton extends LitElement {
     onRemoteStream: (stream) => this.handleRemoteStream(stream),
   });
 
-  readonly #tones = new TonePlayer();
+  /** Loaded with the phone (never in the first paint); a call starts only once it is here. */
+  #ui: CallUi | undefined;
+  #uiLoading: Promise<CallUi | undefined> | undefined;
 
   /** SIP over WebSocket server (`wss://…`; `ws://` only for localhost). */
   @property() server = '';
@@ -167,11 +178,13 @@ export class SipCallButton extends LitElement {
 
   /** Loads the phone now (normally it loads on the first hover, focus or touch). */
   warmUp(): Promise<void> {
-    return this.#kiosk.load().then(() => undefined);
+    return Promise.all([this.#kiosk.load(), this.#loadUi()]).then(() => undefined);
   }
 
   /** Calls the target, as a press of the button does, but without the cancelable event. */
-  call(): Promise<boolean> {
+  async call(): Promise<boolean> {
+    void this.#kiosk.load();
+    if (!(await this.#loadUi())) return false;
     return this.#kiosk.dial();
   }
 
@@ -211,18 +224,30 @@ export class SipCallButton extends LitElement {
 
   protected override updated(): void {
     this.setAttribute('call-state', this.callState);
-    const tone = toneFor(this.#kiosk.call ? [this.#kiosk.call.snapshot] : []);
-    if (tone === 'ringback') this.#tones.start('ringback');
-    else this.#tones.stop();
+    const ui = this.#ui;
+    if (!ui) return;
+    const tone = ui.words.toneFor(this.#kiosk.call ? [this.#kiosk.call.snapshot] : []);
+    if (tone === 'ringback') ui.tones.start('ringback');
+    else ui.tones.stop();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    void this.#tones.close();
+    void this.#ui?.tones.close();
+  }
+
+  /** Imports the call-time parts once (again after a failed attempt); undefined when that fails. */
+  #loadUi(): Promise<CallUi | undefined> {
+    this.#uiLoading ??= import('./call-ui.js').then(
+      (words) => (this.#ui = { words, tones: new words.TonePlayer() }),
+      () => (this.#uiLoading = undefined),
+    );
+    return this.#uiLoading;
   }
 
   private handleWarmUp(): void {
     void this.#kiosk.load();
+    void this.#loadUi();
   }
 
   private async handleClick(): Promise<void> {
@@ -231,7 +256,11 @@ export class SipCallButton extends LitElement {
     ) {
       return;
     }
-    await this.#tones.unlock();
+    void this.#kiosk.load();
+    // Normally here since the hover, focus or touch that came before the press.
+    const ui = this.#ui ?? (await this.#loadUi());
+    if (!ui) return;
+    await ui.tones.unlock();
     await this.#kiosk.dial();
   }
 
@@ -242,7 +271,7 @@ export class SipCallButton extends LitElement {
   private handleDialpadPress(event: SipDialpadPressEvent): void {
     const call = this.#kiosk.call;
     if (call?.state !== 'connected') return;
-    this.#tones.key(event.detail.key);
+    this.#ui?.tones.key(event.detail.key);
     call.sendDtmf(event.detail.key);
   }
 
@@ -270,20 +299,20 @@ export class SipCallButton extends LitElement {
   }
 
   override render() {
-    const t = this.#locale.strings;
-    const call = this.#kiosk.call;
-    const snapshot = call?.snapshot;
+    const lang = this.#lang.lang;
+    const ui = this.#ui;
+    // A call starts only once the call-time parts are here (see call() and handleClick()), so the
+    // banner's words, the hang-up label and the cooldown text exist whenever they are shown.
+    const t = ui?.words.uiStrings(lang);
+    const snapshot = ui && this.#kiosk.call?.snapshot;
     const live =
       snapshot !== undefined && snapshot.state !== 'ended' && snapshot.state !== 'failed';
     const waitMs = this.#kiosk.cooldownUntil - Date.now();
-    const model = bannerModel(snapshot, this.#locale.lang);
     return html`<div part="base" class="base">
       ${
         snapshot
-          ? bannerTemplate(model)
-          : html`<div class="banner idle">
-              ${bannerTemplate({ ...model, title: '', text: '' })}
-            </div>`
+          ? bannerTemplate(ui.words.bannerModel(snapshot, lang))
+          : html`<div class="banner idle">${bannerTemplate(idleBanner())}</div>`
       }
       ${
         live
@@ -293,13 +322,13 @@ export class SipCallButton extends LitElement {
                 type="button"
                 @click=${this.handleHangup}
               >
-                ${t.hangUp}
+                ${t?.hangUp}
               </button>
               ${
                 this.keypad && snapshot.state === 'connected'
                   ? html`<sip-dialpad
                       part="dialpad"
-                      lang=${this.#locale.lang}
+                      lang=${lang}
                       @sip-dialpad-press=${this.handleDialpadPress}
                     ></sip-dialpad>`
                   : nothing
@@ -316,10 +345,10 @@ export class SipCallButton extends LitElement {
                   @touchstart=${this.handleWarmUp}
                   @click=${this.handleClick}
                 >
-                  <slot>${t.callButton}</slot>
+                  <slot>${firstPaintStrings(lang).callButton}</slot>
                 </button>
                 ${
-                  waitMs > 0
+                  waitMs > 0 && t
                     ? html`<p part="cooldown" class="cooldown" role="status">
                         ${t.pleaseWait(Math.ceil(waitMs / 1000))}
                       </p>`

@@ -14,6 +14,23 @@ import {
 const jssipLoaded = () =>
   performance.getEntriesByType('resource').some((entry) => entry.name.includes('/__cjs/jssip'));
 
+// What the idle button does not need: the outcome catalogue (English and German), the full UI
+// string tables, the tone player, and the banner's words. The dev server serves every module as
+// its own file, so the page's resource entries are the modules it has imported.
+const CALL_TIME_MODULES = [
+  '/src/outcomes.ts',
+  '/src/i18n/outcomes-de.ts',
+  '/src/i18n/ui.ts',
+  '/src/tones.ts',
+  '/components/shared/banner.ts',
+];
+const loadedOf = (paths: string[]) => {
+  const loaded = new Set(
+    performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname),
+  );
+  return paths.filter((path) => loaded.has(path));
+};
+
 async function kiosk(
   options: { target?: string; cooldown?: number; maxDuration?: number; keypad?: boolean } = {},
 ) {
@@ -45,16 +62,19 @@ async function kiosk(
 }
 
 describe('<sip-call-button> (kiosk)', () => {
-  it('paints before JsSIP loads, and loads it on first focus', async () => {
+  it('paints before JsSIP, the outcome texts, the UI strings and the tones load; loads them on first focus', async () => {
     const { el, button } = await kiosk();
     expect(
       (button()!.querySelector('slot') as HTMLSlotElement).assignedNodes()[0]!.textContent,
     ).to.equal('Call reception');
     expect(el.loaded).to.equal(false);
     expect(jssipLoaded(), 'no JsSIP before anyone approaches the button').to.equal(false);
+    expect(loadedOf(CALL_TIME_MODULES), 'imported by the idle button').to.deep.equal([]);
     button()!.focus();
     await waitFor(() => el.loaded, 'the phone loaded on focus');
     expect(jssipLoaded()).to.equal(true);
+    await el.warmUp(); // resolves once what the focus started loading is in
+    expect(loadedOf(CALL_TIME_MODULES), 'loaded on focus').to.deep.equal(CALL_TIME_MODULES);
     await waitFor(() => el.registrationState === 'registered', 'the kiosk registered');
     await expect(el).to.be.accessible();
   });
