@@ -10,6 +10,7 @@ import type {
   LocalCause,
   QualityIssue,
   RegistrationState,
+  SelfTestReport,
 } from '../src/index.js';
 
 export interface SipRegistrationChangeDetail {
@@ -152,6 +153,17 @@ export class SipDeviceChangeEvent extends CustomEvent<SipDeviceChangeDetail> {
   }
 }
 
+export interface SipSelfTestCompleteDetail {
+  report: SelfTestReport;
+}
+
+/** Fired by `<sip-self-test>` when a self-test finished. */
+export class SipSelfTestCompleteEvent extends CustomEvent<SipSelfTestCompleteDetail> {
+  constructor(detail: SipSelfTestCompleteDetail) {
+    super('sip-self-test-complete', init(detail));
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'sip-registration-change': SipRegistrationChangeEvent;
@@ -162,5 +174,6 @@ declare global {
     'sip-history-clear': SipHistoryClearEvent;
     'sip-device-change': SipDeviceChangeEvent;
     'sip-quality-change': SipQualityChangeEvent;
+    'sip-self-test-complete': SipSelfTestCompleteEvent;
   }
 }

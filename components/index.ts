@@ -8,6 +8,7 @@ export { SipCallBanner } from './sip-call-banner/sip-call-banner.js';
 export { SipCallHistory, historyOutcome } from './sip-call-history/sip-call-history.js';
 export { SipDeviceSettings } from './sip-device-settings/sip-device-settings.js';
 export { SipCallButton } from './sip-call-button/sip-call-button.js';
+export { SipSelfTest } from './sip-self-test/sip-self-test.js';
 export { PhoneController } from './controllers/phone-controller.js';
 export {
   SipRegistrationChangeEvent,
@@ -18,6 +19,7 @@ export {
   SipHistoryClearEvent,
   SipDeviceChangeEvent,
   SipQualityChangeEvent,
+  SipSelfTestCompleteEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -28,6 +30,7 @@ export type {
   SipDeviceChangeDetail,
   SipDeviceKind,
   SipQualityChangeDetail,
+  SipSelfTestCompleteDetail,
 } from './events.js';
 export { bannerModel, bannerText } from './shared/banner.js';
 export type { BannerModel } from './shared/banner.js';

@@ -157,6 +157,20 @@ devices.addEventListener('sip-device-change', ({ detail }) => {
 
 history.addEventListener('sip-redial', ({ detail }) => callNumber(detail.target));
 
+const diagnosticsStatus = document.querySelector<HTMLElement>('#diagnostics-status')!;
+for (const [id, format] of [
+  ['#save-diagnostics', 'json'],
+  ['#save-diagnostics-text', 'text'],
+] as const) {
+  document.querySelector<HTMLButtonElement>(id)!.addEventListener('click', () => {
+    phone.saveDiagnostics(format).then(
+      (name) => (diagnosticsStatus.textContent = `Saved ${name}.`),
+      (error: unknown) =>
+        (diagnosticsStatus.textContent = `Nothing saved: ${(error as Error).message}`),
+    );
+  });
+}
+
 applyDevices(settings);
 const sandbox = await loadSandboxConfig();
 if (sandbox) {
@@ -165,6 +179,8 @@ if (sandbox) {
   fillForm(values, sandbox.password);
   connect(values, sandbox.password);
   showNumbers(sandbox.numbers);
+  // The sandbox's echo number lets the self-test check audio both ways.
+  phone.echoTarget = 'echo';
 } else if (settings.server && settings.uri) {
   const password = (await rememberedPassword(settings.uri)) ?? '';
   fillForm(settings, password);

@@ -141,6 +141,53 @@ test('calls from the test-number list: failed (486) and connected (echo), kept i
   await context.close();
 });
 
+test('the self-test passes against the sandbox, and a diagnostics file holds the call without secrets', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await openDialer(context);
+  const { password } = await (await page.request.get(`${url}sandbox-config.json`)).json();
+  await page.getByRole('button', { name: /^echo Answers/ }).click();
+  await waitForState(page, 'connected');
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => document.querySelector('sip-phone').hangup());
+  await waitForState(page, 'ended');
+
+  await page.getByRole('button', { name: 'Run self-test' }).click();
+  await page.getByRole('button', { name: 'Yes, I heard it' }).click({ timeout: 20_000 });
+  const summary = page.locator('sip-self-test [part~="summary"]');
+  await summary.filter({ hasText: /passed|failed/ }).waitFor({ timeout: 30_000 });
+  assert.equal((await summary.innerText()).trim(), 'All checks passed: you can call.');
+  await page.locator('#self-test').screenshot({ path: join(artifacts, 'dialer-self-test.png') });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save diagnostics (JSON)' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^sip-phone-diagnostics-\d{8}T\d{6}Z\.json$/);
+  const json = await readFile(await download.path(), 'utf8');
+  const report = JSON.parse(json);
+  const call = report.calls.find((c) => c.remote.includes('echo') && c.state === 'ended');
+  assert.ok(call, 'the echo call is in the report');
+  assert.equal(call.ladder[0].summary, 'INVITE');
+  assert.ok(call.stats.pairs.some((p) => p.selected));
+  assert.ok(!json.includes(password), 'no password in the JSON');
+  assert.doesNotMatch(json, /response="[0-9a-f]{32}"/);
+  assert.match(
+    await page.locator('#diagnostics-status').innerText(),
+    /^Saved sip-phone-diagnostics-/,
+  );
+
+  const [text] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save as text' }).click(),
+  ]);
+  assert.match(text.suggestedFilename(), /\.txt$/);
+  const readable = await readFile(await text.path(), 'utf8');
+  assert.match(readable, /^sip-phone diagnostics/);
+  assert.match(readable, /→ INVITE/);
+  assert.ok(!readable.includes(password), 'no password in the text');
+  await context.close();
+});
+
 test('an incoming call rings with the caller shown; the settings form connects a second account', async () => {
   const context = await browser.newContext();
   const alice = await openDialer(context);
