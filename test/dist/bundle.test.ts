@@ -64,4 +64,50 @@ describe('the built pages (dist/app) and the kiosk build (dist/kiosk)', () => {
     expect(customElements.get('sip-call-button')).to.be.a('function');
     expect(customElements.get('sip-dialpad')).to.be.a('function');
   });
+
+  it('the kiosk first paint leaves the outcome texts, the UI tables and the tones to the lazy chunks', async () => {
+    // The build's module graph: static imports (the first paint) and import() (loaded later). The
+    // test server reformats JavaScript (and escapes non-ASCII), so the markers are ASCII and the
+    // sizes are left to bench/bundle-size.ts.
+    const files = new Map<string, { text: string; statics: string[]; lazy: string[] }>();
+    const visit = async (url: string): Promise<void> => {
+      if (files.has(url)) return;
+      const text = await (await fetch(url)).text();
+      const targets = (pattern: RegExp) =>
+        [...text.matchAll(pattern)].map((match) => new URL(match[1]!, url).href);
+      const file = {
+        text,
+        statics: targets(/\b(?:import|export)\s*(?:[^"'`();]*?\bfrom\s*)?["'`](\.[^"'`]+)["'`]/g),
+        lazy: targets(/\bimport\(\s*["'`](\.[^"'`]+)["'`]\s*\)/g),
+      };
+      files.set(url, file);
+      for (const target of [...file.statics, ...file.lazy]) await visit(target);
+    };
+    const entry = `${location.origin}/dist/kiosk/sip-call-button.js`;
+    await visit(entry);
+    const firstPaint = new Set<string>();
+    const addStatic = (url: string) => {
+      if (firstPaint.has(url)) return;
+      firstPaint.add(url);
+      files.get(url)!.statics.forEach(addStatic);
+    };
+    addStatic(entry);
+    const textOf = (urls: Iterable<string>) =>
+      [...urls].map((url) => files.get(url)!.text).join('\n');
+    const painted = textOf(firstPaint);
+    const everything = textOf(files.keys());
+    expect(files.size, 'lazy chunks').to.be.greaterThan(firstPaint.size);
+
+    const callTime = {
+      'the outcome catalogue (486)': 'is on another call',
+      'its German texts (486)': 'Die angerufene Person',
+      'the UI tables (history heading)': 'Call history',
+      'the tone player': 'createOscillator',
+    };
+    for (const [what, marker] of Object.entries(callTime)) {
+      expect(everything, `${what} in the kiosk build`).to.include(marker);
+      expect(painted, `${what} in the first paint`).not.to.include(marker);
+    }
+    expect(painted, 'the German label').to.include('Anrufen');
+  });
 });
