@@ -1,5 +1,5 @@
 /**
- * Browser-side access to the interop test bed (Kamailio, rtpengine, sipp, baresip) that
+ * Browser-side access to the interop test bed (Kamailio, rtpengine, sipp, baresip, coturn) that
  * testbed-plugin.mjs runs, and a `<sip-phone>` fixture registered to it.
  */
 import { fixture, html } from '@open-wc/testing';
@@ -27,6 +27,8 @@ export interface BedInfo {
     uacCaller: string;
     specials: number[];
   };
+  /** coturn on loopback (UDP and TCP), long-term credentials. */
+  turn: { url: string; username: string; credential: string; realm: string };
   ports: Record<string, number>;
   startupMs: number;
 }

@@ -2,9 +2,11 @@
 // first command that needs it, stops every process it started (by PID) when the runner stops, and
 // gives browser tests `executeServerCommand('interop', { action, ... })`:
 //
-//   info                      start the bed (once); URLs, users, numbers, ports, start-up time
+//   info                      start the bed (once); URLs, users, numbers, TURN server, ports,
+//                             start-up time
 //   sipp-messages  {peer}     sipp's message trace of `2000`, `2001` or a UAC id
 //   baresip-digits            RFC 4733 digits in baresip's log
+//   coturn-log                coturn's whole log
 //   capture-start  {filter}   dumpcap on lo with a BPF filter → {id}
 //   capture-stop   {id, port, pt}
 //                             stop it; RFC 4733 events sent to `port` with payload type `pt`
@@ -81,6 +83,8 @@ export function interopPlugin() {
           return bed.logs();
         case 'baresip-digits':
           return bed.baresipDigits();
+        case 'coturn-log':
+          return bed.coturnLog();
         case 'capture-start':
           return { id: await bed.startCapture(String(args.filter)) };
         case 'capture-stop':

@@ -6,6 +6,7 @@
 //                                                            ├──▶ sipp UAS 2001 :5071 (183 + SDP → 200)
 //                                                            ├──▶ baresip 3000 :5080 (auto-answer)
 //                                                            └──◀ sipp UAC :5072 (calls a browser user)
+//         coturn (TURN, UDP + TCP :3490, long-term credentials) ◀── the self-test's relay check
 //
 // Every server listens on 127.0.0.1 only, on fixed ports below the kernel's ephemeral range (the
 // sandbox and the browser use ephemeral ports) — the one exception is baresip's DNS client (libre),
@@ -61,6 +62,10 @@ export const PORTS = {
   BARESIP: 5080,
   BARESIP_RTP_MIN: 6100,
   BARESIP_RTP_MAX: 6199,
+  // coturn: TURN over UDP and TCP; relay addresses from its own range.
+  TURN: 3490,
+  TURN_RELAY_MIN: 31000,
+  TURN_RELAY_MAX: 31099,
 };
 
 export const DOMAIN = '127.0.0.1';
@@ -76,6 +81,8 @@ export const NUMBERS = {
   uacCaller: '2999',
   specials: [403, 404, 480, 486, 488, 500, 503, 600, 603, 604, 606, 607, 608],
 };
+/** coturn's one user (long-term credentials). */
+export const TURN = { username: 'turn-user', credential: 'turn-secret', realm: 'sip-phone.test' };
 
 /** program → Debian package (the bed's own check; `npm test` installs them via system-deps.mjs). */
 export const BED_PROGRAMS = {
@@ -86,6 +93,7 @@ export const BED_PROGRAMS = {
   tshark: 'tshark',
   dumpcap: 'tshark',
   openssl: 'openssl',
+  turnserver: 'coturn',
 };
 
 const PROGRAM_DIRS = [
@@ -237,7 +245,9 @@ export class TestBed {
   async start() {
     const t0 = Date.now();
     if (process.platform !== 'linux')
-      throw new Error('The interop test bed needs Linux (Kamailio, rtpengine, sipp, baresip).');
+      throw new Error(
+        'The interop test bed needs Linux (Kamailio, rtpengine, sipp, baresip, coturn).',
+      );
     const missing = Object.entries(BED_PROGRAMS).filter(([program]) => !which(program));
     const modules = kamailioModuleDir();
     if (!modules) missing.push(['kamailio modules', 'kamailio']);
@@ -260,7 +270,14 @@ export class TestBed {
     this.runDir = mkdtempSync(join(tmpdir(), 'sip-phone-interop-'));
     process.once('exit', this.#exitHook);
 
-    const values = { ...PORTS, RUN: this.runDir, KAMAILIO_MODULES: modules };
+    const values = {
+      ...PORTS,
+      RUN: this.runDir,
+      KAMAILIO_MODULES: modules,
+      TURN_USER: TURN.username,
+      TURN_PASSWORD: TURN.credential,
+      TURN_REALM: TURN.realm,
+    };
     const render = (template, target) => {
       const text = readFileSync(join(here, template), 'utf8').replace(/@([A-Z0-9_]+)@/g, (m, k) =>
         k in values ? String(values[k]) : m,
@@ -273,6 +290,7 @@ export class TestBed {
     mkdirSync(join(this.runDir, 'baresip'));
     render('baresip/config', 'baresip/config');
     render('baresip/accounts', 'baresip/accounts');
+    render('coturn/turnserver.conf', 'turnserver.conf');
     this.#certificate();
 
     try {
@@ -301,8 +319,17 @@ export class TestBed {
         '-f',
         join(this.runDir, 'baresip'),
       ]);
+      // -c: this file instead of /etc/turnserver.conf.
+      const coturn = this.#spawn('coturn', 'turnserver', [
+        '-c',
+        join(this.runDir, 'turnserver.conf'),
+      ]);
       await Promise.all([
         this.#waitForKamailio(kamailio),
+        this.#waitForPorts(coturn, [
+          ['udp', PORTS.TURN],
+          ['tcp', PORTS.TURN],
+        ]),
         this.#waitForPorts(sipp2000, [
           ['udp', PORTS.SIPP_2000],
           ['udp', PORTS.SIPP_2000_MEDIA],
@@ -333,6 +360,7 @@ export class TestBed {
       domain: DOMAIN,
       users: USERS,
       numbers: NUMBERS,
+      turn: { url: `turn:${DOMAIN}:${PORTS.TURN}`, ...TURN },
       ports: PORTS,
       startupMs: this.startupMs,
       runDir: this.runDir,
@@ -397,10 +425,16 @@ export class TestBed {
 
   /** The last lines of each server's log, for a failing test's report. */
   logs(lines = 40) {
-    const names = ['kamailio', 'rtpengine', 'baresip', 'sipp-2000', 'sipp-2001'];
+    const names = ['kamailio', 'rtpengine', 'baresip', 'sipp-2000', 'sipp-2001', 'coturn'];
     return Object.fromEntries(
       names.map((name) => [name, tail(join(this.runDir, `${name}.log`), lines)]),
     );
+  }
+
+  /** coturn's whole log (its requests and their outcomes, per user and realm). */
+  coturnLog() {
+    const file = join(this.runDir, 'coturn.log');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
 
   /** RFC 4733 digits baresip logged (`received event: '1' (end=1)`), in order. */
@@ -674,6 +708,8 @@ export class TestBed {
       ['udp', PORTS.SIPP_2001_CONTROL],
       ['udp', PORTS.SIPP_UAC_CONTROL],
       ['udp', PORTS.BARESIP],
+      ['udp', PORTS.TURN],
+      ['tcp', PORTS.TURN],
     ];
     const busy = wanted
       .map(([proto, port]) => {
@@ -684,7 +720,7 @@ export class TestBed {
     if (busy.length)
       throw new Error(
         `The interop test bed's ports are in use: ${busy.join(', ')}. ` +
-          'Stop what holds them (a stock kamailio or rtpengine service?) or run the tests in a ' +
+          'Stop what holds them (a stock kamailio, rtpengine or coturn service?) or run the tests in a ' +
           'network namespace as `npm test` does (needs root).',
       );
   }
