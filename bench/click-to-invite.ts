@@ -49,7 +49,9 @@ const BUDGET_OVER_FLOOR_MS = 25;
 const BUDGET_SILENT_STUN_MS = 1000;
 const USERS: Record<Exclude<Subject, 'floor'>, string> = { phone: 'alice', bare: 'bob' };
 
-type Scenario = 'floor' | 'phone' | 'bare' | 'phoneStun' | 'bareStun';
+type Scenario = 'floor' | 'phone' | 'bare' | 'phoneStun' | 'bareStun' | 'phonePrewarm';
+/** A user's pointer rests on Call about this long before pressing it. */
+const HOVER_MS = 300;
 
 interface ScenarioResult {
   subject: Subject;
@@ -63,6 +65,8 @@ interface ScenarioResult {
   boundMs: number;
   /** Calls that did not connect afterwards (they do not change the figure; listed for trust). */
   notConnected: number;
+  /** Pre-warmed scenario: clicks made before the call was prepared (they count as measured). */
+  notPrewarmed: number;
   pageErrors: string[];
   /** The floor only: where its time goes (click → microphone, → offer set, → gathered), ms. */
   steps: { cold: StepSpreads; warm: StepSpreads } | undefined;
@@ -88,6 +92,7 @@ export interface ClickToInviteResult extends RunMeta {
     floor: string;
     bareJssip: string;
     phone: string;
+    phonePrewarm: string;
     cold: number;
     warmPerBrowser: number;
     stunPhoneWarmPerBrowser: number;
@@ -100,9 +105,15 @@ export interface ClickToInviteResult extends RunMeta {
     bareVsFloor: { cold: Comparison; warm: Comparison };
     phoneVsBare: { cold: Comparison; warm: Comparison };
     phoneStunVsBareStun: { cold: Comparison };
+    prewarmVsFloor: { cold: Comparison; warm: Comparison };
   };
   budgets: {
     noStun: {
+      rule: string;
+      cold: { limitMs: number | undefined; phoneMs: number | undefined; met: boolean | undefined };
+      warm: { limitMs: number | undefined; phoneMs: number | undefined; met: boolean | undefined };
+    };
+    prewarmStretch: {
       rule: string;
       cold: { limitMs: number | undefined; phoneMs: number | undefined; met: boolean | undefined };
       warm: { limitMs: number | undefined; phoneMs: number | undefined; met: boolean | undefined };
@@ -122,6 +133,7 @@ function emptyScenario(subject: Subject, stun: 'none' | 'unreachable', boundMs: 
     cold: [] as Array<number | null>,
     warm: [] as Array<number | null>,
     notConnected: 0,
+    notPrewarmed: 0,
     boundMs,
     pageErrors: [] as string[],
     steps: { cold: [] as FloorSteps[], warm: [] as FloorSteps[] },
@@ -169,7 +181,12 @@ async function clickToInvite(
 async function session(
   subject: Subject,
   into: Collected,
-  ctx: { server: PageServer; sandbox: SandboxProcess; stunUrl: string | undefined },
+  ctx: {
+    server: PageServer;
+    sandbox: SandboxProcess;
+    stunUrl: string | undefined;
+    prewarm?: boolean;
+  },
   warm: number,
 ): Promise<void> {
   checkInterrupted();
@@ -185,11 +202,21 @@ async function session(
         uri: `sip:${user}@${domain}`,
         password: users.find((u) => u.user === user)!.password,
         ...(iceServers ? { iceServers } : {}),
+        ...(ctx.prewarm ? { prewarm: true } : {}),
       });
     }
     for (let i = 0; i <= warm; i++) {
       checkInterrupted();
       await p.prepare('echo', iceServers);
+      if (ctx.prewarm) {
+        // The element ignores Call appearing under the pointer for 1 s after a call (that is the
+        // Hang up press, not a new intent): a person takes longer than that to call again.
+        if (i > 0) await sleep(1100);
+        // The pointer reaches Call, rests, then presses it.
+        await p.hover();
+        await sleep(HOVER_MS);
+        if (!(await p.prewarmed())) into.notPrewarmed++;
+      }
       const ms = await clickToInvite(p, into.boundMs, i === 0 ? into.steps.cold : into.steps.warm);
       (i === 0 ? into.cold : into.warm).push(ms === null ? null : round(ms, 2));
       if (ms === null) break;
@@ -217,6 +244,7 @@ function summarize(c: Collected): ScenarioResult {
     timeouts: [...c.cold, ...c.warm].filter((x) => x === null).length,
     boundMs: c.boundMs,
     notConnected: c.notConnected,
+    notPrewarmed: c.notPrewarmed,
     pageErrors: [...new Set(c.pageErrors)].slice(0, 5),
     steps:
       c.subject === 'floor'
@@ -272,6 +300,7 @@ async function main(): Promise<void> {
     bare: emptyScenario('bare', 'none', INVITE_TIMEOUT_MS),
     phoneStun: emptyScenario('phone', 'unreachable', INVITE_TIMEOUT_MS),
     bareStun: emptyScenario('bare', 'unreachable', STUN_BARE_BOUND_MS),
+    phonePrewarm: emptyScenario('phone', 'none', INVITE_TIMEOUT_MS),
   };
   const noStun = { server, sandbox, stunUrl: undefined };
   const withStun = { server, sandbox, stunUrl: stun.url };
@@ -287,6 +316,14 @@ async function main(): Promise<void> {
           `(${Math.round(performance.now() - started)} ms)`,
       );
     }
+  }
+  for (let r = 0; r < COLD; r++) {
+    await session('phone', collected.phonePrewarm, { ...noStun, prewarm: true }, WARM);
+    progress(
+      `  <sip-phone prewarm> (${HOVER_MS} ms hover, then click) round ${r + 1}/${COLD}: cold ` +
+        `${collected.phonePrewarm.cold.at(-1)} ms, warm ` +
+        `${formatSpread(spread(collected.phonePrewarm.warm.slice(-WARM).filter((x) => x !== null) as number[], 1))} ms`,
+    );
   }
   for (let r = 0; r < COLD; r++) {
     await session('phone', collected.phoneStun, withStun, STUN_PHONE_WARM);
@@ -309,6 +346,8 @@ async function main(): Promise<void> {
     floor ? round(floor.median + BUDGET_OVER_FLOOR_MS, 1) : undefined;
   const verdict = (value: number | undefined, lim: number | undefined) =>
     value === undefined || lim === undefined ? undefined : value <= lim;
+  const below = (value: number | undefined, lim: number | undefined) =>
+    value === undefined || lim === undefined ? undefined : value < lim;
   const result: ClickToInviteResult = {
     ...end(),
     method: {
@@ -321,6 +360,9 @@ async function main(): Promise<void> {
         'JsSIP 3.13.8 defaults (UA with sockets, uri, password); ua.call(target, { mediaConstraints: ' +
         '{ audio: true, video: false } }); bundled by esbuild, minified',
       phone: '<sip-phone> from dist/sip-phone.js (built afresh by vite build --mode lib), defaults',
+      phonePrewarm:
+        `<sip-phone prewarm>: the pointer moves onto Call, rests ${HOVER_MS} ms (the microphone and ` +
+        'a peer connection with a candidate pool are prepared meanwhile), then clicks',
       cold: COLD,
       warmPerBrowser: WARM,
       stunPhoneWarmPerBrowser: STUN_PHONE_WARM,
@@ -342,6 +384,10 @@ async function main(): Promise<void> {
         warm: compare(s.phone.warm, s.bare.warm),
       },
       phoneStunVsBareStun: { cold: compare(s.phoneStun.cold, s.bareStun.cold) },
+      prewarmVsFloor: {
+        cold: compare(s.phonePrewarm.cold, s.floor.cold),
+        warm: compare(s.phonePrewarm.warm, s.floor.warm),
+      },
     },
     budgets: {
       noStun: {
@@ -355,6 +401,19 @@ async function main(): Promise<void> {
           limitMs: limit(s.floor.warm),
           phoneMs: s.phone.warm?.median,
           met: verdict(s.phone.warm?.median, limit(s.floor.warm)),
+        },
+      },
+      prewarmStretch: {
+        rule: 'stretch: pre-warmed phone median < floor median (same run)',
+        cold: {
+          limitMs: s.floor.cold?.median,
+          phoneMs: s.phonePrewarm.cold?.median,
+          met: below(s.phonePrewarm.cold?.median, s.floor.cold?.median),
+        },
+        warm: {
+          limitMs: s.floor.warm?.median,
+          phoneMs: s.phonePrewarm.warm?.median,
+          met: below(s.phonePrewarm.warm?.median, s.floor.warm?.median),
         },
       },
       unreachableStun: {
@@ -436,6 +495,12 @@ function table(r: ClickToInviteResult): Table {
         s.bareStun.timeouts > 0 ? `no INVITE within ${s.bareStun.boundMs / 1000} s` : '—',
       ),
       row('<sip-phone>', s.phoneStun, '—', cmp(r.ratios.phoneStunVsBareStun.cold) + ' (cold)'),
+      row(
+        '<sip-phone prewarm>',
+        s.phonePrewarm,
+        `${cmp(r.ratios.prewarmVsFloor.cold)} / ${cmp(r.ratios.prewarmVsFloor.warm)}`,
+        '—',
+      ),
     ],
   };
 }
@@ -459,6 +524,11 @@ function notes(r: ClickToInviteResult): string[] {
     `Budget, unreachable STUN (${b.unreachableStun.rule}): cold max ` +
       `${f(b.unreachableStun.cold.phoneMs)}: ${v(b.unreachableStun.cold.met)}; warm max ` +
       `${f(b.unreachableStun.warm.phoneMs)}: ${v(b.unreachableStun.warm.met)}.`,
+    `Stretch (${b.prewarmStretch.rule}): cold ${f(b.prewarmStretch.cold.phoneMs)} vs ` +
+      `${f(b.prewarmStretch.cold.limitMs)}: ${v(b.prewarmStretch.cold.met)}; warm ` +
+      `${f(b.prewarmStretch.warm.phoneMs)} vs ${f(b.prewarmStretch.warm.limitMs)}: ` +
+      `${v(b.prewarmStretch.warm.met)}. ${r.method.phonePrewarm}; clicks before the call was ` +
+      `prepared: ${r.scenarios.phonePrewarm.notPrewarmed}.`,
     `Bare JsSIP with the silent STUN server: one cold run only, bounded at ` +
       `${r.method.stunBareBoundMs / 1000} s (JsSIP waits for ICE gathering to end; its warm case ` +
       `is not measured).`,
@@ -484,7 +554,9 @@ function headline(r: ClickToInviteResult): string {
     `bare JsSIP ${m(s.bare.warm)} (budget floor + 25 ms: ${v(b.noStun.warm.met)}; cold ` +
     `${m(s.phone.cold)} vs floor ${m(s.floor.cold)}: ${v(b.noStun.cold.met)}). Silent STUN: ` +
     `phone ${m(s.phoneStun.cold)} cold (≤ 1 s: ${v(b.unreachableStun.cold.met)}), bare JsSIP ` +
-    `${s.bareStun.cold ? m(s.bareStun.cold) : `> ${r.method.stunBareBoundMs / 1000} s`}.`
+    `${s.bareStun.cold ? m(s.bareStun.cold) : `> ${r.method.stunBareBoundMs / 1000} s`}. ` +
+    `Pre-warmed on hover: ${m(s.phonePrewarm.warm)} warm, ${m(s.phonePrewarm.cold)} cold (below ` +
+    `the floor: ${v(b.prewarmStretch.warm.met)} / ${v(b.prewarmStretch.cold.met)}).`
   );
 }
 

@@ -44,6 +44,7 @@ import {
 import { KeepAlive } from './keep-alive.js';
 import { enableDebugLog } from './log-redaction.js';
 import { DiagnosticsRecorder, type DiagnosticsReport } from './diagnostics.js';
+import { Prewarm } from './prewarm.js';
 
 export interface RegistrationSnapshot {
   state: RegistrationState;
@@ -76,6 +77,9 @@ export interface CallOptions {
   /** Extra headers for this INVITE, each `Name: value` (validated like the config's). */
   extraHeaders?: string[];
 }
+
+// How long a pre-warmed microphone and peer connection wait for the call before they are released.
+const PREWARM_HOLD_MS = 15_000;
 
 // Keep routing late responses (the 487 after a CANCEL) to an ended call for this long.
 const LATE_MESSAGE_WINDOW_MS = 32_000;
@@ -112,6 +116,7 @@ export class Phone extends Emitter<PhoneEvents> {
   #offLifecycle: (() => void) | undefined;
   /** What a support engineer will ask for: ladders, transitions, statistics (bounded). */
   readonly #diagnostics = new DiagnosticsRecorder();
+  readonly #prewarm = new Prewarm();
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -223,6 +228,7 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#offLifecycle?.();
     this.#offLifecycle = undefined;
     for (const call of this.calls) call.hangup();
+    this.#prewarm.release();
     const closed = new Promise<void>((resolve) => {
       if (!this.#ua.isConnected()) resolve();
       else {
@@ -262,11 +268,17 @@ export class Phone extends Emitter<PhoneEvents> {
     // One conversation at a time: whoever you were talking to waits on hold.
     this.#holdOthers(undefined);
     const extraHeaders = (options.extraHeaders ?? []).map(validateExtraHeader);
+    // What prewarm() prepared, if it matches: the INVITE then waits for the offer only.
+    const warm = this.#prewarm.take(this.#microphoneId, this.config.iceServers);
     // JsSIP fires `peerconnection` synchronously inside ua.call(), before the Call exists.
     const early: { call?: Call; pc?: RTCPeerConnection } = {};
     const session = this.#ua.call(dial.uri, {
-      mediaConstraints: microphoneConstraints(this.#microphoneId),
-      pcConfig: { iceServers: this.config.iceServers },
+      ...(warm
+        ? { mediaStream: warm.stream, pcConfig: warm.pcConfig }
+        : {
+            mediaConstraints: microphoneConstraints(this.#microphoneId),
+            pcConfig: { iceServers: this.config.iceServers },
+          }),
       extraHeaders: [...this.config.extraHeaders, ...extraHeaders],
       eventHandlers: Call.earlyHandlers((pc) => {
         if (early.call) early.call.bindPeerConnection(pc);
@@ -280,8 +292,31 @@ export class Phone extends Emitter<PhoneEvents> {
     });
     early.call = call;
     if (early.pc) call.bindPeerConnection(early.pc);
+    if (warm) {
+      const off = call.on('change', ({ state }) => {
+        if (isLiveCallState(state)) return;
+        off();
+        this.#prewarm.finished(warm.stream);
+      });
+    }
     call.start();
     return call;
+  }
+
+  /**
+   * Prepares the next call while the user is about to place it (hover or focus on a Call button):
+   * opens the microphone and a peer connection that gathers its ICE candidates in advance, so the
+   * INVITE leaves as soon as the offer is made. Held for 15 s, then released. Rejects when the
+   * microphone cannot be opened (the call itself will say why).
+   */
+  async prewarm(): Promise<void> {
+    if (!this.#started || this.calls.length >= this.config.maxLines) return;
+    await this.#prewarm.prepare(this.#microphoneId, this.config.iceServers, PREWARM_HOLD_MS);
+  }
+
+  /** True while a pre-warmed microphone and peer connection wait for a call. */
+  get prewarmed(): boolean {
+    return this.#prewarm.ready;
   }
 
   /** The microphone for calls (`''`: the system default). */
@@ -295,6 +330,7 @@ export class Phone extends Emitter<PhoneEvents> {
    */
   async setMicrophone(deviceId: string): Promise<void> {
     this.#microphoneId = deviceId;
+    this.#prewarm.release();
     await Promise.all(this.calls.map((call) => call.switchMicrophone(deviceId)));
   }
 

@@ -286,6 +286,17 @@ export class SubjectPageHandle {
     return this.invoke('sendDtmf', digits, options);
   }
 
+  /** Move the pointer off the page, then onto the call button, as a user about to press it. */
+  async hover(): Promise<void> {
+    const selector = this.subject === 'phone' ? 'sip-phone [part~="call-button"]' : '#go';
+    await this.page.mouse.move(0, 0);
+    await this.page.locator(selector).hover({ timeout: 10_000 });
+  }
+
+  prewarmed(): Promise<boolean> {
+    return this.invoke('prewarmed');
+  }
+
   listenerCount(): Promise<number | null> {
     return this.invoke('listenerCount');
   }

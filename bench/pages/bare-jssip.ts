@@ -80,6 +80,7 @@ const page: SubjectPage = {
     return at;
   },
   listenerCount: () => null,
+  prewarmed: () => false,
   async teardown(timeoutMs: number) {
     ua?.stop();
     ua = undefined;

@@ -54,6 +54,7 @@ const page: SubjectPage = {
     throw new Error('the floor page has no call');
   },
   listenerCount: () => null,
+  prewarmed: () => false,
   teardown: () => Promise.resolve(true),
 };
 window.__page = page;

@@ -10,11 +10,12 @@ interface SipPhoneElement extends HTMLElement {
   password: string;
   number: string;
   config: { iceServers?: RTCIceServer[] } | undefined;
+  prewarm: boolean;
   readonly registrationState: string;
   readonly callState: string;
   readonly lines: unknown[];
   readonly currentCall: { peerConnection?: RTCPeerConnection } | undefined;
-  readonly phone: { listenerCount: number } | undefined;
+  readonly phone: { listenerCount: number; prewarmed: boolean } | undefined;
   call(target?: string): void;
   hangup(): void;
   sendDtmf(digits: string): void;
@@ -35,6 +36,7 @@ const page: SubjectPage = {
     next.uri = options.uri;
     next.password = options.password;
     if (options.iceServers) next.config = { iceServers: options.iceServers };
+    next.prewarm = options.prewarm === true;
     let registeredAt = 0;
     next.addEventListener('sip-registration-change', (event) => {
       const detail = (event as CustomEvent<{ state: string }>).detail;
@@ -66,6 +68,7 @@ const page: SubjectPage = {
     return at;
   },
   listenerCount: () => phone().phone?.listenerCount ?? null,
+  prewarmed: () => phone().phone?.prewarmed === true,
   async teardown(timeoutMs: number) {
     el?.remove();
     el = undefined;

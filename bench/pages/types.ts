@@ -40,6 +40,8 @@ export interface AccountOptions {
   uri: string;
   password: string;
   iceServers?: RTCIceServer[];
+  /** `<sip-phone prewarm>`: prepare the call when the pointer reaches Call. */
+  prewarm?: boolean;
 }
 
 /** JsSIP's sendDTMF options (bare JsSIP page only). */
@@ -77,6 +79,8 @@ export interface SubjectPage {
   sendDtmf(digits: string, options?: DtmfOptions): number;
   /** The core's listener count (`el.phone.listenerCount`); null where there is none. */
   listenerCount(): number | null;
+  /** `<sip-phone prewarm>` has a call prepared (the other pages: never). */
+  prewarmed(): boolean;
   /** Stop the phone / UA and wait until its WebSocket is closed. */
   teardown(timeoutMs: number): Promise<boolean>;
 }

@@ -44,6 +44,8 @@ import { phoneStyles } from './sip-phone.styles.js';
 import '../sip-dialpad/sip-dialpad.js';
 
 const DTMF_KEY = /^[0-9*#A-Da-d]$/;
+/** No pre-warming for this long after a call ended. */
+const PREWARM_QUIET_AFTER_CALL_MS = 1000;
 const SETUP_STATES: ReadonlySet<CallState> = new Set(['calling', 'ringing', 'early-media']);
 
 /** `m:ss` (or `h:mm:ss`) since `since`. */
@@ -189,6 +191,14 @@ export class SipPhone extends LitElement {
   @property({ attribute: false }) config: Partial<PhoneConfig> = {};
 
   /**
+   * Prepare the call when the pointer or focus reaches Call: the microphone opens and ICE
+   * candidates are gathered in advance, so the INVITE leaves as soon as Call is pressed. The
+   * microphone stays open up to 15 s if no call follows (the browser shows it in use), hence off by
+   * default.
+   */
+  @property({ type: Boolean }) prewarm = false;
+
+  /**
    * A number that answers and sends the audio back (the sandbox's `echo`): `selfTest()` calls it
    * to check media both ways. Empty: that check is skipped.
    */
@@ -216,6 +226,7 @@ export class SipPhone extends LitElement {
   #notification: Notification | undefined;
   #offTones: (() => void) | undefined;
   #focusAfterRender: 'answer' | 'number' | undefined;
+  #callEndedAt = 0;
 
   /** The UI strings in the element's language. */
   get #t() {
@@ -585,6 +596,7 @@ export class SipPhone extends LitElement {
     }
     this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
     this.#notify(snapshot);
+    if (!isLiveCallState(snapshot.state)) this.#callEndedAt = Date.now();
     if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
   }
 
@@ -613,6 +625,14 @@ export class SipPhone extends LitElement {
       notification.close();
     });
     this.#notification = notification;
+  }
+
+  /** The pointer or focus reached Call: with `prewarm`, prepare the call before the press. */
+  private handleCallIntent(): void {
+    // Right after a call, Call appears under the pointer that pressed Hang up: that is no intent
+    // to call again, and the microphone should close with the call.
+    if (!this.prewarm || Date.now() - this.#callEndedAt < PREWARM_QUIET_AFTER_CALL_MS) return;
+    this.#phone.phone?.prewarm().catch(() => undefined);
   }
 
   private handleFirstPointer = (): void => {
@@ -985,6 +1005,8 @@ export class SipPhone extends LitElement {
       type="submit"
       form="dial"
       ?disabled=${!phone || full}
+      @pointerenter=${this.handleCallIntent}
+      @focus=${this.handleCallIntent}
     >
       ${t.call}
     </button>`;
