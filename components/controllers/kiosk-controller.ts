@@ -110,6 +110,18 @@ export class KioskController implements ReactiveController {
     if (this.call && !isOver(this.call.snapshot)) this.call.hangup();
   }
 
+  /**
+   * Prepares the next call (microphone, peer connection with gathered candidates) when one can be
+   * placed now: not during a call nor its cooldown — the button coming back under the pointer
+   * after a call is no intent to call again.
+   */
+  async prewarm(): Promise<void> {
+    if (this.call && !isOver(this.call.snapshot)) return;
+    if (Date.now() < this.cooldownUntil) return;
+    const phone = await this.load();
+    await phone?.prewarm().catch(() => undefined);
+  }
+
   hostConnected(): void {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#handleVisibility);

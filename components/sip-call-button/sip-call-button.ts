@@ -149,6 +149,13 @@ export class SipCallButton extends LitElement {
   /** Longest call in seconds (0: no limit). */
   @property({ type: Number, attribute: 'max-duration' }) maxDuration = 0;
 
+  /**
+   * Prepare the call on hover, focus or touch: the microphone opens and ICE candidates are gathered
+   * in advance, so the INVITE leaves as soon as the button is pressed. The microphone stays open up
+   * to 15 s if no call follows (the browser shows it in use), hence off by default.
+   */
+  @property({ type: Boolean }) prewarm = false;
+
   /** How long the end reason stays shown before the button returns, in ms. */
   @property({ type: Number, attribute: 'end-reason-timeout' }) endReasonTimeout = 5000;
 
@@ -248,6 +255,7 @@ export class SipCallButton extends LitElement {
   private handleWarmUp(): void {
     void this.#kiosk.load();
     void this.#loadUi();
+    if (this.prewarm) void this.#kiosk.prewarm();
   }
 
   private async handleClick(): Promise<void> {
