@@ -445,7 +445,7 @@ async function checkIce(servers: RTCIceServer[]): Promise<CheckResult> {
       );
     } else {
       const why = errors.length
-        ? ` (${errors.map((e) => `${e.code}${e.text ? ` ${e.text}` : ''}`).join('; ')})`
+        ? ` (${errors.map((e) => `${e.code}${e.text ? ` ${e.text.replace(/\.$/, '')}` : ''}`).join('; ')})`
         : '';
       failures.push(
         turn ? `${name} gave no relay address${why}.` : `${name} did not answer${why}.`,
@@ -459,8 +459,9 @@ async function checkIce(servers: RTCIceServer[]): Promise<CheckResult> {
       detail: [...failures, ...findings].join(' '),
       fix: turnFailed
         ? 'Check the TURN server’s address, username and credential, and that this network lets ' +
-          'traffic out to it (UDP or TCP 3478, TLS 5349).'
-        : 'Check the STUN server’s address, and that this network lets UDP out to it (port 3478).',
+          'traffic out to it (UDP or TCP to the port in its address; 3478 unless given, 5349 for turns:).'
+        : 'Check the STUN server’s address, and that this network lets UDP out to it (to the port in ' +
+          'its address; 3478 unless given).',
       data,
     };
   }
