@@ -3,16 +3,9 @@ import '../../components/sip-call-button/sip-call-button.js';
 import type { SipCallButton } from '../../components/sip-call-button/sip-call-button.js';
 import type { SipCallChangeDetail } from '../../components/events.js';
 import { passwordOf, sandbox, sleep, waitFor } from '../helpers/sandbox.js';
+import { trackPeerConnections } from '../helpers/peer-connections.js';
 
-/** Every RTCPeerConnection this page constructs. */
-const constructed: RTCPeerConnection[] = [];
-const NativePeerConnection = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeerConnection {
-  constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-    super(...args);
-    constructed.push(this);
-  }
-} as typeof RTCPeerConnection;
+const constructed = trackPeerConnections();
 
 describe('<sip-call-button prewarm>', () => {
   it('prepares the call on focus and places it with the prepared connection; nothing during the cooldown', async () => {

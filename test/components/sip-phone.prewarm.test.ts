@@ -8,16 +8,9 @@ import {
   type PhoneUnderTest,
 } from '../helpers/phone-fixture.js';
 import { passwordOf, sandbox, sandboxCalls, sleep, waitFor } from '../helpers/sandbox.js';
+import { trackPeerConnections } from '../helpers/peer-connections.js';
 
-/** Every RTCPeerConnection this page constructs. */
-const constructed: RTCPeerConnection[] = [];
-const NativePeerConnection = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeerConnection {
-  constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-    super(...args);
-    constructed.push(this);
-  }
-} as typeof RTCPeerConnection;
+const constructed = trackPeerConnections();
 
 async function alice(prewarm: boolean): Promise<PhoneUnderTest> {
   const info = await sandbox();
