@@ -13,6 +13,7 @@
  * beside a phone in use.
  */
 import { describeLocalCause, describeStatus } from './outcomes.js';
+import { selfTestFindings, type SelfTestFindings } from './i18n/self-test-findings.js';
 import { microphoneCause } from './call.js';
 import { microphoneConstraints } from './devices.js';
 import { Phone } from './phone.js';
@@ -61,6 +62,8 @@ export interface SelfTestOptions {
   signal?: AbortSignal;
   /** Longest wait of each network step, in ms (default 10 000). */
   timeoutMs?: number;
+  /** Language of the findings and fixes (`en`, `de`; default English). */
+  lang?: string;
 }
 
 export const SELF_TEST_CHECKS: readonly SelfTestCheckId[] = [
@@ -102,6 +105,8 @@ export async function runSelfTest(
 ): Promise<SelfTestReport> {
   const startedAt = new Date().toISOString();
   const timeout = options.timeoutMs ?? 10_000;
+  const lang = options.lang;
+  const f = selfTestFindings(lang);
   const checks: SelfTestCheck[] = SELF_TEST_CHECKS.map((id) => ({
     id,
     status: 'pending',
@@ -119,7 +124,7 @@ export async function runSelfTest(
     body: () => Promise<Omit<SelfTestCheck, 'id' | 'durationMs'>>,
   ) => {
     if (options.signal?.aborted) {
-      settle(id, { status: 'skip', detail: 'The self-test was stopped.' });
+      settle(id, { status: 'skip', detail: f.stopped });
       return;
     }
     settle(id, { status: 'running', detail: '' });
@@ -131,8 +136,8 @@ export async function runSelfTest(
       result = {
         status: options.signal?.aborted ? 'skip' : 'fail',
         detail: options.signal?.aborted
-          ? 'The self-test was stopped.'
-          : `Unexpected error: ${String((error as Error)?.message ?? error)}`,
+          ? f.stopped
+          : f.unexpected(String((error as Error)?.message ?? error)),
       };
     }
     settle(id, { ...result, durationMs: Math.round(performance.now() - began) });
@@ -148,41 +153,40 @@ export async function runSelfTest(
       if (!isConfigError(error)) throw error;
       settle('websocket', {
         status: 'fail',
-        detail: `The settings are not valid: ${error.message}`,
-        fix: 'Correct the settings, then run the self-test again.',
+        detail: f.invalidSettings(error.message),
+        fix: f.fixSettings,
       });
     }
     if (resolved) {
       const server = resolved.server;
-      await run('websocket', () => checkWebSocket(server, timeout, options.signal));
+      await run('websocket', () => checkWebSocket(f, server, timeout, options.signal));
     }
     if (check('websocket').status === 'pass') {
       await run('register', async () => {
         phone = new Phone({ ...config, register: true });
-        const result = await checkRegister(phone, timeout, options.signal);
-        return result;
+        return checkRegister(f, lang, phone, timeout, options.signal);
       });
     } else {
-      skip('register', 'Not tried: the server could not be reached.');
+      skip('register', f.registerNotTried);
     }
-    await run('microphone', () => checkMicrophone(options.microphoneId ?? ''));
+    await run('microphone', () => checkMicrophone(f, lang, options.microphoneId ?? ''));
     if (options.confirmSpeaker) {
       const confirm = options.confirmSpeaker;
-      await run('speaker', () => checkSpeaker(options.speakerId ?? '', confirm));
+      await run('speaker', () => checkSpeaker(f, options.speakerId ?? '', confirm));
     } else {
-      skip('speaker', 'Not tried: someone has to listen for the test tone.');
+      skip('speaker', f.speakerNotTried);
     }
-    await run('ice', () => checkIce(resolved?.iceServers ?? config.iceServers ?? []));
+    await run('ice', () => checkIce(f, resolved?.iceServers ?? config.iceServers ?? []));
     if (!options.echoTarget) {
-      skip('echo', 'Not tried: no echo service is configured for this server.');
+      skip('echo', f.echoNotConfigured);
     } else if (check('register').status !== 'pass' || !phone) {
-      skip('echo', 'Not tried: the registration did not succeed.');
+      skip('echo', f.echoNotRegistered);
     } else if (check('microphone').status === 'fail') {
-      skip('echo', 'Not tried: a call needs the microphone.');
+      skip('echo', f.echoNoMicrophone);
     } else {
       const registered = phone;
       const target = options.echoTarget;
-      await run('echo', () => checkEcho(registered, target, timeout, options.signal));
+      await run('echo', () => checkEcho(f, lang, registered, target, timeout, options.signal));
     }
   } finally {
     await phone?.stop().catch(() => undefined);
@@ -198,15 +202,13 @@ export async function runSelfTest(
 type CheckResult = Omit<SelfTestCheck, 'id' | 'durationMs'>;
 
 async function checkWebSocket(
+  f: SelfTestFindings,
   server: string,
   timeout: number,
   signal?: AbortSignal,
 ): Promise<CheckResult> {
   const secure = server.startsWith('wss:');
-  const fix = secure
-    ? 'Check the server address and port. If they are right, the server’s TLS certificate may not ' +
-      'be trusted: open the address with https:// in a tab to see the browser’s reason.'
-    : 'Check the server address and port, and that the SIP server is running.';
+  const fix = secure ? f.fixServerSecure : f.fixServerPlain;
   const socket = new WebSocket(server, 'sip');
   try {
     const opened = await withTimeout(
@@ -222,31 +224,27 @@ async function checkWebSocket(
       throw error;
     });
     if (opened === undefined) {
-      return {
-        status: 'fail',
-        detail: `No answer from ${server} within ${timeout / 1000} s.`,
-        fix,
-      };
+      return { status: 'fail', detail: f.serverNoAnswer(server, timeout / 1000), fix };
     }
-    if (!opened) return { status: 'fail', detail: `Could not connect to ${server}.`, fix };
-    const tls = secure
-      ? 'The connection is encrypted (TLS).'
-      : 'The connection is not encrypted (allowed for this computer only).';
+    if (!opened) return { status: 'fail', detail: f.serverUnreachable(server), fix };
+    const tls = secure ? f.encrypted : f.notEncrypted;
     if (socket.protocol !== 'sip') {
       return {
         status: 'warn',
-        detail: `Connected to ${server}, but the server did not agree to the "sip" WebSocket subprotocol. ${tls}`,
-        fix: 'The address may point at a web server rather than the SIP server’s WebSocket port.',
+        detail: f.notSipSocket(server, tls),
+        fix: f.fixNotSipSocket,
         data: { protocol: socket.protocol, secure },
       };
     }
-    return { status: 'pass', detail: `Connected to ${server}. ${tls}`, data: { secure } };
+    return { status: 'pass', detail: f.connected(server, tls), data: { secure } };
   } finally {
     socket.close();
   }
 }
 
 async function checkRegister(
+  f: SelfTestFindings,
+  lang: string | undefined,
   phone: Phone,
   timeout: number,
   signal?: AbortSignal,
@@ -267,55 +265,62 @@ async function checkRegister(
     if (!(error instanceof Timeout)) throw error;
     return {
       status: 'fail',
-      detail: `The server did not answer the REGISTER within ${timeout / 1000} s.`,
-      fix: 'The server is reachable but does not answer SIP: check the server address and path.',
+      detail: f.registerTimeout(timeout / 1000),
+      fix: f.fixRegisterTimeout,
     };
   }
   if (snapshot.state === 'registered') {
     return {
       status: 'pass',
-      detail: `Registered as ${phone.config.uri}.`,
+      detail: f.registered(phone.config.uri),
       data: { status: snapshot.status },
     };
   }
   const outcome =
     snapshot.status !== undefined
-      ? describeStatus(snapshot.status, 'register')
+      ? describeStatus(snapshot.status, 'register', lang)
       : snapshot.cause
-        ? describeLocalCause(snapshot.cause)
+        ? describeLocalCause(snapshot.cause, lang)
         : undefined;
   const code = snapshot.status !== undefined ? ` (${snapshot.status})` : '';
   return {
     status: 'fail',
-    detail: `Registration refused${code}: ${outcome ? `${outcome.title}. ${outcome.explanation}` : (snapshot.reason ?? 'no reason given')}`,
-    fix: outcome?.action ?? 'Check the SIP address, auth user and password.',
+    detail: f.registerRefused(
+      code,
+      outcome ? `${outcome.title}. ${outcome.explanation}` : (snapshot.reason ?? f.noReason),
+    ),
+    fix: outcome?.action ?? f.fixRegister,
     data: { status: snapshot.status, reason: snapshot.reason, cause: snapshot.cause },
   };
 }
 
-async function checkMicrophone(deviceId: string): Promise<CheckResult> {
+async function checkMicrophone(
+  f: SelfTestFindings,
+  lang: string | undefined,
+  deviceId: string,
+): Promise<CheckResult> {
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia(microphoneConstraints(deviceId));
   } catch (error) {
-    const outcome = describeLocalCause(microphoneCause(error));
+    const outcome = describeLocalCause(microphoneCause(error), lang);
     return {
       status: 'fail',
       detail: `${outcome.title}. ${outcome.explanation}`,
-      fix: outcome.action ?? 'Allow the microphone for this page.',
+      fix: outcome.action ?? f.fixMicrophone,
       data: { error: (error as { name?: string })?.name },
     };
   }
   const track = stream.getAudioTracks()[0];
-  const label = track?.label || 'the default microphone';
+  const label = track?.label || f.defaultMicrophone;
   const context = new AudioContext();
   try {
     await context.resume().catch(() => undefined);
     if (context.state !== 'running') {
       return {
         status: 'warn',
-        detail: `${label} opened, but its level could not be measured: the browser holds audio until the page is clicked.`,
-        fix: 'Start the self-test with a click or key press.',
+        detail: f.microphoneNotMeasured(label),
+        fix: f.fixMicrophoneNotMeasured,
       };
     }
     const analyser = context.createAnalyser();
@@ -335,12 +340,12 @@ async function checkMicrophone(deviceId: string): Promise<CheckResult> {
     if (level < SILENCE_LEVEL) {
       return {
         status: 'warn',
-        detail: `${label} opened but delivered silence.`,
-        fix: 'Speak during the test. If it stays silent, check the microphone’s mute switch, or choose another microphone.',
+        detail: f.microphoneSilent(label),
+        fix: f.fixMicrophoneSilent,
         data: { level, label },
       };
     }
-    return { status: 'pass', detail: `${label} works and picks up sound.`, data: { level, label } };
+    return { status: 'pass', detail: f.microphoneWorks(label), data: { level, label } };
   } finally {
     for (const t of stream.getTracks()) t.stop();
     await context.close().catch(() => undefined);
@@ -348,6 +353,7 @@ async function checkMicrophone(deviceId: string): Promise<CheckResult> {
 }
 
 async function checkSpeaker(
+  f: SelfTestFindings,
   speakerId: string,
   confirm: (replay: () => Promise<void>) => Promise<boolean>,
 ): Promise<CheckResult> {
@@ -358,11 +364,7 @@ async function checkSpeaker(
       try {
         await sinkable.setSinkId(speakerId);
       } catch {
-        return {
-          status: 'fail',
-          detail: 'The chosen speaker is not available.',
-          fix: 'Choose another speaker in the device settings.',
-        };
+        return { status: 'fail', detail: f.speakerUnavailable, fix: f.fixSpeakerUnavailable };
       }
     }
     const play = async () => {
@@ -379,12 +381,8 @@ async function checkSpeaker(
     await play();
     const heard = await confirm(play);
     return heard
-      ? { status: 'pass', detail: 'The test tone was heard.' }
-      : {
-          status: 'fail',
-          detail: 'The test tone was not heard.',
-          fix: 'Turn the volume up, check the headset is plugged in, or choose another speaker.',
-        };
+      ? { status: 'pass', detail: f.toneHeard }
+      : { status: 'fail', detail: f.toneNotHeard, fix: f.fixToneNotHeard };
   } finally {
     await context.close().catch(() => undefined);
   }
@@ -420,17 +418,11 @@ async function gather(
   return { types, errors };
 }
 
-async function checkIce(servers: RTCIceServer[]): Promise<CheckResult> {
-  if (!servers.length) {
-    return {
-      status: 'skip',
-      detail:
-        'No STUN or TURN server is configured: calls rely on the SIP server relaying media, which is ' +
-        'usual for WebRTC gateways.',
-    };
-  }
+async function checkIce(f: SelfTestFindings, servers: RTCIceServer[]): Promise<CheckResult> {
+  if (!servers.length) return { status: 'skip', detail: f.noIceServers };
   const findings: string[] = [];
   const failures: string[] = [];
+  let turnFailed = false;
   const data: Record<string, unknown> = {};
   for (const server of servers) {
     const urls = urlsOf(server);
@@ -440,28 +432,21 @@ async function checkIce(servers: RTCIceServer[]): Promise<CheckResult> {
     const name = urls.join(', ');
     data[name] = { candidates: types, errors };
     if (types.includes(wanted)) {
-      findings.push(
-        turn ? `${name} gave a relay address.` : `${name} told this browser its public address.`,
-      );
+      findings.push(turn ? f.relayObtained(name) : f.publicAddressObtained(name));
     } else {
+      // Chromium's error texts end with a full stop of their own.
       const why = errors.length
         ? ` (${errors.map((e) => `${e.code}${e.text ? ` ${e.text.replace(/\.$/, '')}` : ''}`).join('; ')})`
         : '';
-      failures.push(
-        turn ? `${name} gave no relay address${why}.` : `${name} did not answer${why}.`,
-      );
+      failures.push(turn ? f.noRelay(name, why) : f.stunNoAnswer(name, why));
+      turnFailed ||= turn;
     }
   }
   if (failures.length) {
-    const turnFailed = failures.some((f) => f.includes('relay'));
     return {
       status: 'fail',
       detail: [...failures, ...findings].join(' '),
-      fix: turnFailed
-        ? 'Check the TURN server’s address, username and credential, and that this network lets ' +
-          'traffic out to it (UDP or TCP to the port in its address; 3478 unless given, 5349 for turns:).'
-        : 'Check the STUN server’s address, and that this network lets UDP out to it (to the port in ' +
-          'its address; 3478 unless given).',
+      fix: turnFailed ? f.fixTurn : f.fixStun,
       data,
     };
   }
@@ -483,6 +468,8 @@ async function inboundAudio(pc: RTCPeerConnection): Promise<{ packets: number; r
 }
 
 async function checkEcho(
+  f: SelfTestFindings,
+  lang: string | undefined,
   phone: Phone,
   target: string,
   timeout: number,
@@ -514,17 +501,21 @@ async function checkEcho(
       const s = call.snapshot;
       const outcome =
         s.status !== undefined
-          ? describeStatus(s.status)
+          ? describeStatus(s.status, 'call', lang)
           : s.cause
-            ? describeLocalCause(s.cause)
+            ? describeLocalCause(s.cause, lang)
             : undefined;
       return {
         status: 'fail',
         detail:
           final === 'timeout'
-            ? `The echo call to ${target} was not answered within ${timeout / 1000} s.`
-            : `The echo call to ${target} failed${s.status !== undefined ? ` (${s.status})` : ''}: ${outcome?.title ?? s.reason ?? 'no reason given'}.`,
-        fix: outcome?.action ?? 'Check the echo number, or try calling it from the dialer.',
+            ? f.echoTimeout(target, timeout / 1000)
+            : f.echoFailed(
+                target,
+                s.status !== undefined ? ` (${s.status})` : '',
+                outcome?.title ?? s.reason ?? f.noReason,
+              ),
+        fix: outcome?.action ?? f.fixEcho,
         data: { status: s.status, cause: s.cause },
       };
     }
@@ -540,18 +531,14 @@ async function checkEcho(
     if (audio.packets === 0) {
       return {
         status: 'fail',
-        detail: `The echo call connected, but no audio came back in ${ECHO_AUDIO_WAIT_MS / 1000} s.`,
-        fix:
-          'A firewall may block the audio (UDP): configure a TURN server, or ask the network ' +
-          'administrator to allow WebRTC media.',
+        detail: f.echoNoAudio(ECHO_AUDIO_WAIT_MS / 1000),
+        fix: f.fixEchoNoAudio,
         data: { connectMs, packets: 0 },
       };
     }
     return {
       status: 'pass',
-      detail:
-        `The echo call connected in ${connectMs} ms and the audio came back` +
-        (audio.rttMs !== undefined ? ` (round trip ${audio.rttMs} ms).` : '.'),
+      detail: f.echoWorks(connectMs, audio.rttMs),
       data: { connectMs, packets: audio.packets, rttMs: audio.rttMs },
     };
   } finally {

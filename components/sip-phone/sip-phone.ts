@@ -365,13 +365,15 @@ export class SipPhone extends LitElement {
    * Runs the pre-call self-test with this element's settings and devices: the server's WebSocket,
    * a REGISTER with these credentials, the microphone, the speaker (when `confirmSpeaker` is
    * given), STUN/TURN, and an echo call (when `echoTarget` is set). It uses a phone of its own, so
-   * the element's registration is not disturbed. Never throws: failures are in the report.
+   * the element's registration is not disturbed. Findings and fixes are in the element's language.
+   * Never throws: failures are in the report.
    */
   selfTest(options: SelfTestOptions = {}): Promise<SelfTestReport> {
     const config = this.#phoneConfig() ?? { ...this.config, server: this.server, uri: this.uri };
     return runSelfTest(config, {
       microphoneId: this.microphone,
       speakerId: this.speaker,
+      lang: this.#locale.lang,
       ...(this.echoTarget ? { echoTarget: this.echoTarget } : {}),
       ...options,
     });

@@ -83,14 +83,18 @@ describe('<sip-self-test>', () => {
     );
     const register = panel.shadowRoot!.querySelector<HTMLElement>('[data-check="register"]')!;
     expect(register.dataset.status).to.equal('fail');
+    // The findings and fixes speak German too (the SIP outcome from the German catalogue).
     expect(textOf(register)).to.match(
-      /^Anmeldung \(REGISTER\): Fehlgeschlagen Registration refused \(401\)/,
+      /^Anmeldung \(REGISTER\): Fehlgeschlagen Anmeldung abgelehnt \(401\): Benutzername oder Passwort falsch\./,
     );
-    expect(textOf(register.querySelector('[part~="fix"]')!)).to.match(
-      /^Was zu tun ist: .*password/i,
+    expect(textOf(register.querySelector('[part~="fix"]')!)).to.equal(
+      'Was zu tun ist: Prüfen Sie Auth-Benutzer und Passwort.',
     );
     const speaker = panel.shadowRoot!.querySelector<HTMLElement>('[data-check="speaker"]')!;
     expect(speaker.dataset.status).to.equal('fail');
+    expect(textOf(speaker)).to.match(/Der Testton war nicht zu hören\./);
+    const websocket = panel.shadowRoot!.querySelector<HTMLElement>('[data-check="websocket"]')!;
+    expect(textOf(websocket)).to.match(/^Serververbindung: Bestanden Mit ws:\/\/.* verbunden\./);
     await expect(panel).to.be.accessible();
   });
 
