@@ -44,10 +44,13 @@ export interface LadderEntry {
 
 export interface TransitionEntry {
   at: string;
-  kind: 'registration' | 'call';
-  /** The call's id (as in `sip-call-change`), for calls. */
+  /** `quality`: the call's quality warnings changed (`state`: the issues, or `clear`). */
+  kind: 'registration' | 'call' | 'quality';
+  /** The call's id (as in `sip-call-change`), for calls and quality changes. */
   call?: string;
   state: string;
+  /** Estimated MOS, for quality changes. */
+  mos?: number;
   previous?: string;
   status?: number;
   reason?: string;
@@ -435,9 +438,16 @@ export function formatDiagnosticsText(report: DiagnosticsReport): string {
     'State changes:',
   );
   for (const t of report.transitions) {
-    const detail = [t.status, t.reason, t.cause && `cause ${t.cause}`].filter(Boolean).join(' ');
+    const detail = [
+      t.status,
+      t.reason,
+      t.cause && `cause ${t.cause}`,
+      t.mos !== undefined && `MOS ${t.mos}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
     lines.push(
-      `  ${t.at}  ${t.kind === 'call' ? `call ${t.call}` : 'registration'}: ` +
+      `  ${t.at}  ${t.kind === 'registration' ? 'registration' : `${t.kind === 'quality' ? 'quality of call' : 'call'} ${t.call}`}: ` +
         `${t.previous ? `${t.previous} → ` : ''}${t.state}${detail ? ` (${detail})` : ''}`,
     );
   }

@@ -205,6 +205,19 @@ export class Phone extends Emitter<PhoneEvents> {
     });
   }
 
+  /**
+   * Adds a change of a call's quality warnings to the diagnostics (the elements report what their
+   * quality monitor decided; `issues` empty: the warnings cleared).
+   */
+  noteQuality(call: Call, issues: readonly string[], mos?: number): void {
+    this.#diagnostics.recordTransition({
+      kind: 'quality',
+      call: call.id,
+      state: issues.length ? issues.join(' ') : 'clear',
+      mos,
+    });
+  }
+
   /** Connects and (unless `register: false`) registers. */
   start(): void {
     if (this.#started) return;

@@ -119,14 +119,16 @@ export class SipPhone extends LitElement {
   readonly #quality = new QualityController(
     this,
     () => this.#phone.focus,
-    (snapshot, call) =>
+    (snapshot, call) => {
+      this.#phone.phone?.noteQuality(call, snapshot.issues, snapshot.mos);
       this.dispatchEvent(
         new SipQualityChangeEvent({
           id: call.id,
           issues: [...snapshot.issues],
           ...(snapshot.mos !== undefined ? { mos: snapshot.mos } : {}),
         }),
-      ),
+      );
+    },
   );
 
   readonly #phone = new PhoneController(this, {

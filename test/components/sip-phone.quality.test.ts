@@ -34,6 +34,12 @@ describe('<sip-phone> call quality', () => {
     await waitFor(() => changes.at(-1)!.issues.length === 0, 'the warning cleared', 15_000);
     await alice.el.updateComplete;
     expect(textOf(part(alice.el, 'quality'))).to.equal('');
+    // Support sees when the warning rose and cleared.
+    const quality = (await alice.el.diagnostics()).transitions.filter((t) => t.kind === 'quality');
+    expect(quality.map((t) => t.state)).to.include('clear');
+    expect(quality.some((t) => t.state.includes('packet-loss') && t.call === raised.id)).to.equal(
+      true,
+    );
     alice.el.hangup();
     await waitForCall(alice, 'ended');
   });
