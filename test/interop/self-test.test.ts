@@ -46,6 +46,11 @@ describe('interop: the self-test’s STUN/TURN check against coturn', function (
       expect(found.errors, url).to.deep.equal([]);
     }
     expect(report.ok, JSON.stringify(report.checks, null, 1)).to.equal(true);
+    // The rest of the report against Kamailio over WSS: TLS reported, REGISTER accepted.
+    expect(checkOf(report, 'websocket').detail).to.match(
+      /^Connected to wss:\/\/.*\. The connection is encrypted \(TLS\)\.$/,
+    );
+    expect(checkOf(report, 'register').status).to.equal('pass');
 
     // The relays are coturn's: allocations for this user and realm, on its loopback relay range.
     const allocated = log.match(
