@@ -18,4 +18,14 @@ describe('<sip-phone> with no microphone', () => {
       /^No microphone No microphone was found\. Connect a microphone/,
     );
   });
+
+  it('the self-test says there is no microphone and what to do', async () => {
+    const alice = await registeredPhone('alice');
+    const report = await alice.el.selfTest();
+    const microphone = report.checks.find((c) => c.id === 'microphone')!;
+    expect(microphone.status).to.equal('fail');
+    expect(microphone.detail).to.match(/^No microphone\. No microphone was found\./);
+    expect(microphone.fix).to.match(/^Connect a microphone/);
+    expect(report.ok).to.equal(false);
+  });
 });
