@@ -53,6 +53,7 @@ test('the custom elements manifest documents every element', () => {
     'sip-call-banner',
     'sip-call-history',
     'sip-device-settings',
+    'sip-self-test',
   ]) {
     assert.ok(tags.includes(tag), `${tag} in custom-elements.json`);
   }
