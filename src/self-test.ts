@@ -12,7 +12,7 @@
  * It uses a phone of its own (registered for the test's duration, then un-registered), so it can run
  * beside a phone in use.
  */
-import { describeLocalCause, describeStatus } from './outcomes.js';
+import { describeLocalCause, describeOutcome } from './outcomes.js';
 import { selfTestFindings, type SelfTestFindings } from './i18n/self-test-findings.js';
 import { microphoneCause } from './call.js';
 import { microphoneConstraints } from './devices.js';
@@ -276,12 +276,8 @@ async function checkRegister(
       data: { status: snapshot.status },
     };
   }
-  const outcome =
-    snapshot.status !== undefined
-      ? describeStatus(snapshot.status, 'register', lang)
-      : snapshot.cause
-        ? describeLocalCause(snapshot.cause, lang)
-        : undefined;
+  // As the element's registration line says it.
+  const outcome = describeOutcome(snapshot, 'register', lang);
   const code = snapshot.status !== undefined ? ` (${snapshot.status})` : '';
   return {
     status: 'fail',
@@ -499,12 +495,8 @@ async function checkEcho(
     });
     if (final !== 'connected') {
       const s = call.snapshot;
-      const outcome =
-        s.status !== undefined
-          ? describeStatus(s.status, 'call', lang)
-          : s.cause
-            ? describeLocalCause(s.cause, lang)
-            : undefined;
+      // As the element's banner says it.
+      const outcome = describeOutcome(s, 'call', lang);
       return {
         status: 'fail',
         detail:
