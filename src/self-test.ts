@@ -16,6 +16,7 @@ import { describeLocalCause, describeOutcome } from './outcomes.js';
 import { selfTestFindings, type SelfTestFindings } from './i18n/self-test-findings.js';
 import { microphoneCause } from './call.js';
 import { microphoneConstraints } from './devices.js';
+import { summarizeStats } from './diagnostics.js';
 import { Phone } from './phone.js';
 import { isConfigError } from './errors.js';
 import { resolveConfig, type PhoneConfig } from './config.js';
@@ -449,17 +450,12 @@ async function checkIce(f: SelfTestFindings, servers: RTCIceServer[]): Promise<C
   return { status: 'pass', detail: findings.join(' '), data };
 }
 
+/** Inbound audio packets so far and the round trip of the pair in use, from the stats summary. */
 async function inboundAudio(pc: RTCPeerConnection): Promise<{ packets: number; rttMs?: number }> {
-  let packets = 0;
-  let rttMs: number | undefined;
-  (await pc.getStats()).forEach((entry: Record<string, unknown>) => {
-    if (entry.type === 'inbound-rtp' && entry.kind === 'audio') {
-      packets = Number(entry.packetsReceived ?? 0);
-    }
-    if (entry.type === 'candidate-pair' && entry.nominated && entry.currentRoundTripTime) {
-      rttMs = Math.round(Number(entry.currentRoundTripTime) * 10_000) / 10;
-    }
-  });
+  const stats = summarizeStats(await pc.getStats());
+  const packets = stats.inbound?.packetsReceived ?? 0;
+  const rttMs =
+    stats.pairs.find((pair) => pair.selected)?.roundTripTimeMs ?? stats.remote?.roundTripTimeMs;
   return rttMs === undefined ? { packets } : { packets, rttMs };
 }
 
