@@ -73,6 +73,19 @@ export interface SipDeviceChangeDetail {
   reason: 'chosen' | 'disconnected';
 }
 
+export interface SipTransferRequestDetail {
+  /** The call the far end wants to transfer (the `id` of `sip-call-change`). */
+  id: string;
+  /** Where to: `user@host` of the checked target. Plain text. */
+  target: string;
+  /** Who asks: the other party of that call. Plain text. */
+  from: { user: string; displayName: string; uri: string };
+  /** An attended transfer: the new call takes over one the target already has. */
+  attended: boolean;
+  /** Follows the transfer at once, without asking the user. */
+  accept(): void;
+}
+
 /** The `sip-call-change` detail for a call snapshot. */
 export function callChangeDetail(snapshot: CallSnapshot): SipCallChangeDetail {
   return {
@@ -153,6 +166,16 @@ export class SipDeviceChangeEvent extends CustomEvent<SipDeviceChangeDetail> {
   }
 }
 
+/**
+ * Fired when the far end asks to transfer a call (REFER) to a target the checks allow, before the
+ * user is asked. Cancelable: `preventDefault()` declines it; `detail.accept()` follows it unasked.
+ */
+export class SipTransferRequestEvent extends CustomEvent<SipTransferRequestDetail> {
+  constructor(detail: SipTransferRequestDetail) {
+    super('sip-transfer-request', init(detail, true));
+  }
+}
+
 export interface SipSelfTestCompleteDetail {
   report: SelfTestReport;
 }
@@ -175,5 +198,6 @@ declare global {
     'sip-device-change': SipDeviceChangeEvent;
     'sip-quality-change': SipQualityChangeEvent;
     'sip-self-test-complete': SipSelfTestCompleteEvent;
+    'sip-transfer-request': SipTransferRequestEvent;
   }
 }

@@ -20,6 +20,7 @@ export {
   SipDeviceChangeEvent,
   SipQualityChangeEvent,
   SipSelfTestCompleteEvent,
+  SipTransferRequestEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -31,6 +32,7 @@ export type {
   SipDeviceKind,
   SipQualityChangeDetail,
   SipSelfTestCompleteDetail,
+  SipTransferRequestDetail,
 } from './events.js';
 export { bannerModel, bannerText } from './shared/banner.js';
 export type { BannerModel } from './shared/banner.js';

@@ -2,6 +2,7 @@
  * `Call` wraps one JsSIP RTCSession: it drives the pure call state machine from JsSIP's events and
  * from the responses seen on the wire, applies the media policy (codecs, ICE cutoff) and sends DTMF.
  */
+import JsSIP from 'jssip';
 import type {
   DTMFOptions,
   EndEvent,
@@ -27,6 +28,14 @@ import { sanitizeRemoteText } from './text.js';
 import { microphoneAllowedHere, microphoneConstraints } from './devices.js';
 import type { WireMessage } from './transport.js';
 import { MediaWatchdog } from './media-watchdog.js';
+import { checkReferTo, type ReferToTarget } from './transfer-policy.js';
+
+/** Why a REFER is refused, and the final response it gets. */
+export interface TransferRefusal {
+  code: 'malformed' | 'scheme' | 'uri-headers' | 'replaces' | 'refused' | 'target' | 'busy';
+  status: number;
+  reason: string;
+}
 
 export type CallDirection = 'outgoing' | 'incoming';
 
@@ -105,17 +114,29 @@ export interface CallEvents extends Record<string, unknown> {
   response: SipResponseInfo;
   'remote-stream': MediaStream;
   /**
-   * The far end asks us to call someone else (REFER). The phone decides: `accept` places the new
-   * call (with `Replaces` when the transfer is attended), `reject` declines.
+   * The far end asks us to call someone else (REFER), and its Refer-To passed the checks (it was
+   * answered 202). The phone decides: `accept` places the new call to `uri` (what the phone
+   * validated; with the checked `Replaces` when the transfer is attended), `reject` declines
+   * (NOTIFY 603).
    */
   'transfer-request': {
-    target: string;
-    attended: boolean;
-    accept: (options: object, initCallback: (session: RTCSession) => void) => void;
+    target: ReferToTarget;
+    accept: (uri: string, options: object, initCallback: (session: RTCSession) => void) => void;
     reject: () => void;
   };
-  /** An attended transfer made someone's call replace this one (INVITE with Replaces). */
-  'replace-request': { callId: string; accept: () => void; reject: () => void };
+  /** A REFER was refused with a final response before anything was done (bad or forbidden). */
+  'transfer-refused': TransferRefusal & { target?: string };
+  /**
+   * Someone's INVITE with Replaces names this call (an attended transfer): `from` and
+   * `referredBy` are the URIs it carries (unchecked remote text), for the phone to authorise.
+   */
+  'replace-request': {
+    callId: string;
+    from?: string;
+    referredBy?: string;
+    accept: () => void;
+    reject: () => void;
+  };
   /** A DTMF digit handed to the transport (`rfc4733` or `info`). */
   dtmf: { tone: string; transport: 'rfc4733' | 'info' };
 }
@@ -186,6 +207,17 @@ export class Call extends Emitter<CallEvents> {
    * while it is down would wait and could time out, and JsSIP ends the call on a timeout.
    */
   canSignal: () => boolean = () => true;
+  /**
+   * @internal The phone's verdict on a REFER whose Refer-To is well formed: a refusal (answered
+   * with its final response), or undefined to go on (202, then `transfer-request`).
+   */
+  screenTransfer: (target: ReferToTarget) => TransferRefusal | undefined = () => ({
+    code: 'refused',
+    status: 603,
+    reason: 'Decline',
+  });
+  /** REFERs that passed the checks, with what the checks made of their Refer-To. */
+  readonly #screenedRefers = new WeakMap<object, ReferToTarget>();
 
   /** @internal Created by {@link Phone}; not part of the public API. */
   constructor(
@@ -211,6 +243,7 @@ export class Call extends Emitter<CallEvents> {
     };
     sessions.set(this, session);
     this.#governTerminate();
+    this.#governRefer();
     this.#bindSession();
     if (session.connection) this.#bindPeerConnection(session.connection);
   }
@@ -606,30 +639,43 @@ export class Call extends Emitter<CallEvents> {
     session.on('muted', () => this.#update(undefined, { muted: true }));
     session.on('unmuted', () => this.#update(undefined, { muted: false }));
     session.on('refer', ({ request, accept, reject }) => {
-      const referTo = (
-        request as unknown as {
-          refer_to?: {
-            uri: {
-              clone(): { clearHeaders(): void; toString(): string };
-              hasHeader(name: string): boolean;
-            };
-          };
-        }
-      ).refer_to;
-      if (!referTo) return reject();
-      const uri = referTo.uri.clone();
-      uri.clearHeaders();
+      const target = this.#screenedRefers.get(request);
+      if (!target) return reject();
       this.emit('transfer-request', {
-        target: uri.toString(),
-        attended: referTo.uri.hasHeader('replaces'),
-        accept: (options, initCallback) =>
-          (accept as (cb: unknown, o: unknown) => void)(initCallback, options),
+        target,
+        accept: (uri, options, initCallback) => {
+          // JsSIP builds the INVITE from the REFER's Refer-To: give it exactly what was checked.
+          const referTo = (request as unknown as { refer_to: { uri: MutableUri } }).refer_to.uri;
+          const checked = JsSIP.URI.parse(uri);
+          if (!checked) return reject();
+          referTo.scheme = checked.scheme;
+          referTo.user = checked.user;
+          referTo.host = checked.host;
+          referTo.port = checked.port ?? null;
+          referTo.clearParams();
+          // The checked URI's user has no ';' (dial rules): what follows the first one are params.
+          for (const param of uri.split(';').slice(1)) {
+            const [name = '', value] = param.split('=');
+            referTo.setParam(name, value ?? null);
+          }
+          referTo.clearHeaders();
+          if (target.replaces) referTo.setHeader('replaces', encodeURIComponent(target.replaces));
+          (accept as (cb: unknown, o: unknown) => void)(initCallback, options);
+        },
         reject: () => reject(),
       });
     });
     session.on('replaces', ({ request, accept, reject }) => {
+      const invite = request as unknown as {
+        call_id: string;
+        from?: { uri?: { toString(): string } };
+        getHeader(name: string): string | undefined;
+      };
+      const referredBy = invite.getHeader('Referred-By');
       this.emit('replace-request', {
-        callId: (request as unknown as { call_id: string }).call_id,
+        callId: invite.call_id,
+        ...(invite.from?.uri ? { from: invite.from.uri.toString() } : {}),
+        ...(referredBy ? { referredBy } : {}),
         accept: () => {
           // JsSIP ends this call once the replacing one is confirmed.
           this.#localEndCause = 'replaced';
@@ -640,6 +686,38 @@ export class Call extends Emitter<CallEvents> {
     });
     session.on('failed', (event: EndEvent) => this.#handleFailed(event));
     session.on('ended', (event: EndEvent) => this.#handleEnded(event));
+  }
+
+  /**
+   * JsSIP answers every REFER 202 and then builds the new INVITE from its Refer-To, copying the
+   * Refer-To's Replaces into a header verbatim after percent-decoding. Check the REFER before
+   * JsSIP sees it: a malformed, forbidden or unwanted one gets its final response here instead.
+   */
+  #governRefer(): void {
+    const session = this.#session as unknown as { _receiveRefer(request: ReferRequest): void };
+    const receive = session._receiveRefer.bind(session);
+    session._receiveRefer = (request) => {
+      const values = request.getHeaders('Refer-To');
+      // JsSIP itself answers a REFER without a (parseable) Refer-To.
+      if (!request.refer_to || values.length === 0) return receive(request);
+      const check: ReturnType<typeof checkReferTo> =
+        values.length === 1
+          ? checkReferTo(values[0]!)
+          : { ok: false, code: 'malformed', status: 400, reason: 'Bad Refer-To' };
+      const refusal = check.ok ? this.screenTransfer(check) : check;
+      if (refusal) {
+        request.reply(refusal.status, refusal.reason);
+        this.emit('transfer-refused', {
+          code: refusal.code,
+          status: refusal.status,
+          reason: refusal.reason,
+          ...(check.ok ? { target: check.uri } : {}),
+        });
+        return;
+      }
+      this.#screenedRefers.set(request, check as ReferToTarget);
+      receive(request);
+    };
   }
 
   /**
@@ -962,6 +1040,25 @@ export class Call extends Emitter<CallEvents> {
     clearTimeout(this.#iceGiveUpTimer);
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
   }
+}
+
+/** A JsSIP URI as rewritten in place (JsSIP 3.13.8 `URI.js`: setters and param/header methods). */
+interface MutableUri {
+  scheme: string;
+  user: string | undefined;
+  host: string;
+  port: number | null | undefined;
+  clearParams(): void;
+  setParam(name: string, value: string | null): void;
+  clearHeaders(): void;
+  setHeader(name: string, value: string): void;
+}
+
+/** The parts of JsSIP's IncomingRequest a REFER is checked with (JsSIP 3.13.8). */
+interface ReferRequest {
+  refer_to?: unknown;
+  getHeaders(name: string): string[];
+  reply(status: number, reason?: string): void;
 }
 
 /** The JsSIP RTCSession internals hold/unhold needs (JsSIP is pinned to 3.13.8 for this). */

@@ -5,6 +5,7 @@
 import { ConfigError } from './errors.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
 import { hasControlCharacters } from './text.js';
+import { TRANSFER_POLICIES, type TransferPolicy } from './transfer-policy.js';
 import {
   resolveReliabilityConfig,
   type ReliabilityConfig,
@@ -52,8 +53,23 @@ export interface PhoneConfig extends ReliabilityConfig {
   /** Calls at once (a second one waits or is held), 1–4. Default 2. */
   maxLines?: number;
   /**
-   * Follow transfers the far end asks for (REFER, and INVITE with Replaces). Default true; a
-   * kiosk turns it off so nobody can redirect its calls. Targets must pass the dial-string rules.
+   * What to do when the far end asks to transfer the call (REFER): `ask` the user (default; the
+   * request is declined when nobody answers within `transferAskTimeout`), `accept` at once, or
+   * `refuse` (a kiosk: nobody can redirect its calls). Targets must pass the dial-string rules
+   * and, when given, `transferAllowList`.
+   */
+  transfers?: TransferPolicy;
+  /**
+   * Transfer targets the far end may send the phone to: numbers or names in the account's domain
+   * (`1000`), addresses (`1000@example.com`), or prefixes ending in `*` (`2*`). Empty: any target
+   * the dial rules allow.
+   */
+  transferAllowList?: readonly string[];
+  /** How long a transfer request waits for the user's answer before it is declined, in ms. */
+  transferAskTimeout?: number;
+  /**
+   * @deprecated Use `transfers`. `false` is `transfers: 'refuse'`, `true` is `'accept'`; only read
+   * when `transfers` is not set.
    */
   acceptTransfers?: boolean;
   /** User-Agent header value. */
@@ -79,7 +95,9 @@ export interface ResolvedPhoneConfig extends ResolvedReliabilityConfig {
   registerExpires: number;
   register: boolean;
   maxLines: number;
-  acceptTransfers: boolean;
+  transfers: TransferPolicy;
+  transferAllowList: string[];
+  transferAskTimeout: number;
   userAgent: string;
 }
 
@@ -92,6 +110,7 @@ export const DEFAULTS = {
   dtmfGap: 40,
   registerExpires: 600,
   maxLines: 2,
+  transferAskTimeout: 30_000,
   userAgent: 'sip-phone',
 } as const;
 
@@ -166,6 +185,33 @@ function checkDtmfMode(value: unknown): DtmfMode {
   if (value === undefined || value === null || value === '') return 'auto';
   if (value === 'auto' || value === 'rfc4733' || value === 'info') return value;
   return fail('dtmfMode', 'invalid', 'DTMF mode must be auto, rfc4733 or info.');
+}
+
+function checkTransfers(value: unknown, legacy: unknown): TransferPolicy {
+  if (value === undefined || value === null || value === '') {
+    if (legacy === false) return 'refuse';
+    return legacy === true ? 'accept' : 'ask';
+  }
+  if (TRANSFER_POLICIES.includes(value as TransferPolicy)) return value as TransferPolicy;
+  return fail('transfers', 'invalid', 'transfers must be ask, accept or refuse.');
+}
+
+function checkTransferAllowList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    return fail('transferAllowList', 'type', 'The transfer allow-list must be a list.');
+  }
+  return value.map((entry) => {
+    const text = checkText('transferAllowList', entry, 256, 'A transfer allow-list entry').trim();
+    if (!/^(sips?:)?[A-Za-z0-9\-_.!~*'()+#]+(@[A-Za-z0-9.\-[\]:]+)?$/i.test(text)) {
+      return fail(
+        'transferAllowList',
+        'invalid',
+        `"${text}" is not a number, name or address for the transfer allow-list.`,
+      );
+    }
+    return text;
+  });
 }
 
 /** Checks ICE servers: `stun:`, `turn:` or `turns:` URLs; TURN needs a username and credential. */
@@ -365,7 +411,15 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
     ),
     register: input.register !== false,
     maxLines: checkNumber('maxLines', input.maxLines, DEFAULTS.maxLines, 1, 4),
-    acceptTransfers: input.acceptTransfers !== false,
+    transfers: checkTransfers(input.transfers, input.acceptTransfers),
+    transferAllowList: checkTransferAllowList(input.transferAllowList),
+    transferAskTimeout: checkNumber(
+      'transferAskTimeout',
+      input.transferAskTimeout,
+      DEFAULTS.transferAskTimeout,
+      1000,
+      300_000,
+    ),
     userAgent: checkText('userAgent', input.userAgent, 200, 'The user agent') || DEFAULTS.userAgent,
   };
 }

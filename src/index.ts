@@ -11,7 +11,26 @@ export type {
   CallSnapshot,
   RemoteParty,
   SipResponseInfo,
+  TransferRefusal,
 } from './call.js';
+export { TransferRequest } from './transfer-request.js';
+export type { TransferRequestState } from './transfer-request.js';
+export {
+  checkReferTo,
+  parseReplaces,
+  parseRemoteUri,
+  sameParty,
+  replacementAuthorized,
+  transferTargetAllowed,
+  TRANSFER_POLICIES,
+} from './transfer-policy.js';
+export type {
+  TransferPolicy,
+  ReferToCheck,
+  ReferToTarget,
+  ReferToRefusal,
+  RemoteUri,
+} from './transfer-policy.js';
 export {
   CallState,
   CallInput,

@@ -20,7 +20,21 @@ import {
   type ResolvedPhoneConfig,
 } from './config.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
-import { Call, type CallEvents, type CallSnapshot, type RemoteParty } from './call.js';
+import {
+  Call,
+  type CallEvents,
+  type CallSnapshot,
+  type RemoteParty,
+  type TransferRefusal,
+} from './call.js';
+import {
+  addressUri,
+  parseRemoteUri,
+  replacementAuthorized,
+  transferTargetAllowed,
+  type ReferToTarget,
+} from './transfer-policy.js';
+import { TransferRequest } from './transfer-request.js';
 import { isLiveCallState } from './call-machine.js';
 import {
   nextRegistrationState,
@@ -71,6 +85,14 @@ export interface PhoneEvents extends Record<string, unknown> {
   'call-change': CallSnapshot;
   /** Every SIP message on the wire (for diagnostics and benchmarks). */
   wire: WireMessage;
+  /**
+   * The far end asks to transfer a call (REFER) to a target the checks allow. With the `ask`
+   * policy the request waits for `accept()` or `decline()` (declined when it expires); with
+   * `accept`, a listener may still decline it synchronously.
+   */
+  'transfer-request': TransferRequest;
+  /** A REFER was refused at once: malformed, forbidden target, policy `refuse`, or no free line. */
+  'transfer-refused': TransferRefusal & { call: Call; target?: string };
 }
 
 export interface CallOptions {
@@ -108,9 +130,13 @@ export class Phone extends Emitter<PhoneEvents> {
   #refreshAt: number | undefined;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last REGISTER we sent: its CSeq, and whether it was an un-REGISTER (Expires: 0). */
-  #lastRegister: { callId: string; cseq: number; unregister: boolean } | undefined;
-  /** JsSIP is about to retry a 423 by itself, and the policy says no. */
-  #suppressRegister = false;
+  #lastRegister:
+    { callId: string; cseq: number; unregister: boolean; answered: boolean } | undefined;
+  /**
+   * The CSeq of the REGISTER whose 423 JsSIP is about to retry by itself when the policy says no:
+   * tied to that REGISTER, so a duplicated 423 cannot leave a later REGISTER of ours suppressed.
+   */
+  #suppressRetryOf: number | undefined;
   /** We asked to un-register (stop, page hidden): JsSIP's `unregistered` is expected. */
   #unregistering = false;
   #offLifecycle: (() => void) | undefined;
@@ -195,7 +221,8 @@ export class Phone extends Emitter<PhoneEvents> {
         register: c.register,
         registerExpires: c.registerExpires,
         maxLines: c.maxLines,
-        acceptTransfers: c.acceptTransfers,
+        transfers: c.transfers,
+        transferAllowList: c.transferAllowList,
         userAgent: c.userAgent,
         // Header names only: values may be tokens.
         extraHeaders: c.extraHeaders.map((header) => header.split(':')[0]),
@@ -357,7 +384,16 @@ export class Phone extends Emitter<PhoneEvents> {
     if (target === call || (target.state !== 'connected' && target.state !== 'held')) {
       throw new PhoneStateError('bad-transfer-target', 'Transfer to another connected call.');
     }
-    return call.refer(this.parseTarget(target.remote.uri).uri, target);
+    // The other call's address came from the far end: a URI (`;user=phone` and all), not a dial
+    // string; it is checked as one.
+    const uri = parseRemoteUri(target.remote.uri)?.uri;
+    if (!uri) {
+      throw new PhoneStateError(
+        'bad-transfer-target',
+        'The address of the other call cannot be used for a transfer.',
+      );
+    }
+    return call.refer(uri, target);
   }
 
   /** Answers an incoming call; a call you are talking on goes on hold first (call waiting). */
@@ -397,10 +433,17 @@ export class Phone extends Emitter<PhoneEvents> {
       }
     });
     session.on('sending', ({ request }) => this.#callsByCallId.set(request.call_id, call));
-    call.on('transfer-request', (request) => this.#handleTransferRequest(request));
-    call.on('replace-request', ({ callId, accept, reject }) => {
-      if (!this.config.acceptTransfers) return reject();
-      this.#replacements.add(callId);
+    call.screenTransfer = (target) => this.#screenTransfer(target);
+    call.on('transfer-refused', (refusal) => this.emit('transfer-refused', { ...refusal, call }));
+    call.on('transfer-request', (request) => this.#handleTransferRequest(call, request));
+    call.on('replace-request', ({ callId, from, referredBy, accept, reject }) => {
+      if (this.config.transfers === 'refuse' || this.#stopping) return reject();
+      // RFC 3891 §6: only the party of this call (or someone acting for them) takes it over
+      // unasked; any other replacement rings like a new call, and the user decides.
+      const referrer = referredBy === undefined ? undefined : addressUri(referredBy);
+      if (replacementAuthorized(call.remote.uri, { from, referredBy: referrer })) {
+        this.#replacements.add(callId);
+      }
       accept();
     });
     this.emit('call', call);
@@ -458,20 +501,27 @@ export class Phone extends Emitter<PhoneEvents> {
 
   /**
    * JsSIP's registrator, with its `register()` governed: JsSIP answers a 423 by registering again
-   * at once, every time — ~600 REGISTERs a second against a server that keeps answering 423.
+   * at once, every time — ~600 REGISTERs a second against a server that keeps answering 423. JsSIP
+   * calls the governed method; the phone's own REGISTERs use the original, never suppressed.
    */
   #governRegistrator(): RegistratorInternals {
     const registrator = (this.#ua as unknown as { _registrator: RegistratorInternals })
       ._registrator;
     const register = registrator.register.bind(registrator);
     registrator.register = () => {
-      if (this.#suppressRegister) {
-        this.#suppressRegister = false;
+      const suppressed = this.#suppressRetryOf;
+      if (suppressed !== undefined && suppressed === this.#lastRegister?.cseq) {
+        this.#suppressRetryOf = undefined;
         return;
       }
       register();
     };
-    return registrator;
+    return {
+      register,
+      get registered() {
+        return registrator.registered;
+      },
+    };
   }
 
   /** Sends a REGISTER now, when the policy, the connection and the configuration allow it. */
@@ -714,38 +764,84 @@ export class Phone extends Emitter<PhoneEvents> {
     };
   }
 
-  /** The far end asks us to call someone (REFER): only to a target our dial rules allow. */
-  #handleTransferRequest(request: CallEvents['transfer-request']): void {
+  /**
+   * Where a transfer may send us: a checked remote URI (descriptive parameters kept) that also
+   * passes the dial rules (the account's domain unless others are allowed) and the allow-list.
+   */
+  #transferTarget(uri: string): { uri: string; dial: DialTarget } | undefined {
+    const remote = parseRemoteUri(uri);
+    if (!remote?.user) return undefined;
     let dial: DialTarget;
     try {
-      dial = this.parseTarget(request.target);
+      dial = this.parseTarget(
+        `${remote.scheme}:${remote.user}@${remote.host}${remote.port ? `:${remote.port}` : ''}`,
+      );
     } catch {
+      return undefined;
+    }
+    if (!transferTargetAllowed(dial, this.config.transferAllowList, this.domain)) return undefined;
+    return { uri: `${dial.uri}${remote.params}`, dial };
+  }
+
+  /** The first look at a REFER whose Refer-To is well formed: refuse it now, or go on (202). */
+  #screenTransfer(target: ReferToTarget): TransferRefusal | undefined {
+    if (this.config.transfers === 'refuse' || this.#stopping) {
+      return { code: 'refused', status: 603, reason: 'Decline' };
+    }
+    if (!this.#transferTarget(target.uri)) {
+      return { code: 'target', status: 403, reason: 'Transfer Target Not Allowed' };
+    }
+    if (this.calls.length >= this.config.maxLines) {
+      return { code: 'busy', status: 486, reason: 'Busy Here' };
+    }
+    return undefined;
+  }
+
+  /** A REFER answered 202: ask (or follow, per the policy), then place the call or decline. */
+  #handleTransferRequest(call: Call, request: CallEvents['transfer-request']): void {
+    const checked = this.#transferTarget(request.target.uri);
+    if (!checked || this.#stopping) {
       request.reject();
       return;
     }
-    if (
-      !this.config.acceptTransfers ||
-      this.calls.length >= this.config.maxLines ||
-      this.#stopping
-    ) {
-      request.reject();
-      return;
-    }
-    request.accept(
-      {
-        mediaConstraints: microphoneConstraints(this.#microphoneId),
-        pcConfig: { iceServers: this.config.iceServers },
-        extraHeaders: [...this.config.extraHeaders],
+    // Who asked for this call, for the target (RFC 3892); from the checked address, not the
+    // REFER's own Referred-By.
+    const referrer = parseRemoteUri(call.remote.uri);
+    const referredBy = referrer?.user
+      ? [`Referred-By: <${referrer.scheme}:${referrer.user}@${referrer.host}>`]
+      : [];
+    const pending = new TransferRequest({
+      call,
+      target: checked.uri,
+      targetUser: checked.dial.user,
+      attended: request.target.replaces !== undefined,
+      timeout: this.config.transferAskTimeout,
+      decline: () => request.reject(),
+      accept: () => {
+        if (this.calls.length >= this.config.maxLines || this.#stopping) {
+          request.reject();
+          return;
+        }
+        request.accept(
+          checked.uri,
+          {
+            mediaConstraints: microphoneConstraints(this.#microphoneId),
+            pcConfig: { iceServers: this.config.iceServers },
+            extraHeaders: [...this.config.extraHeaders, ...referredBy],
+          },
+          (session) => {
+            const next = this.#adopt(session, 'outgoing', {
+              displayName: '',
+              user: checked.dial.user,
+              uri: checked.uri,
+            });
+            next.start();
+          },
+        );
       },
-      (session) => {
-        const call = this.#adopt(session, 'outgoing', {
-          displayName: '',
-          user: dial.user,
-          uri: dial.uri,
-        });
-        call.start();
-      },
-    );
+    });
+    this.emit('transfer-request', pending);
+    if (pending.state === 'pending' && this.config.transfers === 'accept') pending.accept();
   }
 
   #handleIncoming(session: RTCSession, request: IncomingRequest): void {
@@ -792,6 +888,7 @@ export class Phone extends Emitter<PhoneEvents> {
           callId: message.callId,
           cseq: message.cseq,
           unregister: /\r\nExpires:[ \t]*0[ \t]*\r\n/i.test(text),
+          answered: false,
         };
       }
       return;
@@ -800,6 +897,9 @@ export class Phone extends Emitter<PhoneEvents> {
     if (!sent || sent.callId !== message.callId || sent.cseq !== message.cseq) return;
     const status = message.status ?? 0;
     if (status < 200 || sent.unregister || this.#stopping) return;
+    // A retransmitted final response is not a new outcome (JsSIP's transaction absorbs it too).
+    if (sent.answered) return;
+    sent.answered = true;
     const reason = sanitizeRemoteText(message.reason);
     if (status < 300) {
       // JsSIP handles the response right after this: read its verdict once it has.
@@ -812,7 +912,7 @@ export class Phone extends Emitter<PhoneEvents> {
       const retried = this.#policy.retried423;
       this.#registrationRejected(423, reason, { minExpires: Number(minExpires) });
       // The second 423 in a row: JsSIP must not retry at once; the policy has scheduled it.
-      if (retried) this.#suppressRegister = true;
+      if (retried) this.#suppressRetryOf = message.cseq;
     }
   }
 

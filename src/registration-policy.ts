@@ -1,7 +1,8 @@
 /**
  * The registration and reconnection policy, as pure functions of (state, event, time, randomness):
  * what to do after each REGISTER outcome and after each lost connection. It follows RFC 5626 §4.5
- * (randomised exponential backoff, base 30 s, cap 1800 s), RFC 3261 §21.5.4 (`Retry-After`) and
+ * (randomised exponential backoff, base 30 s, cap 1800 s), RFC 3261 §21.5.4 (`Retry-After`, which
+ * may lengthen the backoff but never shorten it) and
  * §10.2.8 (423 Interval Too Brief: one retry with the server's Min-Expires), and stops for good on
  * answers that no retry can change (wrong credentials, forbidden, unknown account) — the way
  * liblinphone, PJSIP and Asterisk do. The phone executes the actions; nothing here touches a timer.
@@ -141,10 +142,13 @@ export function nextPolicyStep(
         return { state: { ...state, retried423: true }, action: { type: 'register', at: now } };
       }
       const failures = state.failures + 1;
+      // Retry-After can only lengthen the wait: `Retry-After: 0` on every REGISTER must not
+      // turn the backoff into hundreds of REGISTERs a second.
+      const backoff = backoffDelayMs(failures, timing, random);
       const delay =
         event.retryAfter !== undefined
-          ? retryAfterDelayMs(event.retryAfter, random)
-          : backoffDelayMs(failures, timing, random);
+          ? Math.max(backoff, retryAfterDelayMs(event.retryAfter, random))
+          : backoff;
       const at = now + delay;
       return { state: { ...state, failures, notBefore: at }, action: { type: 'register', at } };
     }

@@ -149,7 +149,8 @@ export class KioskController implements ReactiveController {
       const config: PhoneConfig = {
         ...options.config,
         maxLines: 1,
-        acceptTransfers: false,
+        // Nobody may redirect a kiosk's call (REFER) or take it over (Replaces).
+        transfers: 'refuse',
         allowOtherDomains: true,
       };
       const phone = new core.Phone(config);

@@ -12,7 +12,9 @@ import {
   type Call,
   type CallSnapshot,
   type PhoneConfig,
+  type PhoneEvents,
   type RegistrationSnapshot,
+  type TransferRequest,
 } from '../../src/index.js';
 
 export interface PhoneControllerCallbacks {
@@ -21,6 +23,10 @@ export interface PhoneControllerCallbacks {
   onCall?(call: Call): void;
   /** The focused call's end reason stopped showing and nothing else is live: back to idle. */
   onIdle?(last: Call): void;
+  /** The far end asks to transfer a call; answer with `accept()` or `decline()`. */
+  onTransferRequest?(request: TransferRequest): void;
+  /** A transfer request was refused at once (malformed, forbidden, or transfers are off). */
+  onTransferRefused?(refusal: PhoneEvents['transfer-refused']): void;
 }
 
 export class PhoneController implements ReactiveController {
@@ -93,6 +99,8 @@ export class PhoneController implements ReactiveController {
     this.#unsubscribe.push(
       phone.on('registration-change', (snapshot) => this.#setRegistration(snapshot)),
       phone.on('call', (call) => this.#adopt(call)),
+      phone.on('transfer-request', (request) => this.#callbacks.onTransferRequest?.(request)),
+      phone.on('transfer-refused', (refusal) => this.#callbacks.onTransferRefused?.(refusal)),
     );
     if (this.#connected) phone.start();
   }

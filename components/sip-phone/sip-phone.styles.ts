@@ -61,6 +61,24 @@ export const phoneStyles = css`
     color: inherit;
     cursor: pointer;
   }
+  .transfer-prompt {
+    display: grid;
+    gap: 0.5em;
+    padding: 0.6em;
+    border-radius: var(--sip-radius, 8px);
+    border: 2px solid var(--sip-color-focus, #2563eb);
+    background: var(--sip-color-surface, #fff);
+  }
+  .transfer-prompt p {
+    margin: 0;
+  }
+  .transfer-prompt .choices {
+    display: flex;
+    gap: 0.5em;
+  }
+  .transfer-prompt button {
+    flex: 1;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

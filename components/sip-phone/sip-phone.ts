@@ -25,8 +25,10 @@ import {
   type CallState,
   type Phone,
   type PhoneConfig,
+  type PhoneEvents,
   type RegistrationSnapshot,
   type RegistrationState,
+  type TransferRequest,
 } from '../../src/index.js';
 import { PhoneController } from '../controllers/phone-controller.js';
 import { LocaleController } from '../controllers/locale-controller.js';
@@ -37,6 +39,7 @@ import {
   SipCallRequestEvent,
   SipQualityChangeEvent,
   SipRegistrationChangeEvent,
+  SipTransferRequestEvent,
   type SipDialpadPressEvent,
 } from '../events.js';
 import { bannerModel, bannerStyles, bannerTemplate, whoOf } from '../shared/banner.js';
@@ -69,6 +72,7 @@ const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
  * @fires sip-call-change - A call's state (or its SIP status) changed: `detail.state`, `.status`, `.reason`, `.id`.
  * @fires sip-call-request - The user pressed Call; cancelable (`preventDefault()` vetoes the call).
  * @fires sip-quality-change - Call-quality warnings rose or cleared: `detail.issues`, `.mos`.
+ * @fires sip-transfer-request - The far end asks to transfer a call: `detail.target`, `.from`; cancelable (`preventDefault()` declines), `detail.accept()` follows it unasked.
  *
  * @csspart base - The phone's card.
  * @csspart registration - Registration status line (live region with `data-state`, `data-status`).
@@ -77,6 +81,9 @@ const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
  * @csspart banner-text - The banner's explanation.
  * @csspart banner-action - The banner's "what to do next".
  * @csspart notice - A passing message (device unplugged, hold refused, put on hold).
+ * @csspart transfer-prompt - "X wants to transfer you to Y": shown while a transfer request waits for the user.
+ * @csspart transfer-accept-button - Accept that transfer (the phone calls the target).
+ * @csspart transfer-decline-button - Decline it (Escape does too); the call goes on.
  * @csspart quality - Call-quality warnings in plain words (hidden while the call sounds fine); `data-issues`.
  * @csspart timer - The call duration (not announced while it ticks).
  * @csspart lines - The list of calls when more than one line is in use.
@@ -136,6 +143,8 @@ export class SipPhone extends LitElement {
     onCallChange: (snapshot) => this.handleCallChange(snapshot),
     onCall: (call) => this.handleNewCall(call),
     onIdle: (last) => this.handleIdle(last),
+    onTransferRequest: (request) => this.handleTransferRequest(request),
+    onTransferRefused: (refusal) => this.handleTransferRefused(refusal),
   });
 
   /** SIP over WebSocket server, e.g. `wss://sip.example.com/ws` (`ws://` only for localhost). */
@@ -215,6 +224,12 @@ export class SipPhone extends LitElement {
   /** A passing notice about devices (e.g. the microphone was unplugged). */
   @state() private deviceNotice = '';
 
+  /** A transfer the far end asked for, waiting for the user's answer. */
+  @state() private transferPrompt: TransferRequest | undefined;
+
+  /** What became of a transfer the far end asked for, shown while that call is on show. */
+  @state() private transferNotice: { call: string; text: string } | undefined;
+
   /** The browser refused to play the far end's audio until the user interacts with the page. */
   @state() private remoteAudioBlocked = false;
 
@@ -227,7 +242,7 @@ export class SipPhone extends LitElement {
   #clock: ReturnType<typeof setInterval> | undefined;
   #notification: Notification | undefined;
   #offTones: (() => void) | undefined;
-  #focusAfterRender: 'answer' | 'number' | undefined;
+  #focusAfterRender: 'answer' | 'number' | 'transfer' | undefined;
   #callEndedAt = 0;
 
   /** The UI strings in the element's language. */
@@ -500,6 +515,8 @@ export class SipPhone extends LitElement {
       this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
     } else if (focusTarget === 'number') {
       this.numberInput?.focus();
+    } else if (focusTarget === 'transfer') {
+      this.renderRoot.querySelector<HTMLButtonElement>('[part~="transfer-accept-button"]')?.focus();
     }
   }
 
@@ -602,6 +619,52 @@ export class SipPhone extends LitElement {
     this.#notify(snapshot);
     if (!isLiveCallState(snapshot.state)) this.#callEndedAt = Date.now();
     if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
+  }
+
+  /**
+   * The far end asks to transfer a call: the embedder may decline or accept first
+   * (`sip-transfer-request`); with the `ask` policy the user answers in the transfer prompt.
+   */
+  private handleTransferRequest(request: TransferRequest): void {
+    const target = request.target.replace(/^sips?:/, '').split(';')[0]!;
+    void request.settled.then((outcome) => {
+      if (this.transferPrompt === request) this.transferPrompt = undefined;
+      if (outcome === 'accepted') return;
+      const t = this.#t;
+      this.transferNotice = {
+        call: request.call.id,
+        text: outcome === 'expired' ? t.transferExpired(target) : t.transferDeclined(target),
+      };
+    });
+    const event = new SipTransferRequestEvent({
+      id: request.call.id,
+      target,
+      from: { ...request.from },
+      attended: request.attended,
+      accept: () => request.accept(),
+    });
+    if (!this.dispatchEvent(event)) request.decline();
+    if (request.state !== 'pending' || this.#phone.phone?.config.transfers !== 'ask') return;
+    this.transferPrompt = request;
+    if (this.matches(':focus-within')) this.#focusAfterRender = 'transfer';
+  }
+
+  private handleTransferRefused(refusal: PhoneEvents['transfer-refused']): void {
+    this.transferNotice = { call: refusal.call.id, text: this.#t.transferRefused[refusal.code] };
+  }
+
+  private handleTransferAccept(): void {
+    this.transferPrompt?.accept();
+  }
+
+  private handleTransferDecline(): void {
+    this.transferPrompt?.decline();
+  }
+
+  private handleTransferKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    this.transferPrompt?.decline();
   }
 
   /** A desktop notification while a call rings and nobody is looking at the page. */
@@ -883,6 +946,7 @@ export class SipPhone extends LitElement {
     const snapshot = this.#phone.focus?.snapshot;
     const holdError = snapshot?.holdError;
     if (this.deviceNotice) return this.deviceNotice;
+    if (snapshot && this.transferNotice?.call === snapshot.id) return this.transferNotice.text;
     const transfer = snapshot?.transfer;
     if (transfer) {
       const who = transfer.target.replace(/^sips?:/, '');
@@ -902,6 +966,44 @@ export class SipPhone extends LitElement {
       return holdError.action === 'hold' ? t.holdFailed(code) : t.resumeFailed(code);
     }
     return snapshot?.remoteHold ? t.heldByOther : '';
+  }
+
+  /** "X wants to transfer you to Y — Accept / Decline", while a transfer request waits. */
+  private renderTransferPrompt() {
+    const request = this.transferPrompt;
+    if (!request || request.state !== 'pending') return nothing;
+    const t = this.#t;
+    const who = request.from.displayName || request.from.user || t.theOtherSide;
+    const target = request.target.replace(/^sips?:/, '').split(';')[0]!;
+    return html`<div
+      part="transfer-prompt"
+      class="transfer-prompt"
+      role="group"
+      aria-labelledby="transfer-ask"
+      @keydown=${this.handleTransferKeydown}
+    >
+      <p id="transfer-ask" role="alert">
+        <strong>${t.transferAsk(who, target)}</strong> ${t.transferAskHint}
+      </p>
+      <div class="choices">
+        <button
+          part="transfer-accept-button"
+          class="accept"
+          type="button"
+          @click=${this.handleTransferAccept}
+        >
+          ${t.transferAccept}
+        </button>
+        <button
+          part="transfer-decline-button"
+          class="danger"
+          type="button"
+          @click=${this.handleTransferDecline}
+        >
+          ${t.transferDecline}
+        </button>
+      </div>
+    </div>`;
   }
 
   /** A call-quality warning in plain words, while one is raised (not while all is well). */
@@ -1022,6 +1124,7 @@ export class SipPhone extends LitElement {
     return html`<div part="base" class="card">
       ${this.renderRegistration()}
       ${bannerTemplate(bannerModel(focus?.snapshot, this.#locale.lang))}
+      ${this.renderTransferPrompt()}
       ${
         this.tones.blocked || this.remoteAudioBlocked
           ? html`<div part="sound-prompt" class="sound-prompt" role="alert">

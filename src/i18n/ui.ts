@@ -81,6 +81,24 @@ export const en = {
     `Transfer to ${who} failed: ${why}${code}. You are still on the call.`,
   noAnswer: 'no answer',
   typeTransferTarget: 'Type the number to transfer to, then press Transfer.',
+  // A transfer the other side asks for (REFER)
+  transferAsk: (who: string, target: string) => `${who} wants to transfer you to ${target}.`,
+  transferAskHint: 'Accept to call that number; decline to stay on this call.',
+  transferAccept: 'Accept transfer',
+  transferDecline: 'Decline',
+  transferDeclined: (target: string) =>
+    `Transfer to ${target} declined. You are still on the call.`,
+  transferExpired: (target: string) =>
+    `Transfer to ${target} declined: it was not accepted in time. You are still on the call.`,
+  transferRefused: {
+    malformed: 'A malformed transfer request from the other side was refused.',
+    scheme: 'A transfer request to an address that cannot be called was refused.',
+    'uri-headers': 'A transfer request carrying extra SIP headers was refused.',
+    replaces: 'A transfer request with a malformed call reference (Replaces) was refused.',
+    refused: 'The other side asked to transfer you; this phone does not accept transfers.',
+    target: 'The other side asked to transfer you to a number this phone may not call.',
+    busy: 'The other side asked to transfer you, but no line is free.',
+  },
   microphoneLost: 'Your microphone was disconnected; the call now uses the default microphone.',
   microphoneGone: 'Your microphone was disconnected and no other microphone was found.',
   microphoneSwitchFailed: (reason: string) => `${reason} The call keeps the previous microphone.`,
@@ -201,6 +219,25 @@ export const de: PartialUiStrings = {
     `Weiterleitung an ${who} fehlgeschlagen: ${why}${code}. Sie sind noch im Gespräch.`,
   noAnswer: 'keine Antwort',
   typeTransferTarget: 'Zielnummer eingeben, dann auf Weiterleiten drücken.',
+  transferAsk: (who, target) => `${who} möchte Sie an ${target} weiterleiten.`,
+  transferAskHint: 'Annehmen, um diese Nummer anzurufen; ablehnen, um im Gespräch zu bleiben.',
+  transferAccept: 'Weiterleitung annehmen',
+  transferDecline: 'Ablehnen',
+  transferDeclined: (target) => `Weiterleitung an ${target} abgelehnt. Sie sind noch im Gespräch.`,
+  transferExpired: (target) =>
+    `Weiterleitung an ${target} abgelehnt: nicht rechtzeitig angenommen. Sie sind noch im Gespräch.`,
+  transferRefused: {
+    malformed: 'Eine fehlerhafte Weiterleitungsanfrage der Gegenseite wurde abgelehnt.',
+    scheme: 'Eine Weiterleitung an eine nicht anrufbare Adresse wurde abgelehnt.',
+    'uri-headers': 'Eine Weiterleitungsanfrage mit zusätzlichen SIP-Headern wurde abgelehnt.',
+    replaces:
+      'Eine Weiterleitungsanfrage mit fehlerhaftem Gesprächsverweis (Replaces) wurde abgelehnt.',
+    refused:
+      'Die Gegenseite wollte Sie weiterleiten; dieses Telefon nimmt keine Weiterleitungen an.',
+    target:
+      'Die Gegenseite wollte Sie an eine Nummer weiterleiten, die dieses Telefon nicht anrufen darf.',
+    busy: 'Die Gegenseite wollte Sie weiterleiten, aber keine Leitung ist frei.',
+  },
   microphoneLost: 'Ihr Mikrofon wurde getrennt; das Gespräch nutzt jetzt das Standardmikrofon.',
   microphoneGone: 'Ihr Mikrofon wurde getrennt und kein anderes Mikrofon gefunden.',
   microphoneSwitchFailed: (reason) => `${reason} Das Gespräch behält das bisherige Mikrofon.`,

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { isDialStringError } from '../../src/index.js';
 import {
+  answerTransferPrompt,
   inboundPackets,
   part,
   phoneFor,
@@ -34,6 +35,10 @@ describe('<sip-phone> transfers', () => {
     bob.el.number = 'echo';
     await bob.el.updateComplete;
     part(bob.el, 'transfer-button').click();
+    // Alice is asked first: bob may not send her anywhere without her consent.
+    expect(await answerTransferPrompt(alice.el)).to.match(
+      /^bob wants to transfer you to echo@localhost\. /,
+    );
     await waitFor(
       () => bobCall.snapshot.transfer?.state === 'succeeded',
       'the transfer reported done',
@@ -67,7 +72,7 @@ describe('<sip-phone> transfers', () => {
 
   it('a phone that does not accept transfers declines, and the transferor stays on the call', async () => {
     const alice = await phoneFor('alice');
-    alice.el.config = { acceptTransfers: false };
+    alice.el.config = { transfers: 'refuse' };
     await waitFor(() => alice.el.registrationState === 'registered', 'alice registered');
     const bob = await registeredPhone('bob');
     await connect(alice, bob, 'bob');
@@ -98,6 +103,8 @@ describe('<sip-phone> transfers', () => {
     expect(textOf(part(bob.el, 'transfer-button'))).to.equal('Connect calls');
 
     part(bob.el, 'transfer-button').click();
+    // Carol is asked whether to take the call to alice over from bob.
+    expect(await answerTransferPrompt(carol.el)).to.match(/^bob wants to transfer you to alice@/);
     await waitFor(() => bob.el.lines.length === 0, 'bob dropped out of both calls');
     // Carol's call with bob is gone; carol and alice talk.
     await waitFor(

@@ -38,6 +38,12 @@ export interface FaultFrame {
   expires?: string;
   /** The SDP's a=ice-ufrag. */
   iceUfrag?: string;
+  /** Refer-To, Replaces and Referred-By as they were on the wire, when present. */
+  referTo?: string;
+  replaces?: string;
+  referredBy?: string;
+  /** Every header name of the message, in lower case, in order (folded lines joined). */
+  headerNames?: string[];
   delivered?: boolean;
   size?: number;
 }
@@ -49,6 +55,8 @@ export interface FaultRule {
   status?: number;
   /** How many matches the rule acts on (default: all). */
   times?: number;
+  /** Only messages carrying this header (e.g. `Authorization`: authenticated REGISTERs). */
+  withHeader?: string;
   action:
     | {
         type: 'respond';
@@ -56,9 +64,13 @@ export interface FaultRule {
         reason?: string;
         headers?: Array<[string, string]>;
         close?: boolean;
+        /** Send the response this many times (a duplicate, as a retransmitting proxy does). */
+        repeat?: number;
       }
     | { type: 'drop' }
     | { type: 'close' }
+    /** Messages from the server: a regular-expression replacement on the raw text. */
+    | { type: 'rewrite'; pattern: string; flags?: string; replacement: string }
     | { type: 'reason'; reason: string };
 }
 

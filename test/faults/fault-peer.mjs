@@ -50,6 +50,13 @@ export function summarize(text) {
     branch: /;\s*branch=([^;,\s]+)/i.exec(header('via', 'v') ?? '')?.[1],
     toTag: /;\s*tag=([^;,\s>]+)/i.exec(header('to', 't') ?? '')?.[1],
     expires: header('expires'),
+    // What a transfer test checks on the wire: the REFER's target, and what the INVITE carries.
+    referTo: header('refer-to', 'r'),
+    replaces: header('replaces'),
+    referredBy: header('referred-by', 'b'),
+    headerNames: lines
+      .slice(1)
+      .map((line) => line.slice(0, line.indexOf(':')).trim().toLowerCase()),
     iceUfrag: end >= 0 ? /^a=ice-ufrag:(\S+)/m.exec(text.slice(end + 4))?.[1] : undefined,
   };
   const response = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(lines[0] ?? '');
@@ -93,8 +100,9 @@ export function buildResponse(request, status, reason, extraHeaders = [], body =
 }
 
 // A rule without `status` matches requests; with one, responses with that status.
-const matches = (rule, from, info) =>
+const matches = (rule, from, info, text) =>
   rule.from === from &&
+  (rule.withHeader === undefined || new RegExp(`\\r\\n${rule.withHeader}\\s*:`, 'i').test(text)) &&
   info.kind === 'sip' &&
   (rule.method === undefined || rule.method === info.method) &&
   rule.status === info.status &&
@@ -260,8 +268,8 @@ class Scenario {
   }
 
   /** The first rule that matches, counted down when it has `times`. */
-  rule(from, info) {
-    const rule = this.config.rules.find((r) => matches(r, from, info));
+  rule(from, info, text) {
+    const rule = this.config.rules.find((r) => matches(r, from, info, text));
     if (rule && rule.times !== undefined) rule.times -= 1;
     return rule;
   }
@@ -291,13 +299,17 @@ class Scenario {
       this.phoneContact =
         /^(?:contact|m)\s*:\s*[^<]*<([^>]+)>/im.exec(text)?.[1] ?? this.phoneContact;
     }
-    const rule = this.rule('phone', info);
+    const rule = this.rule('phone', info, text);
     const action = rule?.action;
     if (action?.type === 'respond') {
-      this.sendToPhone(
-        buildResponse(text, action.status, action.reason ?? 'Rejected', action.headers ?? []),
-        'peer',
+      const response = buildResponse(
+        text,
+        action.status,
+        action.reason ?? 'Rejected',
+        action.headers ?? [],
       );
+      // `repeat`: the same response again, as a retransmission or a duplicating proxy sends it.
+      for (let i = 0; i < (action.repeat ?? 1); i++) this.sendToPhone(response, 'peer');
       if (action.close) this.dropPhone();
       return;
     }
@@ -320,7 +332,7 @@ class Scenario {
 
   async fromServer(text) {
     const info = summarize(text);
-    const rule = this.rule('server', info);
+    const rule = this.rule('server', info, text);
     const action = rule?.action;
     if (action?.type === 'drop') {
       this.record({
@@ -334,6 +346,9 @@ class Scenario {
       return;
     }
     let outgoing = text;
+    if (action?.type === 'rewrite') {
+      outgoing = text.replace(new RegExp(action.pattern, action.flags ?? ''), action.replacement);
+    }
     if (action?.type === 'reason' && info.status !== undefined) {
       outgoing = text.replace(/^SIP\/2\.0 (\d{3}) [^\r\n]*/, `SIP/2.0 $1 ${action.reason}`);
     }

@@ -162,6 +162,91 @@ describe('faults: registration', () => {
     ]);
   });
 
+  it('503 with Retry-After: 0 to every authenticated REGISTER: the backoff still holds (JsSIP alone: hundreds a second)', async () => {
+    const peer = await scenario({
+      rules: [
+        {
+          from: 'phone',
+          method: 'REGISTER',
+          withHeader: 'Authorization',
+          action: {
+            type: 'respond',
+            status: 503,
+            reason: 'Service Unavailable',
+            headers: [['Retry-After', '0']],
+          },
+        },
+      ],
+    });
+    const phone = await faultPhone(peer);
+    await failedWith(phone, 503);
+    const failedAt = Date.now();
+    expect(phone.el.phone!.registration.retryAt! - failedAt, 'the backoff, not 0 s').to.be.within(
+      900,
+      2100,
+    );
+    await sleep(6000);
+    // Backoff 1–2 s, 2–4 s, 4–8 s: at most three cycles of two REGISTERs (challenge, then 503).
+    expect(await peer.registers(), 'REGISTERs in ~6 s').to.be.within(4, 6);
+    expect(phone.el.registrationState).to.equal('failed');
+  });
+
+  it('a non-registering phone whose OPTIONS keep-alive gets 503 Retry-After: 0 and loses its connection: reconnections back off', async () => {
+    const peer = await scenario({
+      acceptThenDropMs: 300,
+      rules: [
+        {
+          from: 'phone',
+          method: 'OPTIONS',
+          action: {
+            type: 'respond',
+            status: 503,
+            reason: 'Service Unavailable',
+            headers: [['Retry-After', '0']],
+          },
+        },
+      ],
+    });
+    await faultPhone(peer, 'alice', { config: { register: false } });
+    await waitFor(async () => (await peer.connections()) >= 1, 'connected');
+    await sleep(6000);
+    // Each drop is one more failure: waits of 1–2 s, 2–4 s, 4–8 s.
+    expect(await peer.connections(), 'connections in ~6 s').to.be.within(2, 4);
+    expect(
+      await peer.count({ from: 'phone', method: 'OPTIONS', request: true }),
+      'one keep-alive per connection, not a storm',
+    ).to.be.at.most(4);
+  });
+
+  it('a 423 answered twice (a duplicating proxy): the duplicate is not a new failure; registered soon after', async () => {
+    const peer = await scenario({
+      rules: [
+        {
+          from: 'phone',
+          method: 'REGISTER',
+          times: 2,
+          action: {
+            type: 'respond',
+            status: 423,
+            reason: 'Interval Too Brief',
+            headers: [['Min-Expires', '3600']],
+            repeat: 2,
+          },
+        },
+      ],
+    });
+    const phone = await faultPhone(peer, 'alice', { config: { retryBaseDelay: 500 } });
+    await failedWith(phone, 423);
+    const [, , , last] = await waitFor(async () => {
+      const found = await peer.frames({ to: 'phone', method: 'REGISTER', status: 423 });
+      return found.length === 4 ? found : undefined;
+    }, 'both 423s, each twice');
+    await registered(phone, 4000);
+    expect(Date.now() - last!.at, 'registered within 2 s of the last 423').to.be.below(2000);
+    // 600, its retry with Min-Expires (both 423), then one challenge and the authenticated one.
+    expect(await peer.registers()).to.equal(4);
+  });
+
   it('REGISTER without an answer: fails at Timer F (32 s), then retries with backoff', async function () {
     this.timeout(60_000);
     const peer = await scenario({

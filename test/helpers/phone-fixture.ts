@@ -82,3 +82,20 @@ export async function inboundPackets(el: SipPhone): Promise<number> {
   );
   return packets;
 }
+
+/**
+ * Waits for the phone to ask "X wants to transfer you to Y" and answers it as a user would: a
+ * click on Accept (or Decline). Returns the prompt's text.
+ */
+export async function answerTransferPrompt(
+  el: SipPhone,
+  answer: 'accept' | 'decline' = 'accept',
+): Promise<string> {
+  const prompt = await waitFor(
+    () => el.shadowRoot!.querySelector<HTMLElement>('[part~="transfer-prompt"]'),
+    'the transfer prompt',
+  );
+  const text = textOf(prompt);
+  part(el, `transfer-${answer}-button`).click();
+  return text;
+}

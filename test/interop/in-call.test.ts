@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { inboundPackets, waitForCall } from '../helpers/phone-fixture.js';
+import { answerTransferPrompt, inboundPackets, waitForCall } from '../helpers/phone-fixture.js';
 import { waitFor } from '../helpers/sandbox.js';
 import { bed, printLogsIfFailed, registeredBedPhone, timing } from './bed.js';
 
@@ -47,7 +47,9 @@ describe('interop: hold, resume and transfer through Kamailio and rtpengine', fu
     await waitForCall(alice, 'connected');
 
     const started = performance.now();
-    expect(await bob.el.transfer(numbers.baresip)).to.equal(true);
+    const transferred = bob.el.transfer(numbers.baresip);
+    await answerTransferPrompt(alice.el);
+    expect(await transferred).to.equal(true);
     const bobEnd = await waitForCall(bob, 'ended');
     expect(bobEnd.cause).to.equal('transferred');
     await waitFor(

@@ -138,6 +138,20 @@ describe('registration policy: next step', () => {
       { failures: 1, notBefore: NOW + 120_000 },
     ],
     [
+      '503 with Retry-After: 0 still backs off (never a REGISTER storm)',
+      state({ failures: 2 }),
+      { type: 'rejected', status: 503, retryAfter: 0 },
+      { type: 'register', at: NOW + 120_000 },
+      { failures: 3, notBefore: NOW + 120_000 },
+    ],
+    [
+      'a Retry-After shorter than the backoff waits the backoff',
+      state({ failures: 3 }),
+      { type: 'rejected', status: 500, retryAfter: 10 },
+      { type: 'register', at: NOW + 240_000 },
+      { failures: 4, notBefore: NOW + 240_000 },
+    ],
+    [
       '503 without Retry-After backs off',
       state({ failures: 2 }),
       { type: 'rejected', status: 503 },
