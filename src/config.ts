@@ -6,6 +6,7 @@ import { ConfigError } from './errors.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
 import { hasControlCharacters } from './text.js';
 import { TRANSFER_POLICIES, type TransferPolicy } from './transfer-policy.js';
+import type { CredentialsProvider } from './credentials.js';
 import {
   resolveReliabilityConfig,
   type ReliabilityConfig,
@@ -25,6 +26,13 @@ export interface PhoneConfig extends ReliabilityConfig {
   /** Digest user name when it differs from the URI's user. */
   authUser?: string;
   password?: string;
+  /**
+   * Short-lived credentials instead of `password`: called before each (re-)registration, before
+   * the credentials expire, and once more after the server refuses them. Resolve with
+   * `{ password }` (digest) or `{ token }` (sent as `Authorization: Bearer …`, JsSIP's
+   * `authorization_jwt`), each with an optional `expiresAt` (ms since the epoch).
+   */
+  credentials?: CredentialsProvider;
   /** Shown to the people you call. */
   displayName?: string;
   /** Extra headers for REGISTER and INVITE, each `Name: value`. */
@@ -83,6 +91,7 @@ export interface ResolvedPhoneConfig extends ResolvedReliabilityConfig {
   account: DialTarget;
   authUser: string;
   password: string;
+  credentials: CredentialsProvider | undefined;
   displayName: string;
   extraHeaders: string[];
   iceServers: RTCIceServer[];
@@ -356,6 +365,10 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
   const password = input.password ?? '';
   if (password.length > 1024) return fail('password', 'too-long', 'The password is too long.');
 
+  if (input.credentials !== undefined && typeof input.credentials !== 'function') {
+    return fail('credentials', 'type', 'credentials must be a function that returns a promise.');
+  }
+
   const displayName = checkText('displayName', input.displayName, 100, 'The display name');
   const extraHeaders = (input.extraHeaders ?? []).map(validateExtraHeader);
 
@@ -375,6 +388,7 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
     account,
     authUser: authUser || account.user,
     password,
+    credentials: input.credentials,
     displayName,
     extraHeaders,
     iceServers: validateIceServers(input.iceServers),

@@ -53,6 +53,8 @@ export {
   DTMF_LIMITS,
 } from './config.js';
 export type { PhoneConfig, ResolvedPhoneConfig, AudioCodec, DtmfMode } from './config.js';
+export { checkCredentials, fetchCredentials, renewDelayMs } from './credentials.js';
+export type { Credentials, CredentialsProvider } from './credentials.js';
 export { parseDialString, buildSipUri, isValidHost } from './dial-string.js';
 export type { DialOptions, DialTarget } from './dial-string.js';
 export {

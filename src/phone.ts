@@ -59,6 +59,7 @@ import { KeepAlive } from './keep-alive.js';
 import { enableDebugLog } from './log-redaction.js';
 import { DiagnosticsRecorder, type DiagnosticsReport } from './diagnostics.js';
 import { Prewarm } from './prewarm.js';
+import { fetchCredentials, renewDelayMs, type Credentials } from './credentials.js';
 
 export interface RegistrationSnapshot {
   state: RegistrationState;
@@ -143,6 +144,13 @@ export class Phone extends Emitter<PhoneEvents> {
   /** What a support engineer will ask for: ladders, transitions, statistics (bounded). */
   readonly #diagnostics = new DiagnosticsRecorder();
   readonly #prewarm = new Prewarm();
+  /** Credentials being fetched from `config.credentials`: resolves true once they are in use. */
+  #credentialsFetch: Promise<boolean> | undefined;
+  /** The credentials in use came from the provider; when they run out (epoch ms), if they do. */
+  #credentials: { expiresAt: number | undefined } | undefined;
+  #credentialsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A refused REGISTER was already retried once with fresh credentials since the last success. */
+  #retriedWithFreshCredentials = false;
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -211,6 +219,7 @@ export class Phone extends Emitter<PhoneEvents> {
         authUser: c.authUser,
         displayName: c.displayName,
         password: c.password ? 'set (not shown)' : 'none',
+        credentials: c.credentials ? 'callback' : 'none',
         // TURN usernames and credentials stay out; the addresses are what support needs.
         iceServers: c.iceServers.flatMap((server) => server.urls),
         iceGatheringTimeout: c.iceGatheringTimeout,
@@ -253,7 +262,22 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#unregistering = false;
     if (this.config.register && !this.#policy.stopped) this.#transition('register', {});
     this.#offLifecycle = this.#watchLifecycle();
+    // A phone that only calls has credentials ready before the first INVITE is challenged.
+    if (!this.config.register) void this.ensureCredentials();
     this.#ua.start();
+  }
+
+  /**
+   * With `config.credentials`: fetches credentials when there are none yet or they are about to
+   * run out, and resolves true once usable ones are in place (false when the provider failed).
+   * Without a provider, resolves true at once.
+   */
+  async ensureCredentials(): Promise<boolean> {
+    if (!this.config.credentials) return true;
+    const current = this.#credentials;
+    const left = current?.expiresAt === undefined ? Infinity : current.expiresAt - Date.now();
+    if (current && left > CREDENTIALS_MARGIN_MS) return true;
+    return this.#renewCredentials();
   }
 
   /** Hangs up every call, un-registers and disconnects. Resolves when the socket is closed. */
@@ -264,6 +288,7 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#unregistering = true;
     this.#cancelAttempt();
     this.#clearRefresh();
+    clearTimeout(this.#credentialsTimer);
     this.#keepAlive.stop();
     this.#offLifecycle?.();
     this.#offLifecycle = undefined;
@@ -424,6 +449,10 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#watchForDiagnostics(call);
     const offChange = call.on('change', (snapshot) => {
       this.emit('call-change', snapshot);
+      if (snapshot.state === 'failed' && (snapshot.status === 401 || snapshot.status === 407)) {
+        // The server refused our credentials: the next call gets fresh ones.
+        if (this.config.credentials) void this.#renewCredentials();
+      }
       if (!isLiveCallState(snapshot.state)) {
         offChange();
         this.#calls.delete(call);
@@ -530,7 +559,54 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.#socket.state !== 'open') return;
     this.#cancelAttempt('register');
     if (this.#registration.state !== 'registered') this.#transition('register', {});
-    this.#registrator.register();
+    if (!this.config.credentials) {
+      this.#registrator.register();
+      return;
+    }
+    // Short-lived credentials: fresh ones for every REGISTER.
+    void this.#renewCredentials().then((ok) => {
+      if (!this.#started || this.#stopping || this.#socket.state !== 'open') return;
+      if (ok) this.#registrator.register();
+      else this.#applyPolicy({ type: 'timeout' }, { cause: 'credentials-unavailable' });
+    });
+  }
+
+  /** Fetches credentials from the provider and puts them in use; one fetch at a time. */
+  #renewCredentials(): Promise<boolean> {
+    const provider = this.config.credentials;
+    if (!provider) return Promise.resolve(true);
+    this.#credentialsFetch ??= fetchCredentials(provider)
+      .then((credentials) => {
+        if (!this.#started) return false;
+        this.#useCredentials(credentials);
+        return true;
+      })
+      .catch(() => false)
+      .finally(() => (this.#credentialsFetch = undefined));
+    return this.#credentialsFetch;
+  }
+
+  /**
+   * Puts credentials in JsSIP's configuration: a password (and no stale digest HA1, which JsSIP
+   * keeps in place of the password after a challenge), or a bearer token and nothing else.
+   */
+  #useCredentials(credentials: Credentials): void {
+    const jssip = (this.#ua as unknown as UaInternals).configuration;
+    jssip.ha1 = null;
+    if ('token' in credentials) {
+      jssip.password = null;
+      jssip.authorization_jwt = `Bearer ${credentials.token}`;
+    } else {
+      jssip.authorization_jwt = null;
+      jssip.password = credentials.password;
+    }
+    this.#credentials = { expiresAt: credentials.expiresAt };
+    clearTimeout(this.#credentialsTimer);
+    const renewIn = renewDelayMs(credentials.expiresAt, Date.now());
+    // A registering phone fetches again with each REGISTER; renew here too if they run out first.
+    if (renewIn !== undefined) {
+      this.#credentialsTimer = setTimeout(() => void this.#renewCredentials(), renewIn);
+    }
   }
 
   /** A final non-2xx answer to REGISTER (after any digest challenge). */
@@ -539,6 +615,16 @@ export class Phone extends Emitter<PhoneEvents> {
     reason: string,
     detail: { retryAfter?: number | undefined; minExpires?: number | undefined },
   ): void {
+    if (
+      (status === 401 || status === 403 || status === 407) &&
+      this.config.credentials &&
+      !this.#retriedWithFreshCredentials
+    ) {
+      // A short-lived credential may have run out between fetching and using it: once more.
+      this.#retriedWithFreshCredentials = true;
+      this.#registerNow();
+      return;
+    }
     const event: PolicyEvent = {
       type: 'rejected',
       status,
@@ -695,6 +781,7 @@ export class Phone extends Emitter<PhoneEvents> {
       grantedExpires(text, (this.#ua as unknown as UaInternals).configuration.instance_id) ??
       this.config.registerExpires;
     this.#registeredOnFlow = true;
+    this.#retriedWithFreshCredentials = false;
     this.#applyPolicy({ type: 'registered' });
     this.#cancelAttempt();
     this.#transition('registered', { status, reason });
@@ -963,7 +1050,13 @@ export class Phone extends Emitter<PhoneEvents> {
 /** UA methods and fields the shipped typings leave out. */
 interface UaInternals {
   sendOptions(target: string, body: null, options: { eventHandlers: object }): void;
-  readonly configuration: { instance_id: string };
+  /** JsSIP's live configuration: RequestSender reads the credentials from it on every request. */
+  readonly configuration: {
+    instance_id: string;
+    password: string | null;
+    ha1: string | null;
+    authorization_jwt: string | null;
+  };
 }
 
 /** The parts of JsSIP's Registrator the phone governs (JsSIP is pinned to 3.13.8). */
@@ -986,5 +1079,7 @@ type TransactionTables = Record<'nict' | 'ict', Record<string, ClientTransaction
 const TX_TRYING = 1;
 const TX_PROCEEDING = 2;
 const TX_CALLING = 3;
+// Credentials this close to their expiry are fetched again before they are used.
+const CREDENTIALS_MARGIN_MS = 15_000;
 // After the page comes back, a connection silent for longer than this is probed.
 const RECHECK_FRESHNESS_MS = 5000;

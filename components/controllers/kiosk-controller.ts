@@ -92,7 +92,10 @@ export class KioskController implements ReactiveController {
     const phone = await this.load();
     const options = this.#options;
     if (!phone || !options) return false;
-    if (this.registration.state !== 'registered') {
+    if (!phone.config.register) {
+      // Calling only: no registration to wait for, but short-lived credentials must be fresh.
+      await phone.ensureCredentials();
+    } else if (this.registration.state !== 'registered') {
       await this.#waitForRegistration(phone, REGISTRATION_WAIT_MS);
     }
     try {

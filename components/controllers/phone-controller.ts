@@ -78,7 +78,7 @@ export class PhoneController implements ReactiveController {
    * `undefined` means "not configured yet".
    */
   configure(config: PhoneConfig | undefined): void {
-    const key = config ? JSON.stringify(config) : '';
+    const key = config ? JSON.stringify(config, functionsByIdentity) : '';
     if (key === this.#configKey) return;
     this.#configKey = key;
     this.#dispose();
@@ -171,4 +171,15 @@ export class PhoneController implements ReactiveController {
     this.#lastEnded = undefined;
     void phone?.stop();
   }
+}
+
+// Functions in the configuration (the credentials callback) are told apart by identity: another
+// function is another configuration, the same one is not.
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 1;
+function functionsByIdentity(_key: string, value: unknown): unknown {
+  if (typeof value !== 'function') return value;
+  let id = functionIds.get(value);
+  if (id === undefined) functionIds.set(value, (id = nextFunctionId++));
+  return `function#${id}`;
 }

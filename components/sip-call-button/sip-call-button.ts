@@ -14,6 +14,7 @@ import {
 import { bannerStyles, bannerTemplate, idleBanner } from '../shared/banner-view.js';
 import { firstPaintStrings } from '../../src/i18n/languages.js';
 import type { CallSnapshot } from '../../src/call.js';
+import type { CredentialsProvider } from '../../src/credentials.js';
 import type { TonePlayer } from '../../src/tones.js';
 import type * as CallUiModule from './call-ui.js';
 import '../sip-dialpad/sip-dialpad.js';
@@ -131,6 +132,19 @@ export class SipCallButton extends LitElement {
   /** The password. Prefer the property: an attribute is visible in the page's HTML. */
   @property() password = '';
 
+  /**
+   * Short-lived credentials instead of `password` (recommended for a kiosk: no long-lived secret
+   * in the page): a function that fetches `{ password }` or `{ token }` (Bearer) from your server,
+   * called before each registration, before they expire, and again after the server refuses them.
+   */
+  @property({ attribute: false }) credentials: CredentialsProvider | undefined;
+
+  /**
+   * Never REGISTER: the kiosk only calls out, so an account locked down to calling its one target
+   * needs no registration (see the README's kiosk section).
+   */
+  @property({ type: Boolean, attribute: 'call-only' }) callOnly = false;
+
   /** Name shown to the person called. */
   @property({ attribute: 'display-name' }) displayName = '';
 
@@ -206,6 +220,8 @@ export class SipCallButton extends LitElement {
       'uri',
       'authUser',
       'password',
+      'credentials',
+      'callOnly',
       'displayName',
       'target',
       'cooldown',
@@ -219,6 +235,8 @@ export class SipCallButton extends LitElement {
           uri: this.uri,
           ...(this.authUser ? { authUser: this.authUser } : {}),
           ...(this.password ? { password: this.password } : {}),
+          ...(this.credentials ? { credentials: this.credentials } : {}),
+          ...(this.callOnly ? { register: false } : {}),
           ...(this.displayName ? { displayName: this.displayName } : {}),
         },
         target: this.target,

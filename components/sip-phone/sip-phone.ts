@@ -22,6 +22,7 @@ import {
   type SelfTestReport,
   type Call,
   type CallSnapshot,
+  type CredentialsProvider,
   type CallState,
   type Phone,
   type PhoneConfig,
@@ -158,6 +159,12 @@ export class SipPhone extends LitElement {
 
   /** The password. Prefer setting the property: an attribute is visible in the page's HTML. */
   @property() password = '';
+
+  /**
+   * Short-lived credentials instead of `password`: a function that fetches `{ password }` or
+   * `{ token }` (Bearer) from your server, called before each registration and when they expire.
+   */
+  @property({ attribute: false }) credentials: CredentialsProvider | undefined;
 
   /** Name shown to the people you call. */
   @property({ attribute: 'display-name' }) displayName = '';
@@ -474,6 +481,7 @@ export class SipPhone extends LitElement {
       'uri',
       'authUser',
       'password',
+      'credentials',
       'displayName',
       'allowOtherDomains',
       'config',
@@ -490,6 +498,7 @@ export class SipPhone extends LitElement {
       uri: this.uri,
       ...(this.authUser ? { authUser: this.authUser } : {}),
       ...(this.password ? { password: this.password } : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
       ...(this.displayName ? { displayName: this.displayName } : {}),
       allowOtherDomains: this.allowOtherDomains || this.config.allowOtherDomains === true,
     };

@@ -124,6 +124,7 @@ const local: OutcomeTranslation['local'] = {
   'no-ack': t('Verbindungsaufbau unvollständig', 'Die Gegenseite hat den angenommenen Anruf nicht bestätigt.'),
   'dialog-error': t('Verbindung verloren', 'Der Zustand des Anrufs ist zwischen Telefon und Server verloren gegangen.'),
   'no-answer': t('Keine Antwort', 'Niemand hat den Anruf angenommen.'),
+  'credentials-unavailable': t('Keine Anmeldedaten', 'Die Seite konnte keine Anmeldedaten für den SIP-Server erhalten (ihr Anmeldedienst ist ausgefallen oder lieferte Unbrauchbares).', 'Laden Sie die Seite neu; wenn es wieder passiert, informieren Sie den Betreiber der Seite.'),
   'not-registered': t('Nicht verbunden', 'Das Telefon ist noch nicht mit dem Server verbunden.', 'Warten Sie, bis es angemeldet ist, oder prüfen Sie die Einstellungen.'),
   'hangup-local': t('Anruf beendet', 'Sie haben aufgelegt.'),
   'hangup-remote': t('Anruf beendet', 'Die Gegenseite hat aufgelegt.'),

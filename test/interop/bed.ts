@@ -19,6 +19,8 @@ export interface BedInfo {
   wsUrl: string;
   domain: string;
   users: Array<{ user: string; password: string }>;
+  /** The locked-down kiosk account: may call `target` only, may not register. */
+  kiosk: { user: string; password: string; target: string };
   numbers: {
     sipp: string;
     sippEarlyMedia: string;
@@ -78,7 +80,7 @@ export async function bedPhone(
   } = {},
 ): Promise<BedPhone> {
   const info = await bed();
-  const account = info.users.find((u) => u.user === user);
+  const account = [...info.users, info.kiosk].find((u) => u.user === user);
   if (!account) throw new Error(`the bed has no user ${user}`);
   const registrations: SipRegistrationChangeDetail[] = [];
   const calls: SipCallChangeDetail[] = [];

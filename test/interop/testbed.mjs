@@ -81,6 +81,11 @@ export const NUMBERS = {
   uacCaller: '2999',
   specials: [403, 404, 480, 486, 488, 500, 503, 600, 603, 604, 606, 607, 608],
 };
+/**
+ * The kiosk account: Kamailio lets it call its one target (the sipp UAS) and nothing else, and
+ * never register (kamailio.cfg, route[KIOSK]).
+ */
+export const KIOSK = { user: '1900', password: 'pw1900', target: NUMBERS.sipp };
 /** coturn's one user (long-term credentials). */
 export const TURN = { username: 'turn-user', credential: 'turn-secret', realm: 'sip-phone.test' };
 
@@ -277,6 +282,7 @@ export class TestBed {
       TURN_USER: TURN.username,
       TURN_PASSWORD: TURN.credential,
       TURN_REALM: TURN.realm,
+      KIOSK_TARGET: KIOSK.target,
     };
     const render = (template, target) => {
       const text = readFileSync(join(here, template), 'utf8').replace(/@([A-Z0-9_]+)@/g, (m, k) =>
@@ -359,6 +365,7 @@ export class TestBed {
       wsUrl: `ws://${DOMAIN}:${PORTS.KAMAILIO_WS}`,
       domain: DOMAIN,
       users: USERS,
+      kiosk: KIOSK,
       numbers: NUMBERS,
       turn: { url: `turn:${DOMAIN}:${PORTS.TURN}`, ...TURN },
       ports: PORTS,
