@@ -15,6 +15,7 @@ import {
   saveSettings,
   validateSettings,
   type DialerSettings,
+  type PasswordPlace,
   type SettingsField,
 } from './settings.js';
 import { loadSandboxConfig } from './sandbox-config.js';
@@ -47,7 +48,16 @@ function fillForm(values: DialerSettings, password = ''): void {
   }
 }
 
-function readForm(): { values: DialerSettings; password: string; remember: boolean } {
+const remember = field('remember') as HTMLInputElement;
+// Shown only where there is no password manager: storing in localStorage needs this second tick.
+const rememberLocal = field('rememberLocal') as HTMLInputElement;
+
+function readForm(): {
+  values: DialerSettings;
+  password: string;
+  keep: boolean;
+  keepLocally: boolean;
+} {
   const text = (name: string) => field(name)?.value ?? '';
   return {
     values: {
@@ -60,7 +70,8 @@ function readForm(): { values: DialerSettings; password: string; remember: boole
       dtmfMode: text('dtmfMode') as DialerSettings['dtmfMode'],
     },
     password: text('password'),
-    remember: (field('remember') as HTMLInputElement).checked,
+    keep: remember.checked,
+    keepLocally: remember.checked && rememberLocal.checked,
   };
 }
 
@@ -121,13 +132,28 @@ function callNumber(target: string): void {
   }
 }
 
-(field('remember')!.labels![0] as HTMLLabelElement).textContent = hasPasswordManager()
+remember.labels![0]!.textContent = hasPasswordManager()
   ? "Remember the password in this browser's password manager"
-  : 'Remember the password on this device (stored unencrypted in this browser)';
+  : 'Remember the password';
+document.querySelector<HTMLElement>('#remember-local-field')!.hidden = hasPasswordManager();
+
+/** The localStorage box means something only under "remember": it follows that box. */
+function syncRememberLocal(): void {
+  rememberLocal.disabled = !remember.checked;
+  if (!remember.checked) rememberLocal.checked = false;
+}
+remember.addEventListener('change', syncRememberLocal);
+
+const SAVED_IN: Record<PasswordPlace, string> = {
+  'password-manager': "Saved. The password is in your browser's password manager.",
+  'local-storage': 'Saved. The password is stored unencrypted in this browser.',
+  memory:
+    'Saved. This browser has no password manager, so the password is kept for this visit only.',
+};
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  const { values, password, remember } = readForm();
+  const { values, password, keep, keepLocally } = readForm();
   if (!connect(values, password)) {
     const first = FIELDS.find((name) => field(name)?.getAttribute('aria-invalid') === 'true');
     if (first) field(first)?.focus();
@@ -136,15 +162,17 @@ form.addEventListener('submit', (event) => {
   }
   settings = values;
   saveSettings(settings);
-  if (remember && password) {
-    void rememberPassword(values.uri, password).then((where) => {
-      status.textContent =
-        where === 'password-manager'
-          ? "Saved. The password is in your browser's password manager."
-          : 'Saved. The password is stored unencrypted in this browser.';
-    });
+  if (keep && password) {
+    rememberPassword(values.uri, password, { allowLocalStorage: keepLocally }).then(
+      (where) => (status.textContent = SAVED_IN[where]),
+      (error: unknown) =>
+        (status.textContent = `Saved, but the password could not be remembered (${
+          (error as Error).message
+        }); it is kept for this visit only.`),
+    );
   } else {
-    forgetPassword();
+    // Unticking "remember" forgets: the stored copy, and silent sign-in from the password manager.
+    void forgetPassword();
     status.textContent = 'Saved. The password is kept in memory only.';
   }
 });
@@ -182,9 +210,13 @@ if (sandbox) {
   // The sandbox's echo number lets the self-test check audio both ways.
   phone.echoTarget = 'echo';
 } else if (settings.server && settings.uri) {
-  const password = (await rememberedPassword(settings.uri)) ?? '';
-  fillForm(settings, password);
-  connect(settings, password);
+  const remembered = await rememberedPassword(settings.uri);
+  // Show that it is remembered, so unticking the box is how to forget it.
+  remember.checked = Boolean(remembered);
+  rememberLocal.checked = remembered?.place === 'local-storage';
+  syncRememberLocal();
+  fillForm(settings, remembered?.password ?? '');
+  connect(settings, remembered?.password ?? '');
 } else {
   fillForm(settings);
   (document.querySelector('#settings-details') as HTMLDetailsElement).open = true;

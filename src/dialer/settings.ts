@@ -1,8 +1,8 @@
 /**
  * The dialer's settings: validated field by field with the core's own rules, kept in localStorage
  * except the password. The password stays in memory unless the user ticks "remember"; then it goes
- * to the browser's password manager (Credential Management API) where there is one, and only
- * otherwise — with the checkbox saying so — to localStorage.
+ * to the browser's password manager (Credential Management API) where there is one. Where there is
+ * none it stays in memory, unless the user also confirms storing it in localStorage.
  */
 import {
   isConfigError,
@@ -74,32 +74,43 @@ declare const PasswordCredential: {
   new (data: { id: string; password: string; name?: string }): PasswordCredentialLike;
 };
 
-/** Stores the password the way the checkbox promised. Returns where it went. */
+/** Where a password was kept: `memory` means nowhere but this page. */
+export type PasswordPlace = 'password-manager' | 'local-storage' | 'memory';
+
+/**
+ * Stores the password the way the checkboxes promised: in the password manager where there is one;
+ * else in localStorage only with `allowLocalStorage` (the user's explicit, second tick), else nowhere.
+ */
 export async function rememberPassword(
   uri: string,
   password: string,
+  { allowLocalStorage = false }: { allowLocalStorage?: boolean } = {},
   storage: Storage = localStorage,
-): Promise<'password-manager' | 'local-storage'> {
+): Promise<PasswordPlace> {
   if (hasPasswordManager()) {
     await navigator.credentials.store(new PasswordCredential({ id: uri, password }));
     storage.removeItem(PASSWORD_KEY);
     return 'password-manager';
   }
+  if (!allowLocalStorage) {
+    storage.removeItem(PASSWORD_KEY);
+    return 'memory';
+  }
   storage.setItem(PASSWORD_KEY, JSON.stringify({ uri, password }));
   return 'local-storage';
 }
 
-/** The remembered password for `uri`, if the user chose to remember one. */
+/** The remembered password for `uri` and where it was, if the user chose to remember one. */
 export async function rememberedPassword(
   uri: string,
   storage: Storage = localStorage,
-): Promise<string | undefined> {
+): Promise<{ password: string; place: Exclude<PasswordPlace, 'memory'> } | undefined> {
   try {
     const stored = JSON.parse(storage.getItem(PASSWORD_KEY) ?? 'null') as {
       uri: string;
       password: string;
     } | null;
-    if (stored?.uri === uri) return stored.password;
+    if (stored?.uri === uri) return { password: stored.password, place: 'local-storage' };
   } catch {
     // Ignore a damaged entry.
   }
@@ -109,15 +120,26 @@ export async function rememberedPassword(
       password: true,
       mediation: 'silent',
     } as CredentialRequestOptions)) as PasswordCredentialLike | null;
-    return credential?.id === uri ? credential.password : undefined;
+    return credential?.id === uri && credential.password
+      ? { password: credential.password, place: 'password-manager' }
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Forgets a password kept in localStorage (the password manager keeps its own). */
-export function forgetPassword(storage: Storage = localStorage): void {
+/**
+ * Forgets the password: removes a copy in localStorage, and tells the browser not to hand the
+ * password manager's copy over silently again (the next visit asks instead of signing in).
+ */
+export async function forgetPassword(storage: Storage = localStorage): Promise<void> {
   storage.removeItem(PASSWORD_KEY);
+  if (typeof navigator === 'undefined' || !navigator.credentials?.preventSilentAccess) return;
+  try {
+    await navigator.credentials.preventSilentAccess();
+  } catch {
+    // Not allowed here (a cross-origin frame): nothing was handed over silently either.
+  }
 }
 
 /** Field-by-field validation; `errors` is empty when `config` can be used. */
