@@ -3,6 +3,7 @@
 //                             that defines the elements: the public CDN entry.
 //   `vite build --mode app` → dist/app/, the standalone dialer (index.html at the root).
 // `vite` (dev) serves the dialer; `npm start` runs it beside the sandbox SIP server.
+import { randomBytes } from 'node:crypto';
 import { defineConfig, type Plugin } from 'vite';
 import { TEST_NUMBER_LIST } from './sandbox/numbers.js';
 
@@ -28,7 +29,61 @@ function sandboxConfig(): Plugin {
   };
 }
 
-export default defineConfig(({ mode }) => {
+/**
+ * The pages' Content-Security-Policy: scripts and styles only from the page's own origin, Trusted
+ * Types enforced with Lit's policy as the only one, SIP over `wss:` (`'self'` also matches `ws:` to
+ * the page's own host and port). `frame-ancestors` is ignored in a meta tag: headers only.
+ */
+function contentSecurityPolicy(
+  options: { connect?: string[]; styleNonce?: string; frameAncestors?: string } = {},
+): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self'${options.styleNonce ? ` 'nonce-${options.styleNonce}'` : ''}`,
+    ['connect-src', "'self'", 'wss:', ...(options.connect ?? [])].join(' '),
+    "img-src 'self' data:",
+    "media-src 'self' blob:",
+    "require-trusted-types-for 'script'",
+    'trusted-types lit-html',
+    "base-uri 'none'",
+    "object-src 'none'",
+    ...(options.frameAncestors ? [`frame-ancestors ${options.frameAncestors}`] : []),
+  ].join('; ');
+}
+
+/**
+ * The built pages carry the policy in a meta tag, so `dist/app/` is protected on any static host.
+ * It goes right after `<meta charset>`: a meta policy covers only what comes after it.
+ */
+function cspMeta(): Plugin {
+  return {
+    name: 'sip-csp-meta',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { filename }) {
+        const charset = /<meta charset="utf-8" \/>/i;
+        if (!charset.test(html))
+          throw new Error(`${filename}: no <meta charset> to put the CSP after`);
+        const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}" />`;
+        return html.replace(charset, (tag) => `${tag}\n    ${meta}`);
+      },
+    },
+  };
+}
+
+// No page is made to be framed: the dialer holds an account and a microphone, and embed.html shows
+// embedding the element (a script and a tag in your own page), not an iframe. Headers only.
+const FRAME_ANCESTORS = "'none'";
+
+/** Where `npm start`'s sandbox listens (a ws:// origin on loopback), from `SIP_SANDBOX`. */
+function sandboxOrigin(): string[] {
+  const raw = process.env.SIP_SANDBOX;
+  return raw ? [new URL((JSON.parse(raw) as { server: string }).server).origin] : [];
+}
+
+export default defineConfig(({ mode, command, isPreview }) => {
   if (mode === 'lib') {
     return {
       publicDir: false,
@@ -68,11 +123,31 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
+  // Dev only: Vite's error overlay is a <style> in a shadow root, let in by a nonce made at start
+  // (its markup is built with DOM calls, so Trusted Types stay on). Vite's HMR socket is 'self'.
+  const devNonce = command === 'serve' && !isPreview ? randomBytes(16).toString('base64') : '';
   return {
     base: './',
-    plugins: [sandboxConfig()],
-    server: { host: '127.0.0.1', strictPort: true },
-    preview: { host: '127.0.0.1' },
+    plugins: [sandboxConfig(), cspMeta()],
+    ...(devNonce ? { html: { cspNonce: devNonce } } : {}),
+    server: {
+      host: '127.0.0.1',
+      strictPort: true,
+      headers: {
+        // The sandbox is plain ws:// on another port: allowed by name, and only in dev.
+        'Content-Security-Policy': contentSecurityPolicy({
+          connect: sandboxOrigin(),
+          styleNonce: devNonce,
+          frameAncestors: FRAME_ANCESTORS,
+        }),
+      },
+    },
+    preview: {
+      host: '127.0.0.1',
+      headers: {
+        'Content-Security-Policy': contentSecurityPolicy({ frameAncestors: FRAME_ANCESTORS }),
+      },
+    },
     build: {
       outDir: 'dist/app',
       emptyOutDir: true,

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /** The sandbox account `npm start` serves to the example pages (absent in a production build). */
 export interface SandboxConfig {
   server: string;
@@ -11,7 +12,12 @@ export interface SandboxConfig {
   numbers: Array<[string, string]>;
 }
 
+/**
+ * The sandbox's account, in dev only: a production build never asks for the file, so one planted
+ * next to the deployed pages cannot point the dialer at another server or account.
+ */
 export async function loadSandboxConfig(): Promise<SandboxConfig | undefined> {
+  if (!import.meta.env.DEV) return undefined;
   try {
     const response = await fetch('./sandbox-config.json', { cache: 'no-store' });
     if (!response.ok || !response.headers.get('content-type')?.includes('json')) return undefined;

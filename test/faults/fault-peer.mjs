@@ -9,7 +9,7 @@
 // a phone that reconnects finds its registration path and its dialogs where it left them. With
 // `media: true` the SDP is rewritten so that audio passes through a UDP relay of the peer, which a
 // test can black-hole to break the audio path. An HTTP server on the same port serves the strict-CSP
-// test page and the built bundle with exactly the headers the test wants.
+// test page and the built bundle with exactly the headers the test wants, and the built pages.
 import { createServer } from 'node:http';
 import { createSocket } from 'node:dgram';
 import { readFile, readdir } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
+import { serveApp } from './app-server.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // The shared torture fixtures sit beside the checkout (../shared); a clone elsewhere finds them
@@ -489,6 +490,8 @@ export class FaultPeer {
   /** The strict-CSP page and what it loads, with the headers a careful embedder would send. */
   async serveHttp(req, res) {
     const url = new URL(req.url ?? '/', this.origin);
+    // The built pages (dist/app/) under their own policy: app-server.mjs.
+    if (await serveApp(ROOT, url, res, this.origin)) return;
     const files = {
       '/csp/page.html': [join(ROOT, 'test/faults/csp/page.html'), 'text/html; charset=utf-8'],
       '/csp/page.js': [join(ROOT, 'test/faults/csp/page.js'), 'text/javascript; charset=utf-8'],
