@@ -1,7 +1,9 @@
 // Command line for the sandbox SIP server:
 //   tsx sandbox/cli.ts [--host H] [--port P] [--domain D] [--users file]
-//                      [--media-address A] [--early-media-ms N] [--quiet] [--json]
+//                      [--media-address A] [--early-media-ms N] [--allow-origin O]...
+//                      [--quiet] [--json]
 import { parseArgs } from 'node:util';
+import { normalizeOrigin } from './access.js';
 import { TEST_NUMBER_LIST } from './numbers.js';
 import { isLoopbackHost, loadUsers, startSandbox, type Sandbox } from './server.js';
 
@@ -13,6 +15,8 @@ const USAGE = `Usage: tsx sandbox/cli.ts [options]
   --media-address A    address for ICE candidates (default 127.0.0.1, or --host when that is
                        a specific non-loopback IPv4 address)
   --early-media-ms N   how long "early" plays its 183 tone before answering (default 3000)
+  --allow-origin O     a browser origin (http://127.0.0.1:5173) whose pages may connect;
+                       repeatable. Given: only these. Default: any page served from loopback
   --quiet              no per-message log lines
   --verbose            also print every SIP message in full (credentials redacted)
   --json               print one JSON "ready" line on stdout first; everything else on stderr
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
         users: { type: 'string' },
         'media-address': { type: 'string' },
         'early-media-ms': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
         quiet: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -60,6 +65,12 @@ async function main(): Promise<void> {
   const host = values.host ?? '127.0.0.1';
   const port = parsePort(values.port, '--port', 0);
   const earlyMediaMs = parsePort(values['early-media-ms'], '--early-media-ms', 3000);
+  let allowedOrigins: string[] | undefined;
+  try {
+    allowedOrigins = values['allow-origin']?.map(normalizeOrigin);
+  } catch (err) {
+    fail(`--allow-origin: ${(err as Error).message}`);
+  }
   let users;
   try {
     users = loadUsers(values.users);
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
       logMessages: values.verbose,
       ...(values.domain !== undefined ? { domain: values.domain } : {}),
       ...(values['media-address'] !== undefined ? { mediaAddress: values['media-address'] } : {}),
+      ...(allowedOrigins ? { allowedOrigins } : {}),
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -114,6 +126,9 @@ async function main(): Promise<void> {
       `  Test numbers (dial e.g. sip:echo@${sandbox.domain}):`,
       ...TEST_NUMBER_LIST.map((t) => `    ${t.number.padEnd(width)}${t.description}`),
       isLoopbackHost(host) ? '  Listening on loopback only.' : `  Listening on ${host}.`,
+      allowedOrigins
+        ? `  Browser pages allowed: ${allowedOrigins.join(' ') || 'none'}.`
+        : '  Browser pages allowed: any served from loopback (localhost, 127.x.x.x, [::1]).',
       'Press Ctrl-C to stop.',
     ];
     out(lines.join('\n'));

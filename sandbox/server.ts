@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { isAllowedHost, isAllowedOrigin, isJsonContentType, normalizeOrigin } from './access.js';
 import { Connection, InviteServerTxn, type CoreApi } from './core.js';
 import { DigestAuthenticator, parseDigest, type DigestCredentials } from './digest.js';
 import { offerCodecs, offerDirection, type Impairment } from './media.js';
@@ -74,6 +75,12 @@ export interface SandboxOptions {
   log?: ((line: string) => void) | false;
   /** Also log every SIP message in full (credentials redacted). Default false. */
   logMessages?: boolean;
+  /**
+   * The only browser origins (`http://127.0.0.1:5173`) whose pages may open a WebSocket or call
+   * the HTTP API. Default: any page served from loopback (localhost, 127.x.x.x, [::1]; http or
+   * https; any port). Requests without an `Origin` header (non-browser clients) always pass.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export interface RegistrationInfo {
@@ -215,6 +222,7 @@ class SipServer implements CoreApi {
   private readonly users: Map<string, SandboxUser>;
   private readonly logFn: ((line: string) => void) | undefined;
   private readonly logMessages: boolean;
+  private readonly allowedOrigins: ReadonlySet<string> | undefined;
   private readonly digest: DigestAuthenticator;
   private readonly proxy: Proxy;
   private readonly http: Server;
@@ -240,6 +248,7 @@ class SipServer implements CoreApi {
     this.domain = opts.domain ?? 'localhost';
     this.mediaAddress = opts.mediaAddress ?? defaultMediaAddress(this.host);
     this.logMessages = opts.logMessages ?? false;
+    this.allowedOrigins = opts.allowedOrigins && new Set(opts.allowedOrigins.map(normalizeOrigin));
     this.earlyMediaMs = opts.earlyMediaMs ?? 3000;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? ACK_TIMEOUT_MS;
     const users = validateUsers(opts.users ?? loadUsers(), 'users');
@@ -374,17 +383,50 @@ class SipServer implements CoreApi {
   // ---------------------------------------------------------------------------------------------
   // Connections
 
+  /**
+   * Why an HTTP request or upgrade is refused before anything else (see access.ts), or undefined:
+   * no Host, a Host that is not this machine (DNS rebinding), or an Origin not allowed. Logged.
+   */
+  private accessRefusal(req: IncomingMessage, what: string): Refusal | undefined {
+    const { host, origin } = req.headers;
+    let refusal: Refusal | undefined;
+    if (!host) refusal = { status: 400, reason: 'Bad Request', text: 'Host header required' };
+    else if (!isAllowedHost(host, this.urlHost)) {
+      refusal = { status: 403, reason: 'Forbidden', text: 'Host not allowed' };
+    } else if (origin !== undefined && !isAllowedOrigin(origin, this.allowedOrigins)) {
+      refusal = { status: 403, reason: 'Forbidden', text: 'Origin not allowed' };
+    }
+    if (refusal) {
+      const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+      const shown = (value: string | undefined) => JSON.stringify(value?.slice(0, 200) ?? null);
+      this.log(
+        `refused ${what} from ${remote} (${refusal.status} ${refusal.text}): ` +
+          `Host ${shown(host)}, Origin ${shown(origin)}`,
+      );
+    }
+    return refusal;
+  }
+
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = ({ status, reason, text }: Refusal) => {
+      // As ws does: the answer, then the socket destroyed once it is written.
+      socket.once('finish', () => socket.destroy());
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n` +
+          `Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+      );
+    };
+    const refusal = this.accessRefusal(req, 'WebSocket');
+    if (refusal) return refuse(refusal);
+    if (this.closing) {
+      return refuse({ status: 503, reason: 'Service Unavailable', text: 'shutting down' });
+    }
     const offered = (req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim().toLowerCase());
-    if (!offered.includes('sip') || this.closing) {
-      const why = this.closing ? 'shutting down' : "WebSocket subprotocol 'sip' required";
-      socket.end(
-        `HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '400 Bad Request'}\r\n` +
-          `Connection: close\r\nContent-Type: text/plain\r\nContent-Length: ${why.length}\r\n\r\n${why}`,
-      );
-      return;
+    if (!offered.includes('sip')) {
+      const text = "WebSocket subprotocol 'sip' required";
+      return refuse({ status: 400, reason: 'Bad Request', text });
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
@@ -1030,6 +1072,11 @@ class SipServer implements CoreApi {
     try {
       const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
       const method = req.method ?? 'GET';
+      const refusal = this.accessRefusal(req, `HTTP ${method} ${url.pathname.slice(0, 100)}`);
+      if (refusal) {
+        json(refusal.status, { error: refusal.text });
+        return;
+      }
       if (!url.pathname.startsWith('/api/')) {
         const text =
           'sip-phone sandbox: connect a SIP WebSocket client (subprotocol "sip") to this address; ' +
@@ -1040,9 +1087,17 @@ class SipServer implements CoreApi {
       }
       const route = url.pathname.replace(/\/+$/, '');
       const allow = (methods: string[]) => {
-        if (methods.includes(method)) return true;
-        json(405, { error: 'method not allowed' }, { Allow: methods.join(', ') });
-        return false;
+        if (!methods.includes(method)) {
+          json(405, { error: 'method not allowed' }, { Allow: methods.join(', ') });
+          return false;
+        }
+        // Every POST takes JSON: a cross-site form or no-cors fetch can only send form or text
+        // types without a CORS preflight (which the sandbox never approves).
+        if (method === 'POST' && !isJsonContentType(req.headers['content-type'])) {
+          json(415, { error: 'Content-Type must be application/json' });
+          return false;
+        }
+        return true;
       };
       const outboundId = /^\/api\/calls\/outbound\/([^/]+)$/.exec(route)?.[1];
       if (outboundId !== undefined) {
@@ -1213,6 +1268,13 @@ class SipServer implements CoreApi {
     this.outboundByCallId.clear();
     this.log('sandbox stopped');
   }
+}
+
+interface Refusal {
+  status: number;
+  reason: string;
+  /** The plain-text reason sent back (never the request's own values). */
+  text: string;
 }
 
 /** The request body as UTF-8 text; undefined (and the rest ignored) past `limit` bytes. */

@@ -30,11 +30,23 @@ function portFree(port) {
   });
 }
 
+// Only the dialer's own pages may open a WebSocket to the sandbox: no other tab can register as
+// its (published) users while `npm start` runs. Vite listens on HOST, also reached as localhost.
+const dialerOrigins = [`http://${HOST}:${webPort}`, `http://localhost:${webPort}`];
+
 function startSandbox() {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'sandbox/cli.ts', '--json', '--port', String(sandboxPort)],
+      [
+        '--import',
+        'tsx',
+        'sandbox/cli.ts',
+        '--json',
+        '--port',
+        String(sandboxPort),
+        ...dialerOrigins.flatMap((origin) => ['--allow-origin', origin]),
+      ],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -330,4 +331,37 @@ test('the embedding example: the phone beside page content, its events feeding t
   await page.waitForFunction(() => document.querySelector('#log li'));
   assert.match(await page.locator('#log li').first().innerText(), /echo: ended/);
   await page.close();
+});
+
+test("only the dialer's pages may open a WebSocket to the sandbox, not another page on loopback", async () => {
+  const other = createHttpServer((_request, response) => {
+    response.setHeader('Content-Type', 'text/html');
+    response.end('<!doctype html><title>Another local app</title>');
+  });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const dialer = await browser.newPage();
+  const stranger = await browser.newPage();
+  try {
+    await dialer.goto(url);
+    const { server } = await (await dialer.request.get(`${url}sandbox-config.json`)).json();
+    const tryConnect = (page) =>
+      page.evaluate(
+        (wsUrl) =>
+          new Promise((resolve) => {
+            const ws = new WebSocket(wsUrl, 'sip');
+            ws.onopen = () => {
+              ws.close();
+              resolve('open');
+            };
+            ws.onclose = (event) => resolve(`closed ${event.code}`);
+          }),
+        server,
+      );
+    await stranger.goto(`http://127.0.0.1:${other.address().port}/`);
+    assert.equal(await tryConnect(stranger), 'closed 1006', 'the handshake is refused');
+    assert.equal(await tryConnect(dialer), 'open');
+  } finally {
+    await Promise.all([dialer.close(), stranger.close()]);
+    other.close();
+  }
 });

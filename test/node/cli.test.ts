@@ -1,9 +1,11 @@
-// The command line: the JSON ready line, clean shutdown on SIGTERM, a clear port-in-use error.
+// The command line: the JSON ready line, clean shutdown on SIGTERM, a clear port-in-use error,
+// --allow-origin as `npm start` passes it.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import WebSocket from 'ws';
 import { startSandbox } from '../../sandbox/server.js';
 import { api, withTimeout } from './helpers/sip-client.js';
 
@@ -23,6 +25,26 @@ function collect(stream: NodeJS.ReadableStream): () => string {
     text += chunk;
   });
   return () => text;
+}
+
+/** The status a WebSocket upgrade (subprotocol sip) from a page of `origin` gets: 101 or the refusal. */
+function upgradeStatus(wsUrl: string, origin?: string): Promise<number> {
+  return withTimeout(
+    new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl, 'sip', origin === undefined ? {} : { origin });
+      ws.on('open', () => {
+        ws.terminate();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      ws.on('error', reject);
+    }),
+    5000,
+    `the upgrade from ${origin}`,
+  );
 }
 
 describe('cli', () => {
@@ -76,6 +98,64 @@ describe('cli', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+
+  it('--allow-origin (as npm start passes it): only those pages may connect', async () => {
+    const child = runCli([
+      '--json',
+      '--port',
+      '0',
+      '--allow-origin',
+      'http://127.0.0.1:5173',
+      '--allow-origin',
+      'http://localhost:5173',
+    ]);
+    const stderr = collect(child.stderr);
+    const exited = once(child, 'exit');
+    try {
+      const stdout = collect(child.stdout);
+      const ready = await withTimeout(
+        (async () => {
+          while (!stdout().includes('\n')) await new Promise((r) => setTimeout(r, 20));
+          return JSON.parse(stdout().split('\n')[0]!) as { wsUrl: string };
+        })(),
+        15000,
+        'the ready line',
+      );
+      assert.equal(await upgradeStatus(ready.wsUrl, 'http://127.0.0.1:5173'), 101);
+      assert.equal(await upgradeStatus(ready.wsUrl, 'http://localhost:5173'), 101);
+      assert.equal(await upgradeStatus(ready.wsUrl), 101, 'no Origin: not a browser page');
+      // Another dev server on loopback is not the dialer.
+      assert.equal(await upgradeStatus(ready.wsUrl, 'http://localhost:3000'), 403);
+      assert.equal(await upgradeStatus(ready.wsUrl, 'https://evil.example'), 403);
+      await withTimeout(
+        (async () => {
+          while (!stderr().includes('Press Ctrl-C')) await new Promise((r) => setTimeout(r, 20));
+        })(),
+        5000,
+        'the banner',
+      );
+      assert.match(
+        stderr(),
+        /Browser pages allowed: http:\/\/127\.0\.0\.1:5173 http:\/\/localhost:5173\./,
+      );
+      child.kill('SIGTERM');
+      const [code] = await withTimeout(exited, 10000, 'exit');
+      assert.equal(code, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('exits with code 2 and one clear line for an --allow-origin that is not an origin', async () => {
+    const child = runCli(['--allow-origin', 'localhost:5173', '--quiet']);
+    const stderr = collect(child.stderr);
+    const [code] = await withTimeout(once(child, 'exit'), 15000, 'exit');
+    assert.equal(code, 2);
+    assert.equal(
+      stderr().trim(),
+      'sandbox: --allow-origin: "localhost:5173" is not an origin like http://127.0.0.1:5173',
+    );
   });
 
   it('exits with code 2 and one clear line when the port is in use', async () => {

@@ -170,6 +170,7 @@ describe('JsSIP calls through the sandbox (werift as WebRTC)', () => {
   async function placeOutbound(body: Record<string, unknown>) {
     const res = await fetch(`${sandbox.httpUrl}/api/calls/outbound`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
     assert.equal(res.status, 201);

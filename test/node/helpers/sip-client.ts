@@ -1,7 +1,7 @@
 // A raw SIP-over-WebSocket client for the sandbox's Node tests: sends hand-built SIP text and
 // waits for parsed messages, computing digest credentials itself.
 import { createHash, randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { buildResponse, parseMessage, type SipMessage } from '../../../sandbox/sip-message.js';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -92,8 +92,13 @@ export class SipTestClient {
     this.closedPromise = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
   }
 
-  static async connect(wsUrl: string, domain = 'localhost'): Promise<SipTestClient> {
-    const ws = new WebSocket(wsUrl, 'sip');
+  /** `options.origin` makes it look like a browser page of that origin. */
+  static async connect(
+    wsUrl: string,
+    domain = 'localhost',
+    options: ClientOptions = {},
+  ): Promise<SipTestClient> {
+    const ws = new WebSocket(wsUrl, 'sip', options);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
