@@ -10,6 +10,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isAllowedHost, isAllowedOrigin, isJsonContentType, normalizeOrigin } from './access.js';
 import { Connection, InviteServerTxn, type CoreApi } from './core.js';
 import { DigestAuthenticator, parseDigest, type DigestCredentials } from './digest.js';
+import { MAX_TTL_MS, ShortLivedCredentials } from './short-lived.js';
 import { offerCodecs, offerDirection, type Impairment } from './media.js';
 import { OUTCOMES, isTestNumber } from './numbers.js';
 import { Proxy, type ForwardOptions } from './proxy.js';
@@ -224,6 +225,8 @@ class SipServer implements CoreApi {
   private readonly logMessages: boolean;
   private readonly allowedOrigins: ReadonlySet<string> | undefined;
   private readonly digest: DigestAuthenticator;
+  /** One-off passwords and bearer tokens issued through POST /api/credentials. */
+  private readonly shortLived = new ShortLivedCredentials();
   private readonly proxy: Proxy;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -776,6 +779,22 @@ class SipServer implements CoreApi {
       const reason = kind === 'www' ? 'Unauthorized' : 'Proxy Authentication Required';
       respond(status, reason, { headers: [[header, this.digest.challenge(stale)]] });
     };
+    // A bearer token (JsSIP's authorization_jwt puts it in Authorization on every request).
+    const bearer = req
+      .getAll('Authorization')
+      .map((value) => /^\s*Bearer\s+(\S+)\s*$/i.exec(value)?.[1])
+      .find((token) => token !== undefined);
+    if (bearer !== undefined) {
+      const verdict = this.shortLived.verifyToken(bearer);
+      const claimed = userOf(req.get('From'));
+      if (typeof verdict === 'object' && verdict.user === claimed) return verdict.user;
+      this.log(`auth: ${verdict === 'expired' ? 'expired' : 'invalid'} bearer token`);
+      const header = kind === 'www' ? 'WWW-Authenticate' : 'Proxy-Authenticate';
+      respond(kind === 'www' ? 401 : 407, 'Invalid Token', {
+        headers: [[header, `Bearer realm="${this.domain}", error="invalid_token"`]],
+      });
+      return undefined;
+    }
     const headerName = kind === 'www' ? 'Authorization' : 'Proxy-Authorization';
     const creds = req
       .getAll(headerName)
@@ -791,7 +810,13 @@ class SipServer implements CoreApi {
       respond(403, 'Forbidden');
       return undefined;
     }
-    const verdict = this.digest.verify(creds, user.password, req.method);
+    // The fixed password, or a one-off one issued through the API that has not run out.
+    const passwords = [
+      user.password,
+      ...this.shortLived.livePasswords(user.user).map((p) => p.password),
+    ];
+    const verdicts = passwords.map((password) => this.digest.verify(creds, password, req.method));
+    const verdict = verdicts.includes('ok') ? 'ok' : verdicts.includes('stale') ? 'stale' : 'bad';
     if (verdict === 'ok') return user.user;
     if (verdict === 'stale') {
       challenge(true);
@@ -1164,6 +1189,15 @@ class SipServer implements CoreApi {
           }
           json(200, this.calls(url.searchParams.get('number') ?? undefined));
           return;
+        case '/api/credentials':
+          if (!allow(['POST'])) return;
+          this.onCredentialsPost(req).then(
+            (r) => json(r.status, r.body),
+            () => {
+              if (!res.headersSent) json(500, { error: 'internal error' });
+            },
+          );
+          return;
         case '/api/registrations':
           if (allow(['GET'])) json(200, this.registrations());
           return;
@@ -1175,6 +1209,38 @@ class SipServer implements CoreApi {
       if (!res.headersSent) json(500, { error: 'internal error' });
       else res.destroy();
     }
+  }
+
+  /**
+   * POST /api/credentials `{ user, kind: 'password' | 'token', ttlMs }`: short-lived credentials
+   * for a sandbox user, as a page's own server would hand them to its phone.
+   */
+  private async onCredentialsPost(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: unknown }> {
+    const text = await readBody(req, MAX_API_BODY_BYTES);
+    let body: { user?: unknown; kind?: unknown; ttlMs?: unknown };
+    try {
+      body = JSON.parse(text ?? '') as typeof body;
+    } catch {
+      return { status: 400, body: { error: 'the body is not JSON' } };
+    }
+    const { user, kind = 'password', ttlMs = 60_000 } = body ?? {};
+    if (typeof user !== 'string' || !this.users.has(user)) {
+      return { status: 404, body: { error: 'no such sandbox user' } };
+    }
+    if (kind !== 'password' && kind !== 'token') {
+      return { status: 400, body: { error: 'kind must be "password" or "token"' } };
+    }
+    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 1 || ttlMs > MAX_TTL_MS) {
+      return { status: 400, body: { error: `ttlMs must be a number from 1 to ${MAX_TTL_MS}` } };
+    }
+    const issued =
+      kind === 'token'
+        ? this.shortLived.issueToken(user, ttlMs)
+        : this.shortLived.issuePassword(user, ttlMs);
+    this.log(`credentials: a ${kind} for ${user}, valid ${Math.round(ttlMs / 1000)} s`);
+    return { status: 201, body: issued };
   }
 
   /** POST /api/calls/outbound: place a call to a registered user. */

@@ -116,6 +116,14 @@ export const sandboxCalls = (number?: string) =>
 export const sandboxCallsUser = (call: OutboundCall) =>
   sandboxRequest<{ id: string; callId: string }>({ action: 'call-user', call });
 export const sandboxEndsCall = (id: string) => sandboxRequest<unknown>({ action: 'end-call', id });
+/** Short-lived credentials the sandbox accepts for `user` until they expire. */
+export const sandboxCredentials = (user: string, kind: 'password' | 'token', ttlMs: number) =>
+  sandboxRequest<{ password?: string; token?: string; expiresAt: number }>({
+    action: 'credentials',
+    user,
+    kind,
+    ttlMs,
+  });
 
 export class Scenario {
   readonly id: string;

@@ -109,6 +109,12 @@ export function sandboxPlugin() {
           lossPct || delayMs ? 'PUT' : 'DELETE',
         );
       }
+      // Short-lived credentials for a user (a one-off password or a bearer token), as a page's
+      // own server would issue them to its phone.
+      if (action === 'credentials') {
+        const { user, kind = 'password', ttlMs = 60_000 } = payload;
+        return api('/api/credentials', 'POST', { user, kind, ttlMs });
+      }
       if (action === 'end-call')
         return api(`/api/calls/outbound/${encodeURIComponent(payload.id)}`, 'DELETE');
       throw new Error(`unknown sandbox action ${action}`);
