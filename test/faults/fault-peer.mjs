@@ -234,6 +234,9 @@ class Scenario {
       ws.on('close', () => this.record({ event: 'upstream-close' }));
       this.upstream = ws;
     });
+    // A scenario closed while its upstream is still opening rejects this with nobody waiting:
+    // that must not become an unhandled rejection (it would stop the test runner).
+    this.upstreamReady.catch(() => undefined);
     return this.upstreamReady;
   }
 
