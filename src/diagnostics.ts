@@ -6,7 +6,8 @@
  * each, a few hundred transitions.
  */
 import JsSIP from 'jssip';
-import { redactSecrets } from './log-redaction.js';
+import { headerNames, redactSecrets, secretHeaders } from './log-redaction.js';
+import { showControlCharacters } from './text.js';
 import type { WireMessage } from './transport.js';
 import { VERSION } from './version.js';
 
@@ -141,16 +142,22 @@ export interface RecordedCall {
   };
 }
 
-// Secrets a SIP message can carry beyond what redactSecrets knows: the SDP's ICE password (it
-// authenticates connectivity checks for the call's lifetime) and SDES keys.
-const SDP_SECRETS = /^(a=(?:ice-pwd|crypto):[ \t]*(?:\d+[ \t]+\S+[ \t]+inline:)?)(\S+)/gim;
-
 /** A SIP message made safe to keep and share. */
 export function redactSipMessage(text: string, limit = DIAGNOSTICS_LIMITS.messageChars): string {
-  const clean = redactSecrets(text).replace(SDP_SECRETS, '$1[redacted]');
+  const clean = redactSecrets(text);
   return clean.length > limit
     ? `${clean.slice(0, limit)}\n[… ${clean.length - limit} more]`
     : clean;
+}
+
+/** Plain data (a report) with `change` applied to every string in it. */
+function mapStrings<T>(value: T, change: (text: string) => string): T {
+  if (typeof value === 'string') return change(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mapStrings(item, change)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, mapStrings(item, change)]),
+  ) as T;
 }
 
 const iso = (ms: number | undefined): string | undefined =>
@@ -242,7 +249,11 @@ export class DiagnosticsRecorder {
     this.#samplers.clear();
   }
 
-  /** The report; statistics of live calls are taken afresh. */
+  /**
+   * The report; statistics of live calls are taken afresh. Every text in it goes through
+   * redaction once more, with the configuration's `extraHeaders` (their names) as secret headers:
+   * the server address's query, a remote reason, a header that only now is known to be secret.
+   */
   async report(context: {
     config: Record<string, unknown>;
     connection: string;
@@ -250,29 +261,37 @@ export class DiagnosticsRecorder {
   }): Promise<DiagnosticsReport> {
     await Promise.all(this.#calls.map(({ call }) => this.#sample(call)));
     const location = globalThis.location;
-    return {
-      format: DIAGNOSTICS_FORMAT,
-      createdAt: new Date().toISOString(),
-      versions: {
-        sipPhone: VERSION,
-        jssip: (JsSIP as unknown as { version: string }).version,
-        userAgent: globalThis.navigator?.userAgent ?? 'unknown',
+    const configured = context.config.extraHeaders;
+    const names = new Set([
+      ...secretHeaders(),
+      ...headerNames(Array.isArray(configured) ? configured : []),
+    ]);
+    return mapStrings<DiagnosticsReport>(
+      {
+        format: DIAGNOSTICS_FORMAT,
+        createdAt: new Date().toISOString(),
+        versions: {
+          sipPhone: VERSION,
+          jssip: (JsSIP as unknown as { version: string }).version,
+          userAgent: globalThis.navigator?.userAgent ?? 'unknown',
+        },
+        ...(location ? { page: `${location.origin}${location.pathname}` } : {}),
+        config: context.config,
+        connection: context.connection,
+        registration: {
+          state: context.registration.state,
+          ...(context.registration.status !== undefined
+            ? { status: context.registration.status }
+            : {}),
+          ...(context.registration.reason ? { reason: context.registration.reason } : {}),
+        },
+        transitions: [...this.#transitions],
+        registrationLadder: [...this.#registrationLadder],
+        otherLadder: [...this.#otherLadder],
+        calls: this.#calls.map(({ call, stats }) => this.#describeCall(call, stats)),
       },
-      ...(location ? { page: `${location.origin}${location.pathname}` } : {}),
-      config: context.config,
-      connection: context.connection,
-      registration: {
-        state: context.registration.state,
-        ...(context.registration.status !== undefined
-          ? { status: context.registration.status }
-          : {}),
-        ...(context.registration.reason ? { reason: context.registration.reason } : {}),
-      },
-      transitions: [...this.#transitions],
-      registrationLadder: [...this.#registrationLadder],
-      otherLadder: [...this.#otherLadder],
-      calls: this.#calls.map(({ call, stats }) => this.#describeCall(call, stats)),
-    };
+      (text) => redactSecrets(text, names),
+    );
   }
 
   #describeCall(call: RecordedCall, stats: StatsSummary | undefined): CallDiagnostics {
@@ -416,7 +435,10 @@ const candidateText = (c: CandidateSummary): string =>
     .filter(Boolean)
     .join(' ');
 
-/** The report as plain text: what a person reads in a ticket. */
+/**
+ * The report as plain text: what a person reads in a ticket. Control characters (a far end's
+ * ANSI escapes) are shown, not obeyed; line ends are LF.
+ */
 export function formatDiagnosticsText(report: DiagnosticsReport): string {
   const lines: string[] = [
     `sip-phone diagnostics (${report.format})`,
@@ -510,5 +532,5 @@ export function formatDiagnosticsText(report: DiagnosticsReport): string {
       m.text.trimEnd(),
     );
   }
-  return `${lines.join('\n')}\n`;
+  return `${showControlCharacters(lines.join('\n'))}\n`;
 }

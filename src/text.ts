@@ -24,3 +24,20 @@ export function sanitizeRemoteText(value: unknown, maxLength = 120): string {
     .trim();
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
 }
+
+// What a terminal or a viewer could obey: C0 controls but LF and TAB, DEL, C1 controls.
+// eslint-disable-next-line no-control-regex
+const SHOWN_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Makes control characters visible instead of obeyed, for text a person reads in a terminal or a
+ * ticket (remote text can carry ANSI escapes): CRLF becomes LF, other C0 controls their Control
+ * Pictures symbol (ESC → ␛), DEL ␡, C1 controls U+FFFD. LF and TAB stay.
+ */
+export function showControlCharacters(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(SHOWN_CONTROL, (control) => {
+    const code = control.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? '\u2421' : '\ufffd';
+  });
+}

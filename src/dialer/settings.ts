@@ -11,6 +11,7 @@ import {
   type DtmfMode,
   type PhoneConfig,
 } from '../index.js';
+import { stripUrlSecrets } from '../log-redaction.js';
 
 /** What the dialer keeps between visits. No password here, by construction. */
 export interface DialerSettings {
@@ -60,6 +61,8 @@ export function saveSettings(settings: DialerSettings, storage: Storage = localS
   const copy: Record<string, string> = {};
   for (const key of Object.keys(EMPTY_SETTINGS) as Array<keyof DialerSettings>)
     copy[key] = settings[key];
+  // A token in the server address (its query) is a credential: like the password, not kept.
+  copy.server = stripUrlSecrets(settings.server);
   storage.setItem(SETTINGS_KEY, JSON.stringify(copy));
 }
 

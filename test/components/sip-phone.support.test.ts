@@ -19,6 +19,36 @@ function recordSentFrames(): { frames: string[]; restore: () => void } {
   return { frames, restore: () => (WebSocket.prototype.send = send) };
 }
 
+// Secrets the configuration carries (besides the password and a JWT), each unlike the others.
+const CONFIGURED = {
+  urlToken: 'UrlQueryS3cret4b1e',
+  apiKey: 'ApiKeyS3cret9d2c',
+  headerBearer: 'HeaderBearerS3cret7a11',
+  sessionToken: 'SessionTokenS3cret55e0',
+  clientSecret: 'ClientS3cret0c3f',
+  sig: 'SigS3cret6e21',
+  key: 'KeyParamS3cret1f9a',
+  auth: 'AuthParamS3cret8b74',
+  otherBearer: 'OtherBearerS3cret2d6d',
+};
+const CONFIGURED_HEADERS = [
+  `X-Api-Key: ${CONFIGURED.apiKey}`,
+  `X-Authorization: Bearer ${CONFIGURED.headerBearer}`,
+  `Cookie: session_token=${CONFIGURED.sessionToken}; client_secret=${CONFIGURED.clientSecret}`,
+  `X-Request: sig=${CONFIGURED.sig}&key=${CONFIGURED.key}&auth=${CONFIGURED.auth}`,
+  `X-Upstream: Bearer ${CONFIGURED.otherBearer}`,
+];
+
+/** Every key and value in localStorage, as one text. */
+function storageText(): string {
+  const out: string[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i)!;
+    out.push(`${key}=${localStorage.getItem(key) ?? ''}`);
+  }
+  return out.join('\n');
+}
+
 describe('<sip-phone> self-test against the sandbox', () => {
   it('passes every check with good settings: server, REGISTER, microphone, speaker, echo call', async () => {
     const { el } = await phoneFor('alice');
@@ -131,7 +161,9 @@ describe('<sip-phone> diagnostics export', () => {
     try {
       const info = await sandbox();
       const phone = await phoneFor('alice');
-      phone.el.config = { extraHeaders: [`X-Auth-Token: ${jwt}`] };
+      // A token in the server's address, and extra headers that carry credentials each their way.
+      phone.el.server = `${info.wsUrl}?token=${CONFIGURED.urlToken}`;
+      phone.el.config = { extraHeaders: [`X-Auth-Token: ${jwt}`, ...CONFIGURED_HEADERS] };
       await waitFor(() => phone.el.registrationState === 'registered', 'alice registered');
       phone.el.call('echo');
       await waitForCall(phone, 'connected', 200);
@@ -148,9 +180,17 @@ describe('<sip-phone> diagnostics export', () => {
       expect(report.format).to.equal('sip-phone-diagnostics/1');
       expect(report.versions.sipPhone).to.match(/^\d+\.\d+\.\d+/);
       expect(report.versions.jssip).to.equal('3.13.8');
-      expect(report.config.server).to.equal(info.wsUrl);
+      expect(phone.el.phone!.config.server).to.contain(CONFIGURED.urlToken);
+      expect(report.config.server).to.equal(`${info.wsUrl}?[redacted]`);
       expect(report.config.password).to.equal('set (not shown)');
-      expect(report.config.extraHeaders).to.deep.equal(['X-Auth-Token']);
+      expect(report.config.extraHeaders).to.deep.equal([
+        'X-Auth-Token',
+        'X-Api-Key',
+        'X-Authorization',
+        'Cookie',
+        'X-Request',
+        'X-Upstream',
+      ]);
 
       // The registration's ladder: challenged, then accepted.
       const reg = report.registrationLadder.map((m) => `${m.direction} ${m.summary.split(' ')[0]}`);
@@ -187,7 +227,16 @@ describe('<sip-phone> diagnostics export', () => {
       expect(digests.length, 'digest responses were sent').to.be.greaterThan(0);
       expect(icePasswords.length, 'ICE passwords were sent').to.be.greaterThan(0);
       expect(sent, 'the token was sent').to.contain(jwt);
+      for (const header of CONFIGURED_HEADERS)
+        expect(sent, 'sent as configured').to.contain(header);
       const password = phone.el.password;
+      const stored = storageText();
+      const leaks = Object.entries(CONFIGURED).flatMap(([secret, value]) =>
+        Object.entries({ json, text, localStorage: stored })
+          .filter(([, output]) => output.includes(value))
+          .map(([where]) => `${secret} in ${where}`),
+      );
+      expect(leaks).to.deep.equal([]);
       for (const output of [json, text]) {
         expect(output).not.to.contain(password);
         expect(output).not.to.contain(jwt);

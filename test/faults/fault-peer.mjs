@@ -403,7 +403,8 @@ export class FaultPeer {
     });
     this.http.on('upgrade', (req, socket, head) => {
       socket.on('error', () => undefined);
-      const id = /^\/s\/([\w-]+)$/.exec(req.url ?? '')?.[1];
+      // A query string (a token in the server address) is the phone's business, not the route.
+      const id = /^\/s\/([\w-]+)(?:\?.*)?$/.exec(req.url ?? '')?.[1];
       const scenario = id && this.scenarios.get(id);
       if (!scenario || scenario.config.refuse) {
         socket.end(

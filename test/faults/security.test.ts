@@ -2,9 +2,15 @@
 // anything reaches the wire, and plain ws:// to another host is refused.
 import { expect, fixture, html } from '@open-wc/testing';
 import type { SipPhone } from '../../components/index.js';
-import { disableDebugLog, isConfigError, isDialStringError } from '../../src/index.js';
+import {
+  disableDebugLog,
+  formatDiagnosticsText,
+  isConfigError,
+  isDialStringError,
+  type DiagnosticsReport,
+} from '../../src/index.js';
 import { part, textOf } from '../helpers/phone-fixture.js';
-import { sleep } from '../helpers/sandbox.js';
+import { sleep, waitFor } from '../helpers/sandbox.js';
 import {
   closeScenarios,
   consoleStart,
@@ -12,10 +18,52 @@ import {
   faultPhone,
   registered,
   scenario,
+  type FaultPhone,
+  type Scenario,
 } from './fault-helpers.js';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6NDEwMjQ0NDgwMH0.dGhpcy1pcy1ub3QtYS1yZWFsLXNpZ25hdHVyZQ';
+
+// What the phone is configured with and what the far end sends, each secret once and unlike the
+// others, so a leak names the rule that missed it.
+const SECRET = {
+  urlToken: 'UrlQueryS3cret4b1e',
+  apiKey: 'ApiKeyS3cret9d2c',
+  headerBearer: 'HeaderBearerS3cret7a11',
+  sessionToken: 'SessionTokenS3cret55e0',
+  clientSecret: 'ClientS3cret0c3f',
+  sig: 'SigS3cret6e21',
+  key: 'KeyParamS3cret1f9a',
+  auth: 'AuthParamS3cret8b74',
+  otherBearer: 'OtherBearerS3cret2d6d',
+  folded: 'FoldedS3cret3c8e',
+  userInfo: 'UserInfoS3cret4f02',
+  remoteQuery: 'RemoteQueryS3cret71aa',
+};
+const EXTRA_HEADERS = [
+  `X-Api-Key: ${SECRET.apiKey}`,
+  `X-Authorization: Bearer ${SECRET.headerBearer}`,
+  `Cookie: session_token=${SECRET.sessionToken}; client_secret=${SECRET.clientSecret}`,
+  `X-Request: sig=${SECRET.sig}&key=${SECRET.key}&auth=${SECRET.auth}`,
+  `X-Upstream: Bearer ${SECRET.otherBearer}`,
+];
+// Terminal escapes and other C0 controls a far end can put in a reason phrase or a display name.
+const ANSI_REASON = 'OK \x1b[31mred\x1b[0m \x07bell\x08';
+const ANSI_NAME = '\x1b[2J\x1b]0;pwned\x07Eve\x00\u009b31m';
+// C0 controls (but LF and TAB), DEL and C1 controls: none may reach the text export.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** Every key and value in localStorage, as one text. */
+function storageText(): string {
+  const out: string[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i)!;
+    out.push(`${key}=${localStorage.getItem(key) ?? ''}`);
+  }
+  return out.join('\n');
+}
 
 const thrown = (run: () => unknown): unknown => {
   try {
@@ -55,6 +103,93 @@ describe('faults: secrets and injection', () => {
     // The wire itself carried the real header (the server needs it).
     expect(await peer.registers()).to.equal(2);
     expect(stored, 'the debug option is not written to localStorage').to.equal(null);
+  });
+
+  it('configured headers, URL tokens, folded credentials: in no debug line, diagnostics export or storage; no terminal escapes in the text', async () => {
+    const peer = await scenario({
+      rules: [
+        {
+          from: 'server',
+          method: 'REGISTER',
+          status: 200,
+          action: { type: 'reason', reason: ANSI_REASON },
+        },
+      ],
+    });
+    const server = `${peer.wsUrl}?token=${SECRET.urlToken}`;
+    await consoleStart();
+    let lines: string[];
+    let json = '';
+    let text = '';
+    let stored = '';
+    let report: DiagnosticsReport;
+    let phone: FaultPhone;
+    try {
+      // The fault peer ignores the query: it only has to reach the phone's configuration.
+      phone = await faultPhone({ wsUrl: server } as Scenario, 'alice', {
+        config: { debug: true, extraHeaders: EXTRA_HEADERS },
+      });
+      await registered(phone);
+      // The far end: a folded Authorization (the secret on the continuation line), a URL with
+      // user-info and a token in its query, and a display name full of terminal escapes.
+      await peer.inject(
+        [
+          'OPTIONS {contact} SIP/2.0',
+          'Via: SIP/2.0/WS peer.invalid;branch=z9hG4bKredact1',
+          'Max-Forwards: 70',
+          `From: "${ANSI_NAME}" <sip:eve@localhost>;tag=r1`,
+          'To: <sip:alice@localhost>',
+          'Call-ID: redact-1',
+          'CSeq: 1 OPTIONS',
+          'Authorization: Bearer',
+          ` ${SECRET.folded}`,
+          `Call-Info: <https://support:${SECRET.userInfo}@help.example.com/t?access_token=${SECRET.remoteQuery}>;purpose=info`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      // JsSIP drops it (its grammar has no room for those escapes); the recorder keeps it.
+      await waitFor(
+        async () => (await phone.el.diagnostics()).otherLadder.some((m) => m.callId === 'redact-1'),
+        'the OPTIONS in the diagnostics',
+      );
+      await sleep(200);
+      report = await phone.el.diagnostics();
+      json = JSON.stringify(report);
+      text = formatDiagnosticsText(report);
+      stored = storageText();
+    } finally {
+      lines = await consoleStop();
+      disableDebugLog();
+    }
+    const log = lines.join('\n');
+    // Everything did happen: the phone connected with the token, sent the headers, logged the
+    // messages and recorded the far end's.
+    expect(phone.el.phone!.config.server).to.equal(server);
+    const register = (await peer.frames({ from: 'phone', method: 'REGISTER' }))[0]!;
+    for (const name of ['x-api-key', 'x-authorization', 'cookie', 'x-request', 'x-upstream'])
+      expect(register.headerNames, 'sent on the wire').to.include(name);
+    expect(log, 'the log shows the messages').to.contain('REGISTER sip:');
+    expect(log, 'the log shows what came in').to.contain('Call-ID: redact-1');
+    expect(report.otherLadder.map((m) => m.callId)).to.include('redact-1');
+
+    const outputs = { json, text, log, localStorage: stored };
+    const leaks = Object.entries(SECRET).flatMap(([secret, value]) =>
+      Object.entries(outputs)
+        .filter(([, output]) => output.includes(value))
+        .map(([where]) => `${secret} in ${where}`),
+    );
+    expect(leaks).to.deep.equal([]);
+    // What support still sees: where the phone connected, which headers went out, and that a
+    // credential was there.
+    expect(report.config.server).to.equal(`${peer.wsUrl}?[redacted]`);
+    expect(text).to.contain('X-Api-Key: [redacted]');
+    expect(text).to.contain('X-Authorization: Bearer [redacted]');
+    expect(log).to.contain('X-Api-Key: [redacted]');
+    // The text is safe to cat in a terminal: escapes are shown, not obeyed.
+    expect(text, 'control characters in the text').not.to.match(CONTROL);
+    expect(text).to.contain('␛[31mred');
   });
 
   it('CR/LF in the display name or an extra header: refused, nothing on the wire', async () => {
