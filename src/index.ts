@@ -118,7 +118,13 @@ export { KeepAlive } from './keep-alive.js';
 export type { KeepAliveOptions } from './keep-alive.js';
 export { MediaWatchdog, inboundAudioPackets } from './media-watchdog.js';
 export type { MediaWatchdogOptions } from './media-watchdog.js';
-export { redactSecrets, enableDebugLog, disableDebugLog } from './log-redaction.js';
+export {
+  redactSecrets,
+  enableDebugLog,
+  disableDebugLog,
+  addSecretHeaders,
+  stripUrlSecrets,
+} from './log-redaction.js';
 export { TonePlayer, toneFor, shouldNotify, dtmfFrequencies } from './tones.js';
 export { CallHistory, historyEntryFor } from './history.js';
 export {

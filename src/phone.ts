@@ -56,7 +56,7 @@ import {
   type PolicyState,
 } from './registration-policy.js';
 import { KeepAlive } from './keep-alive.js';
-import { enableDebugLog } from './log-redaction.js';
+import { addSecretHeaders, enableDebugLog } from './log-redaction.js';
 import { DiagnosticsRecorder, type DiagnosticsReport } from './diagnostics.js';
 import { Prewarm } from './prewarm.js';
 import { fetchCredentials, renewDelayMs, type Credentials } from './credentials.js';
@@ -156,6 +156,8 @@ export class Phone extends Emitter<PhoneEvents> {
   constructor(config: PhoneConfig) {
     super();
     this.config = resolveConfig(config);
+    // Configured extra headers carry API keys and tokens: their values never reach a log.
+    addSecretHeaders(this.config.extraHeaders);
     if (this.config.debug) enableDebugLog(this.config.debug);
     this.#socket = new ObservedSocket(
       this.config.server,
@@ -333,6 +335,7 @@ export class Phone extends Emitter<PhoneEvents> {
     // One conversation at a time: whoever you were talking to waits on hold.
     this.#holdOthers(undefined);
     const extraHeaders = (options.extraHeaders ?? []).map(validateExtraHeader);
+    addSecretHeaders(extraHeaders);
     // What prewarm() prepared, if it matches: the INVITE then waits for the offer only.
     const warm = this.#prewarm.take(this.#microphoneId, this.config.iceServers);
     // JsSIP fires `peerconnection` synchronously inside ua.call(), before the Call exists.
