@@ -3,6 +3,7 @@ import type { SipPhone } from '../../components/index.js';
 import type { SelfTestCheck, SelfTestReport } from '../../src/index.js';
 import { phoneFor, registeredPhone, waitForCall } from '../helpers/phone-fixture.js';
 import { sandbox, sandboxCalls, silentStunServer, sleep, waitFor } from '../helpers/sandbox.js';
+import { CONFIGURED_SECRETS, SECRET_HEADERS } from '../helpers/secrets.js';
 
 const checkOf = (report: SelfTestReport, id: SelfTestCheck['id']): SelfTestCheck =>
   report.checks.find((c) => c.id === id)!;
@@ -19,25 +20,8 @@ function recordSentFrames(): { frames: string[]; restore: () => void } {
   return { frames, restore: () => (WebSocket.prototype.send = send) };
 }
 
-// Secrets the configuration carries (besides the password and a JWT), each unlike the others.
-const CONFIGURED = {
-  urlToken: 'UrlQueryS3cret4b1e',
-  apiKey: 'ApiKeyS3cret9d2c',
-  headerBearer: 'HeaderBearerS3cret7a11',
-  sessionToken: 'SessionTokenS3cret55e0',
-  clientSecret: 'ClientS3cret0c3f',
-  sig: 'SigS3cret6e21',
-  key: 'KeyParamS3cret1f9a',
-  auth: 'AuthParamS3cret8b74',
-  otherBearer: 'OtherBearerS3cret2d6d',
-};
-const CONFIGURED_HEADERS = [
-  `X-Api-Key: ${CONFIGURED.apiKey}`,
-  `X-Authorization: Bearer ${CONFIGURED.headerBearer}`,
-  `Cookie: session_token=${CONFIGURED.sessionToken}; client_secret=${CONFIGURED.clientSecret}`,
-  `X-Request: sig=${CONFIGURED.sig}&key=${CONFIGURED.key}&auth=${CONFIGURED.auth}`,
-  `X-Upstream: Bearer ${CONFIGURED.otherBearer}`,
-];
+const CONFIGURED = CONFIGURED_SECRETS;
+const CONFIGURED_HEADERS = SECRET_HEADERS;
 
 /** Every key and value in localStorage, as one text. */
 function storageText(): string {

@@ -21,6 +21,7 @@ import {
   type FaultPhone,
   type Scenario,
 } from './fault-helpers.js';
+import { CONFIGURED_SECRETS, SECRET_HEADERS } from '../helpers/secrets.js';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6NDEwMjQ0NDgwMH0.dGhpcy1pcy1ub3QtYS1yZWFsLXNpZ25hdHVyZQ';
@@ -28,26 +29,12 @@ const JWT =
 // What the phone is configured with and what the far end sends, each secret once and unlike the
 // others, so a leak names the rule that missed it.
 const SECRET = {
-  urlToken: 'UrlQueryS3cret4b1e',
-  apiKey: 'ApiKeyS3cret9d2c',
-  headerBearer: 'HeaderBearerS3cret7a11',
-  sessionToken: 'SessionTokenS3cret55e0',
-  clientSecret: 'ClientS3cret0c3f',
-  sig: 'SigS3cret6e21',
-  key: 'KeyParamS3cret1f9a',
-  auth: 'AuthParamS3cret8b74',
-  otherBearer: 'OtherBearerS3cret2d6d',
+  ...CONFIGURED_SECRETS,
   folded: 'FoldedS3cret3c8e',
   userInfo: 'UserInfoS3cret4f02',
   remoteQuery: 'RemoteQueryS3cret71aa',
 };
-const EXTRA_HEADERS = [
-  `X-Api-Key: ${SECRET.apiKey}`,
-  `X-Authorization: Bearer ${SECRET.headerBearer}`,
-  `Cookie: session_token=${SECRET.sessionToken}; client_secret=${SECRET.clientSecret}`,
-  `X-Request: sig=${SECRET.sig}&key=${SECRET.key}&auth=${SECRET.auth}`,
-  `X-Upstream: Bearer ${SECRET.otherBearer}`,
-];
+const EXTRA_HEADERS = SECRET_HEADERS;
 // Terminal escapes and other C0 controls a far end can put in a reason phrase or a display name.
 const ANSI_REASON = 'OK \x1b[31mred\x1b[0m \x07bell\x08';
 const ANSI_NAME = '\x1b[2J\x1b]0;pwned\x07Eve\x00\u009b31m';
