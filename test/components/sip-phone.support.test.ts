@@ -3,7 +3,7 @@ import type { SipPhone } from '../../components/index.js';
 import type { SelfTestCheck, SelfTestReport } from '../../src/index.js';
 import { phoneFor, registeredPhone, waitForCall } from '../helpers/phone-fixture.js';
 import { sandbox, sandboxCalls, silentStunServer, sleep, waitFor } from '../helpers/sandbox.js';
-import { CONFIGURED_SECRETS, SECRET_HEADERS } from '../helpers/secrets.js';
+import { CONFIGURED_SECRETS, SECRET_HEADERS, storageText } from '../helpers/secrets.js';
 
 const checkOf = (report: SelfTestReport, id: SelfTestCheck['id']): SelfTestCheck =>
   report.checks.find((c) => c.id === id)!;
@@ -22,17 +22,6 @@ function recordSentFrames(): { frames: string[]; restore: () => void } {
 
 const CONFIGURED = CONFIGURED_SECRETS;
 const CONFIGURED_HEADERS = SECRET_HEADERS;
-
-/** Every key and value in localStorage, as one text. */
-function storageText(): string {
-  const out: string[] = [];
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i)!;
-    out.push(`${key}=${localStorage.getItem(key) ?? ''}`);
-  }
-  return out.join('\n');
-}
-
 describe('<sip-phone> self-test against the sandbox', () => {
   it('passes every check with good settings: server, REGISTER, microphone, speaker, echo call', async () => {
     const { el } = await phoneFor('alice');

@@ -21,7 +21,7 @@ import {
   type FaultPhone,
   type Scenario,
 } from './fault-helpers.js';
-import { CONFIGURED_SECRETS, SECRET_HEADERS } from '../helpers/secrets.js';
+import { CONFIGURED_SECRETS, SECRET_HEADERS, storageText } from '../helpers/secrets.js';
 
 const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6NDEwMjQ0NDgwMH0.dGhpcy1pcy1ub3QtYS1yZWFsLXNpZ25hdHVyZQ';
@@ -41,16 +41,6 @@ const ANSI_NAME = '\x1b[2J\x1b]0;pwned\x07Eve\x00\u009b31m';
 // C0 controls (but LF and TAB), DEL and C1 controls: none may reach the text export.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-
-/** Every key and value in localStorage, as one text. */
-function storageText(): string {
-  const out: string[] = [];
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i)!;
-    out.push(`${key}=${localStorage.getItem(key) ?? ''}`);
-  }
-  return out.join('\n');
-}
 
 const thrown = (run: () => unknown): unknown => {
   try {

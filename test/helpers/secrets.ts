@@ -22,3 +22,13 @@ export const SECRET_HEADERS = [
   `X-Request: sig=${CONFIGURED_SECRETS.sig}&key=${CONFIGURED_SECRETS.key}&auth=${CONFIGURED_SECRETS.auth}`,
   `X-Upstream: Bearer ${CONFIGURED_SECRETS.otherBearer}`,
 ];
+
+/** Every key and value in localStorage, as one text (to search for the secrets above). */
+export function storageText(): string {
+  const out: string[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i)!;
+    out.push(`${key}=${localStorage.getItem(key) ?? ''}`);
+  }
+  return out.join('\n');
+}
