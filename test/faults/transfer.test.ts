@@ -254,6 +254,16 @@ describe('faults: transfers a far end asks for', () => {
     expect(refusing.phone.el.callState).to.equal('connected');
   });
 
+  it('no free line (maxLines 1): 486 at once, and the call goes on', async () => {
+    const { peer, phone, call, domain } = await onACall({ transfers: 'accept', maxLines: 1 });
+    const since = Date.now();
+    expect(await referFromFarEnd(peer, call, `<sip:echo@${domain}>`)).to.equal(486);
+    await phone.el.updateComplete;
+    expect(notice(phone)).to.equal('The other side asked to transfer you, but no line is free.');
+    expect(await invitesSince(peer, since)).to.have.length(0);
+    expect(phone.el.callState).to.equal('connected');
+  });
+
   it('an allow-list: other targets get 403, a listed one is followed', async () => {
     const listed = await onACall({ transfers: 'accept', transferAllowList: ['echo'] });
     const later = Date.now();
