@@ -74,3 +74,7 @@ export const isFinalCallState = (state: CallState): boolean =>
 /** States in which a call is being set up or is in progress. */
 export const isLiveCallState = (state: CallState): boolean =>
   state !== 'idle' && !isFinalCallState(state);
+
+/** Answered and not over: talking, or on hold. */
+export const isEstablishedCallState = (state: CallState): boolean =>
+  state === 'connected' || state === 'held';

@@ -13,7 +13,13 @@ import type {
   RTCSessionEventMap,
 } from 'jssip/lib/RTCSession';
 import { Emitter } from './emitter.js';
-import { nextCallState, isFinalCallState, type CallInput, type CallState } from './call-machine.js';
+import {
+  nextCallState,
+  isEstablishedCallState,
+  isFinalCallState,
+  type CallInput,
+  type CallState,
+} from './call-machine.js';
 import { describeOutcome, type LocalCause, type Outcome } from './outcomes.js';
 import type { ResolvedPhoneConfig } from './config.js';
 import {
@@ -198,6 +204,8 @@ export class Call extends Emitter<CallEvents> {
   #iceGiveUpTimer: ReturnType<typeof setTimeout> | undefined;
   /** The phone is ending the call because its audio cannot be restored. */
   #givingUp = false;
+  /** A target refresh after a reconnection is under way: a dialog error now means the drop. */
+  #refreshingTarget = false;
   #iceRestarts = 0;
   #iceRestarting = false;
   #iceFailedAt: number | undefined;
@@ -546,6 +554,49 @@ export class Call extends Emitter<CallEvents> {
   /** @internal The connection dropped while this call was set up: it fails as a connection error. */
   noteConnectionLost(): void {
     this.#connectionLost = true;
+  }
+
+  /**
+   * @internal The phone's connection was replaced by a new one (RFC 5626 §4.5): a target refresh
+   * — a re-INVITE with the same media, hold kept, carrying the phone's Contact over the new
+   * connection — so that the far end's BYE and re-INVITEs reach the phone again (a proxy routes
+   * them by the connection the Contact arrived on). A 481 or 408 means the dialog did not survive
+   * the drop: the call ends as "lost when the connection dropped" instead of lingering. Any other
+   * refusal leaves the call as it was. Resolves true when the far end took the refresh.
+   */
+  async refreshTarget(): Promise<boolean> {
+    if (!isEstablishedCallState(this.state)) return false;
+    const session = this.#session as unknown as SessionInternals;
+    for (let attempt = 0; attempt <= GLARE_RETRIES; attempt++) {
+      if (attempt > 0) await delay(glareDelayMs(this.direction));
+      // A hold, an ICE restart or the far end's own re-INVITE first: one offer at a time.
+      const ready = await waitUntil(
+        () =>
+          isFinalCallState(this.state) ||
+          (this.canSignal() && session.isReadyToReOffer() && !this.#snapshot.pending),
+        TARGET_REFRESH_WAIT_MS,
+      );
+      if (!ready || isFinalCallState(this.state)) return false;
+      this.#refreshingTarget = true;
+      let status: number | undefined;
+      let settled = false;
+      session._sendReinvite({
+        eventHandlers: {
+          succeeded: () => (settled = true),
+          failed: (response) => {
+            settled = true;
+            status = response?.status_code;
+          },
+        },
+      });
+      // JsSIP ends the session itself on 408/481 (its dialog error) without calling `failed`.
+      await waitUntil(() => settled || isFinalCallState(this.state), TARGET_REFRESH_WAIT_MS);
+      this.#refreshingTarget = false;
+      if (isFinalCallState(this.state) || !settled) return false;
+      if (status === undefined) return true;
+      if (status !== 491) return false;
+    }
+    return false;
   }
 
   /**
@@ -966,6 +1017,14 @@ export class Call extends Emitter<CallEvents> {
 
   #handleEnded(event: EndEvent): void {
     const local = JSSIP_CAUSE_TO_LOCAL[event.cause];
+    if (
+      this.#refreshingTarget &&
+      (local === 'dialog-error' || local === 'request-timeout' || local === 'connection-error')
+    ) {
+      // The far end no longer knew the dialog (481), or the refresh got no answer (408).
+      this.#end('fail', { cause: 'connection-dropped' });
+      return;
+    }
     if (event.cause === 'Terminated' || (!local && event.originator !== 'system')) {
       const cause =
         event.originator === 'remote' ? 'hangup-remote' : (this.#localEndCause ?? 'hangup-local');
@@ -1076,6 +1135,8 @@ interface SessionInternals {
 }
 
 const GLARE_RETRIES = 2;
+// A target refresh waits this long for its turn (another offer in flight) and for its answer.
+const TARGET_REFRESH_WAIT_MS = 32_000;
 // JsSIP's cause when ICE fails (it then hangs up by itself).
 const RTP_TIMEOUT = 'RTP Timeout';
 // How long ICE may stay `disconnected` before an ICE restart is tried.

@@ -2,9 +2,10 @@
  * Phone configuration: the options an embedder passes, their defaults, and the validation that turns
  * unsafe or malformed values into a {@link ConfigError} before anything reaches JsSIP or the wire.
  */
-import { ConfigError } from './errors.js';
+import { ConfigError, isConfigError } from './errors.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
 import { hasControlCharacters } from './text.js';
+import { browserInstanceId, isUuid } from './instance-id.js';
 import { TRANSFER_POLICIES, type TransferPolicy } from './transfer-policy.js';
 import type { CredentialsProvider } from './credentials.js';
 import {
@@ -18,9 +19,19 @@ export type AudioCodec = 'PCMU' | 'PCMA';
 
 export type DtmfMode = 'auto' | 'rfc4733' | 'info';
 
+/** One server of a list, with JsSIP's socket weight: higher weights are tried first. */
+export interface ServerEntry {
+  url: string;
+  weight?: number;
+}
+
 export interface PhoneConfig extends ReliabilityConfig {
-  /** SIP over WebSocket server: `wss://…`; plain `ws://` only for localhost, 127.0.0.1 and ::1. */
-  server: string;
+  /**
+   * SIP over WebSocket server: `wss://…`; plain `ws://` only for localhost, 127.0.0.1 and ::1.
+   * Several servers: a list (or one string, space-separated), tried in order (by weight, highest
+   * first, when entries have one); a lost connection moves to the next.
+   */
+  server: string | readonly (string | ServerEntry)[];
   /** The account's SIP URI, e.g. `sip:alice@example.com`. */
   uri: string;
   /** Digest user name when it differs from the URI's user. */
@@ -58,6 +69,11 @@ export interface PhoneConfig extends ReliabilityConfig {
   registerExpires?: number;
   /** Register on start (default true). A phone that only makes calls may skip it. */
   register?: boolean;
+  /**
+   * The RFC 5626 instance id (a UUID) sent as `+sip.instance` with `reg-id=1`. Default: one per
+   * browser profile, kept in `localStorage`, so a reloaded page replaces its own registration.
+   */
+  instanceId?: string;
   /** Calls at once (a second one waits or is held), 1–4. Default 2. */
   maxLines?: number;
   /**
@@ -86,7 +102,10 @@ export interface PhoneConfig extends ReliabilityConfig {
 
 /** A validated configuration with every default filled in. */
 export interface ResolvedPhoneConfig extends ResolvedReliabilityConfig {
+  /** The first server tried. */
   server: string;
+  /** Every server, in the order they are tried. */
+  servers: readonly string[];
   uri: string;
   account: DialTarget;
   authUser: string;
@@ -103,6 +122,7 @@ export interface ResolvedPhoneConfig extends ResolvedReliabilityConfig {
   allowOtherDomains: boolean;
   registerExpires: number;
   register: boolean;
+  instanceId: string;
   maxLines: number;
   transfers: TransferPolicy;
   transferAllowList: string[];
@@ -310,6 +330,55 @@ export function validateServer(server: unknown): string {
   return text;
 }
 
+/** Checks `instanceId`: a UUID; absent, this browser profile's own. */
+function checkInstanceId(value: unknown): string {
+  if (value === undefined || value === null || value === '') return browserInstanceId();
+  const text = typeof value === 'string' ? value.replace(/^urn:uuid:/i, '') : value;
+  if (!isUuid(text)) return fail('instanceId', 'invalid', 'instanceId must be a UUID.');
+  return text.toLowerCase();
+}
+
+// A list longer than this is a mistake (or a page stuffing the attribute), not a deployment.
+const MAX_SERVERS = 8;
+
+/**
+ * Checks a server list: one URL, several space-separated in one string, or a list of URLs and
+ * `{ url, weight }` entries. Returns the URLs in the order they are tried: by weight (highest
+ * first, like JsSIP's sockets), else as listed.
+ */
+export function validateServers(input: unknown): string[] {
+  let entries: unknown[];
+  if (typeof input === 'string') entries = input.trim().split(/\s+/).filter(Boolean);
+  else if (Array.isArray(input)) entries = input;
+  else return [validateServer(input)];
+  if (entries.length === 0) return [validateServer('')];
+  if (entries.length > MAX_SERVERS) {
+    return fail('server', 'too-many', `List at most ${MAX_SERVERS} servers.`);
+  }
+  const weighted = entries.map((entry, index) => {
+    const label = entries.length > 1 ? `Server ${index + 1}: ` : '';
+    const url = typeof entry === 'object' && entry !== null ? (entry as ServerEntry).url : entry;
+    const weight =
+      typeof entry === 'object' && entry !== null ? ((entry as ServerEntry).weight ?? 0) : 0;
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) {
+      return fail('server', 'invalid', `${label}the weight must be a number.`);
+    }
+    try {
+      return { url: validateServer(url), weight, index };
+    } catch (error) {
+      if (isConfigError(error) && label) {
+        throw new ConfigError('server', error.code, `${label}${error.message}`);
+      }
+      throw error;
+    }
+  });
+  const urls = weighted.sort((a, b) => b.weight - a.weight || a.index - b.index).map((e) => e.url);
+  if (new Set(urls).size !== urls.length) {
+    return fail('server', 'duplicate', 'A server is listed twice.');
+  }
+  return urls;
+}
+
 /** Checks one extra header line (`Name: value`). */
 export function validateExtraHeader(header: unknown): string {
   const line = checkText('extraHeaders', header, 1024, 'An extra header');
@@ -332,7 +401,7 @@ export function validateExtraHeader(header: unknown): string {
 export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
   if (!input || typeof input !== 'object')
     return fail('config', 'missing', 'No configuration given.');
-  const server = validateServer(input.server);
+  const servers = validateServers(input.server);
 
   const uriText = checkText('uri', input.uri, 512, 'The SIP address');
   if (!uriText)
@@ -383,7 +452,8 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
 
   return {
     ...resolveReliabilityConfig(input),
-    server,
+    server: servers[0]!,
+    servers,
     uri: account.uri,
     account,
     authUser: authUser || account.user,
@@ -424,6 +494,7 @@ export function resolveConfig(input: PhoneConfig): ResolvedPhoneConfig {
       86400,
     ),
     register: input.register !== false,
+    instanceId: checkInstanceId(input.instanceId),
     maxLines: checkNumber('maxLines', input.maxLines, DEFAULTS.maxLines, 1, 4),
     transfers: checkTransfers(input.transfers, input.acceptTransfers),
     transferAllowList: checkTransferAllowList(input.transferAllowList),

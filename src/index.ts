@@ -37,6 +37,7 @@ export {
   nextCallState,
   isFinalCallState,
   isLiveCallState,
+  isEstablishedCallState,
 } from './call-machine.js';
 export {
   RegistrationState,
@@ -46,13 +47,20 @@ export {
 export {
   resolveConfig,
   validateServer,
+  validateServers,
   validateExtraHeader,
   validateIceServers,
   parseIceServers,
   DEFAULTS,
   DTMF_LIMITS,
 } from './config.js';
-export type { PhoneConfig, ResolvedPhoneConfig, AudioCodec, DtmfMode } from './config.js';
+export type {
+  PhoneConfig,
+  ResolvedPhoneConfig,
+  AudioCodec,
+  DtmfMode,
+  ServerEntry,
+} from './config.js';
 export { checkCredentials, fetchCredentials, renewDelayMs } from './credentials.js';
 export type { Credentials, CredentialsProvider } from './credentials.js';
 export { parseDialString, buildSipUri, isValidHost } from './dial-string.js';
@@ -100,6 +108,7 @@ export {
   nextPolicyStep,
   refreshDelayMs,
   grantedExpires,
+  flowTimerSeconds,
 } from './registration-policy.js';
 export type {
   RetryTiming,

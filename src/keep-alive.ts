@@ -20,12 +20,26 @@ export interface KeepAliveOptions {
 
 export class KeepAlive {
   readonly #options: KeepAliveOptions;
+  #interval: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #probeSentAt: number | undefined;
   #running = false;
 
   constructor(options: KeepAliveOptions) {
     this.#options = options;
+    this.#interval = options.interval;
+  }
+
+  /** The silence allowed before a probe, in ms. */
+  get interval(): number {
+    return this.#interval;
+  }
+
+  /** A new silence budget (the server's `Flow-Timer`), in effect from now. */
+  setInterval(interval: number): void {
+    if (interval === this.#interval) return;
+    this.#interval = interval;
+    if (this.#running && this.#probeSentAt === undefined) this.#arm(0);
   }
 
   /** True while a probe waits for an answer. */
@@ -60,7 +74,7 @@ export class KeepAlive {
 
   #silenceBudget(): number {
     const random = this.#options.random ?? Math.random;
-    return this.#options.interval * (0.8 + 0.2 * random());
+    return this.#interval * (0.8 + 0.2 * random());
   }
 
   #arm(delay: number): void {

@@ -176,6 +176,7 @@ export const LOCAL_OUTCOMES = {
   'rtp-timeout': e('error', 'Audio connection lost', 'No audio arrived for too long and the call was ended.', 'Check the network and call again.'),
   'no-ack': e('error', 'Call setup incomplete', 'The other side did not confirm the answered call.'),
   'dialog-error': e('error', 'Call lost', 'The call’s state was lost between the phone and the server.'),
+  'connection-dropped': e('error', 'Call lost', 'The call was lost when the connection dropped.', 'Call again.'),
   'no-answer': e('warning', 'No answer', 'Nobody answered the call.'),
   'credentials-unavailable': e('error', 'No sign-in credentials', 'The page could not get credentials for the SIP server (its credentials service failed or gave an unusable answer).', 'Reload the page; if it keeps happening, tell the site’s owner.'),
   'not-registered': e('error', 'Not connected', 'The phone is not connected to the server yet.', 'Wait until it is registered, or check the settings.'),

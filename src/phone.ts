@@ -49,6 +49,7 @@ import { microphoneConstraints } from './devices.js';
 import {
   INITIAL_POLICY_STATE,
   grantedExpires,
+  flowTimerSeconds,
   nextPolicyStep,
   parseRetryAfter,
   refreshDelayMs,
@@ -125,6 +126,8 @@ export class Phone extends Emitter<PhoneEvents> {
   /** The next REGISTER or reconnection the policy scheduled. */
   #attempt:
     { kind: 'register' | 'connect'; at: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The browser said it went offline, and has not said it is back. */
+  #offline = false;
   /** A REGISTER succeeded on the current connection. */
   #registeredOnFlow = false;
   /** When the registration must be refreshed (epoch ms), checked by timer and on page events. */
@@ -160,7 +163,7 @@ export class Phone extends Emitter<PhoneEvents> {
     addSecretHeaders(this.config.extraHeaders);
     if (this.config.debug) enableDebugLog(this.config.debug);
     this.#socket = new ObservedSocket(
-      this.config.server,
+      this.config.servers,
       (message, text) => this.#handleWire(message, text),
       { onFlow: (event) => this.#handleFlow(event) },
     );
@@ -173,6 +176,7 @@ export class Phone extends Emitter<PhoneEvents> {
       // The phone decides when to REGISTER (registration-policy.ts), not JsSIP.
       register: false,
       register_expires: this.config.registerExpires,
+      instance_id: this.config.instanceId,
       user_agent: this.config.userAgent,
       session_timers: false,
       extra_headers: this.config.extraHeaders,
@@ -197,6 +201,11 @@ export class Phone extends Emitter<PhoneEvents> {
     return this.#socket.state;
   }
 
+  /** The server the phone is connected (or connecting) to, from `config.servers`. */
+  get server(): string {
+    return this.#socket.url;
+  }
+
   /** Calls not yet over. */
   get calls(): Call[] {
     return [...this.#calls].filter((call) => isLiveCallState(call.state));
@@ -217,6 +226,7 @@ export class Phone extends Emitter<PhoneEvents> {
     return this.#diagnostics.report({
       config: {
         server: c.server,
+        servers: c.servers,
         uri: c.uri,
         authUser: c.authUser,
         displayName: c.displayName,
@@ -254,6 +264,20 @@ export class Phone extends Emitter<PhoneEvents> {
       state: issues.length ? issues.join(' ') : 'clear',
       mos,
     });
+  }
+
+  /**
+   * "Retry now": makes the scheduled reconnection or REGISTER at once instead of waiting for the
+   * backoff. The backoff is not reset: if this attempt fails too, the next wait is longer. False
+   * when nothing is scheduled (registered, an attempt under way, or refused until the settings
+   * change).
+   */
+  retryNow(): boolean {
+    const attempt = this.#attempt;
+    if (!this.#started || this.#stopping || !attempt) return false;
+    this.#cancelAttempt();
+    this.#runAttempt(attempt.kind);
+    return true;
   }
 
   /** Connects and (unless `register: false`) registers. */
@@ -689,6 +713,7 @@ export class Phone extends Emitter<PhoneEvents> {
 
   #runAttempt(kind: 'register' | 'connect'): void {
     if (!this.#started) return;
+    this.#patchRegistration({ retryAt: undefined });
     if (kind === 'connect') this.#socket.reopen();
     else this.#registerNow();
   }
@@ -712,6 +737,9 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.#stopping) return;
     if (event.type === 'up') {
       this.#registeredOnFlow = false;
+      // Answered calls tell the far end where the phone is now (a target refresh), or their BYE
+      // and re-INVITEs would still be routed to the connection that was lost.
+      if (event.reconnect) for (const call of this.calls) void call.refreshTarget();
       if (this.config.keepAlive !== 'off') this.#keepAlive.start();
       if (this.config.register) this.#applyPolicy({ type: 'connected' });
       else this.#probe();
@@ -722,14 +750,23 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#failTransactionsOfLostConnection();
     const registered = this.#registeredOnFlow;
     this.#registeredOnFlow = false;
-    this.#applyPolicy({ type: 'connection-lost', registered, upFor: event.upFor });
+    this.#applyPolicy({
+      type: 'connection-lost',
+      registered,
+      upFor: event.upFor,
+      offline: this.#offline,
+    });
     if (!this.config.register || this.#policy.stopped) return;
     // A healthy connection is replaced at once: "reconnecting". Otherwise the phone waits first:
     // failed, with the time of the retry.
     const retryAt = this.#attempt?.at;
     const cause: LocalCause = 'connection-error';
     if (retryAt === undefined || this.#policy.failures === 0) {
-      if (this.#registration.state === 'registered') this.#transition('transport-lost', { cause });
+      // A wait of a second or more gets its countdown and "Retry now"; a blink does not.
+      const shown = retryAt !== undefined && retryAt - Date.now() >= 1000 ? { retryAt } : {};
+      if (this.#registration.state === 'registered') {
+        this.#transition('transport-lost', { cause, ...shown });
+      }
     } else if (this.#registration.state === 'registered') {
       this.#transition('fail', { cause, retryAt });
     } else if (this.#registration.state === 'registering') {
@@ -785,6 +822,13 @@ export class Phone extends Emitter<PhoneEvents> {
       this.config.registerExpires;
     this.#registeredOnFlow = true;
     this.#retriedWithFreshCredentials = false;
+    // The registrar's Flow-Timer: keep-alives often enough that it keeps the flow.
+    const flowTimer = flowTimerSeconds(text);
+    this.#keepAlive.setInterval(
+      flowTimer === undefined
+        ? this.config.keepAliveInterval
+        : Math.min(this.config.keepAliveInterval, flowTimer * 1000),
+    );
     this.#applyPolicy({ type: 'registered' });
     this.#cancelAttempt();
     this.#transition('registered', { status, reason });
@@ -819,6 +863,7 @@ export class Phone extends Emitter<PhoneEvents> {
   #watchLifecycle(): () => void {
     if (typeof window === 'undefined') return () => {};
     const onOnline = () => {
+      this.#offline = false;
       if (!this.#started || this.#stopping) return;
       // A new network: calls whose audio path broke restart ICE at once.
       for (const call of this.calls) call.recoverMedia();
@@ -826,7 +871,18 @@ export class Phone extends Emitter<PhoneEvents> {
       else this.#recheck();
     };
     // The browser knows the network is gone: the connection is dead even if it does not know yet.
-    const onOffline = () => this.#socket.drop();
+    const onOffline = () => {
+      this.#offline = true;
+      this.#socket.drop();
+    };
+    // Another network (Wi-Fi to cellular, a VPN): the connection and the audio path may be dead.
+    const connection = (navigator as { connection?: EventTarget }).connection;
+    const onNetworkChange = () => {
+      if (!this.#started || this.#stopping || this.#offline) return;
+      for (const call of this.calls) call.recoverMedia();
+      this.#recheck();
+    };
+    connection?.addEventListener('change', onNetworkChange);
     const onVisibility = () => {
       if (document.visibilityState === 'visible') this.#recheck();
     };
@@ -848,6 +904,7 @@ export class Phone extends Emitter<PhoneEvents> {
     return () => {
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
+      connection?.removeEventListener('change', onNetworkChange);
       window.removeEventListener('pagehide', onPageHide);
       document.removeEventListener('visibilitychange', onVisibility);
       document.removeEventListener('resume', onResume);
@@ -1041,7 +1098,13 @@ export class Phone extends Emitter<PhoneEvents> {
   #patchRegistration(patch: { retryAt: number | undefined }): void {
     const current = this.#registration;
     if (current.retryAt === patch.retryAt) return;
-    if (patch.retryAt !== undefined && current.state !== 'failed') return;
+    // A retry time means something only while the phone is (re)trying to register.
+    if (
+      patch.retryAt !== undefined &&
+      current.state !== 'failed' &&
+      current.state !== 'registering'
+    )
+      return;
     const next: RegistrationSnapshot = { ...current };
     if (patch.retryAt === undefined) delete next.retryAt;
     else next.retryAt = patch.retryAt;

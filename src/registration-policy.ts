@@ -26,6 +26,12 @@ export interface PolicyState {
   carried: number;
   /** A 423 was already answered with one immediate retry since the last success. */
   retried423: boolean;
+  /**
+   * The one prompt reconnection after losing a registered connection was spent, and no connection
+   * has proved healthy since: the next quick loss backs off (a server that grants REGISTER and
+   * drops the connection 2 s later gets one prompt reconnection, then growing gaps).
+   */
+  promptSpent: boolean;
   /** A final refusal (401 after the challenge, 403, 404, …): no REGISTER until settings change. */
   stopped: boolean;
   /** No REGISTER before this time (epoch ms): the server's `Retry-After` or the backoff. */
@@ -36,6 +42,7 @@ export const INITIAL_POLICY_STATE: PolicyState = {
   failures: 0,
   carried: 0,
   retried423: false,
+  promptSpent: false,
   stopped: false,
   notBefore: 0,
 };
@@ -51,7 +58,13 @@ export type PolicyEvent =
    * The connection failed or dropped. `registered`: a REGISTER had succeeded on it; `upFor`: how
    * long it had been open, in ms (0 when it never opened).
    */
-  | { type: 'connection-lost'; registered: boolean; upFor: number }
+  | {
+      type: 'connection-lost';
+      registered: boolean;
+      upFor: number;
+      /** The browser said it is offline: no prompt reconnection (`online` brings one). */
+      offline?: boolean;
+    }
   /** The connection is open (again). */
   | { type: 'connected' }
   /** The browser came back online: reconnect now, once, whatever the backoff says. */
@@ -130,7 +143,11 @@ export function nextPolicyStep(
   switch (event.type) {
     case 'registered':
       return {
-        state: { ...INITIAL_POLICY_STATE, carried: Math.max(state.failures, state.carried) },
+        state: {
+          ...INITIAL_POLICY_STATE,
+          carried: Math.max(state.failures, state.carried),
+          promptSpent: state.promptSpent,
+        },
         action: none,
       };
 
@@ -161,21 +178,30 @@ export function nextPolicyStep(
     }
 
     case 'connection-lost': {
-      // A healthy registered connection failed: RFC 5626 forms a new flow at once and backs off
-      // only when that fails. A connection is healthy once it carried a registration for at least
-      // `baseDelay`. Any other loss counts as one more failure, after those before the last success.
+      // RFC 5626 §4.5: after a flow that worked fails, form a new one at once; back off only when
+      // forming flows keeps failing. A connection that carried a successful REGISTER gets one
+      // prompt reconnection; it is spent until a connection proves healthy (registered for
+      // `baseDelay`). A connection that never registered, or a second quick loss, counts as one
+      // more failure after those before the last success.
       const healthy = event.registered && event.upFor >= timing.baseDelay * 1000;
-      const failures = healthy ? 0 : Math.max(state.failures, state.carried) + 1;
-      // "At once" is spread over a tenth of base-time (3 s by default), so that every phone of a
-      // restarted server does not knock in the same instant.
-      const delay = healthy
-        ? Math.round(timing.baseDelay * 100 * random())
-        : backoffDelayMs(failures, timing, random);
-      const at = Math.max(now + delay, state.notBefore);
-      return {
-        state: { ...state, failures, carried: healthy ? 0 : state.carried },
-        action: { type: 'connect', at },
-      };
+      const prompt = !event.offline && (healthy || (event.registered && !state.promptSpent));
+      if (prompt) {
+        // "At once" is spread over a tenth of base-time (3 s by default), so that every phone of
+        // a restarted server does not knock in the same instant.
+        const at = Math.max(now + Math.round(timing.baseDelay * 100 * random()), state.notBefore);
+        return {
+          state: {
+            ...state,
+            failures: healthy ? 0 : state.failures,
+            carried: healthy ? 0 : state.carried,
+            promptSpent: true,
+          },
+          action: { type: 'connect', at },
+        };
+      }
+      const failures = Math.max(state.failures, state.carried) + 1;
+      const at = Math.max(now + backoffDelayMs(failures, timing, random), state.notBefore);
+      return { state: { ...state, failures }, action: { type: 'connect', at } };
     }
 
     case 'connected':
@@ -232,6 +258,20 @@ export function grantedExpires(response: string, instanceId: string): number | u
     }
   }
   return fromContact ?? fromHeader;
+}
+
+/**
+ * The `Flow-Timer` of a 2xx to REGISTER (RFC 5626 §4.4.1): the server drops a flow it hears
+ * nothing on for this many seconds, so keep-alives must come more often. Undefined when absent.
+ */
+export function flowTimerSeconds(response: string): number | undefined {
+  const headerEnd = response.indexOf('\r\n\r\n');
+  const head = headerEnd >= 0 ? response.slice(0, headerEnd) : response;
+  const match = /\r\nFlow-Timer[ \t]*:[ \t]*(\d{1,6})[ \t]*(?:\r\n|$)/i.exec(head);
+  if (!match) return undefined;
+  const seconds = Number(match[1]);
+  // Below 5 s a keep-alive would be most of the traffic: not a value to obey.
+  return seconds >= 5 ? seconds : undefined;
 }
 
 /** Splits a Contact header value at the commas between contacts (not those inside quotes or <>). */

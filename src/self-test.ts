@@ -164,7 +164,9 @@ export async function runSelfTest(
     }
     if (check('websocket').status === 'pass') {
       await run('register', async () => {
-        phone = new Phone({ ...config, register: true });
+        // An instance of its own: the same instance id would take over (and its un-REGISTER
+        // remove) the registration of the phone being tested (RFC 5626 matching).
+        phone = new Phone({ ...config, register: true, instanceId: crypto.randomUUID() });
         return checkRegister(f, lang, phone, timeout, options.signal);
       });
     } else {

@@ -128,11 +128,14 @@ export function normalizeReasonPhrase(text: string): string {
 
 /** What the phone hears about the connection. */
 export type FlowEvent =
-  /** The WebSocket is open; `reconnect` when it replaces one that was lost. */
-  | { type: 'up'; reconnect: boolean }
   /**
-   * The WebSocket closed or could not open. `upFor`: how long it had been open, in ms (0: never).
-   * `code`: the WebSocket close code.
+   * The WebSocket is open; `reconnect` when it replaces one that was lost. `url`: the server it
+   * is open to.
+   */
+  | { type: 'up'; reconnect: boolean; url: string }
+  /**
+   * The WebSocket closed or could not open (on every server of the list, when it never opened).
+   * `upFor`: how long it had been open, in ms (0: never). `code`: the WebSocket close code.
    */
   | { type: 'down'; upFor: number; code?: number };
 
@@ -157,9 +160,17 @@ const toText = (data: unknown): string | undefined => {
  * A JsSIP `Socket` around JsSIP's own `WebSocketInterface` that reports every message to
  * `observer` (with its text) and keeps connection losses from JsSIP (see the module comment).
  * JsSIP's Transport assigns `onconnect`, `ondisconnect` and `ondata`.
+ *
+ * With several server URLs, one connection is open at a time: a lost connection is re-opened to
+ * the next server, and a server that cannot be reached is skipped at once for the next one; the
+ * phone hears of a failure to connect only when every server of the list failed.
  */
 export class ObservedSocket implements Socket {
-  readonly #inner: Socket;
+  readonly #servers: Socket[];
+  #inner: Socket;
+  #index = 0;
+  /** Servers that failed to open since the last successful open (or the start of this round). */
+  #failedInRound = 0;
   readonly #observer: (message: WireMessage, text: string) => void;
   readonly #maxMessageSize: number;
   readonly #onFlow: (event: FlowEvent) => void;
@@ -183,24 +194,42 @@ export class ObservedSocket implements Socket {
   ondata: <T>(event: T) => void = () => {};
 
   constructor(
-    url: string,
+    urls: string | readonly string[],
     observer: (message: WireMessage, text: string) => void,
     options: ObservedSocketOptions = {},
   ) {
-    this.#inner = new JsSIP.WebSocketInterface(url) as unknown as Socket;
+    const list = typeof urls === 'string' ? [urls] : urls;
+    if (list.length === 0) throw new TypeError('ObservedSocket needs at least one server URL.');
+    this.#servers = list.map((url) => {
+      const inner = new JsSIP.WebSocketInterface(url) as unknown as Socket;
+      // Only the current server's events count: a late close of the previous one is history.
+      inner.onconnect = () => {
+        if (inner === this.#inner) this.#handleOpen();
+      };
+      inner.ondisconnect = (_error: boolean, code?: number) => {
+        if (inner === this.#inner) this.#handleDown(code);
+      };
+      inner.ondata = <T>(data: T) => {
+        if (inner === this.#inner) this.#receive(data);
+      };
+      return inner;
+    });
+    this.#inner = this.#servers[0]!;
     this.#observer = observer;
     this.#maxMessageSize = options.maxMessageSize ?? MAX_MESSAGE_SIZE;
     this.#onFlow = options.onFlow ?? (() => {});
-    this.#inner.onconnect = () => this.#handleOpen();
-    this.#inner.ondisconnect = (_error: boolean, code?: number) => this.#handleDown(code);
-    this.#inner.ondata = <T>(data: T) => this.#receive(data);
+  }
+
+  /** Every server URL, in the order they are tried. */
+  get servers(): string[] {
+    return this.#servers.map((server) => server.url);
   }
 
   get via_transport(): string {
     return this.#inner.via_transport;
   }
   set via_transport(value: string) {
-    this.#inner.via_transport = value;
+    for (const server of this.#servers) server.via_transport = value;
   }
   get url(): string {
     return this.#inner.url;
@@ -302,9 +331,17 @@ export class ObservedSocket implements Socket {
     this.#inner.connect();
   }
 
+  /** The next server of the list becomes the current one (JsSIP reads url/sip_uri from it). */
+  #advance(): void {
+    if (this.#servers.length < 2) return;
+    this.#index = (this.#index + 1) % this.#servers.length;
+    this.#inner = this.#servers[this.#index]!;
+  }
+
   #handleOpen(): void {
     this.#state = 'open';
     this.#openedAt = Date.now();
+    this.#failedInRound = 0;
     const reconnect = this.#announced;
     if (!this.#announced) {
       this.#announced = true;
@@ -316,12 +353,21 @@ export class ObservedSocket implements Socket {
     for (const item of queue) {
       if (now - item.at < QUEUED_MESSAGE_LIFETIME_MS) this.send(item.text);
     }
-    this.#onFlow({ type: 'up', reconnect });
+    this.#onFlow({ type: 'up', reconnect, url: this.#inner.url });
   }
 
   #handleDown(code: number | undefined): void {
     if (!this.#wanted || this.#state === 'down' || this.#state === 'closed') return;
-    const upFor = this.#state === 'open' ? Date.now() - this.#openedAt : 0;
+    const wasOpen = this.#state === 'open';
+    const upFor = wasOpen ? Date.now() - this.#openedAt : 0;
+    // Whatever happened, the next attempt goes to the next server of the list.
+    this.#advance();
+    if (!wasOpen && ++this.#failedInRound < this.#servers.length) {
+      // This server cannot be reached: the next one is tried at once, before anyone backs off.
+      this.#open();
+      return;
+    }
+    this.#failedInRound = 0;
     this.#state = 'down';
     // Dialog requests whose answer may have been lost go out again on the next connection.
     const lost = [...this.#inFlight.values()].sort((a, b) => a.at - b.at);

@@ -15,6 +15,7 @@ import { bannerStyles, bannerTemplate, idleBanner } from '../shared/banner-view.
 import { firstPaintStrings } from '../../src/i18n/languages.js';
 import type { CallSnapshot } from '../../src/call.js';
 import type { CredentialsProvider } from '../../src/credentials.js';
+import type { ServerEntry } from '../../src/config.js';
 import type { TonePlayer } from '../../src/tones.js';
 import type * as CallUiModule from './call-ui.js';
 import '../sip-dialpad/sip-dialpad.js';
@@ -120,8 +121,8 @@ export class SipCallButton extends LitElement {
   #ui: CallUi | undefined;
   #uiLoading: Promise<CallUi | undefined> | undefined;
 
-  /** SIP over WebSocket server (`wss://…`; `ws://` only for localhost). */
-  @property() server = '';
+  /** SIP over WebSocket server (`wss://…`; `ws://` only for localhost); several: space-separated. */
+  @property() server: string | readonly (string | ServerEntry)[] = '';
 
   /** The SIP account the kiosk uses, e.g. `sip:kiosk-lobby@example.com`. */
   @property() uri = '';

@@ -21,9 +21,14 @@ export const phoneStyles = css`
   }
   .registration {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.5em;
     font-size: 0.85em;
+  }
+  .retry-now {
+    font: inherit;
+    padding: 0.1em 0.6em;
   }
   .dot {
     width: 0.6em;

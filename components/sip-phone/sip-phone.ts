@@ -30,6 +30,7 @@ import {
   type RegistrationSnapshot,
   type RegistrationState,
   type TransferRequest,
+  type ServerEntry,
 } from '../../src/index.js';
 import { PhoneController } from '../controllers/phone-controller.js';
 import { LocaleController } from '../controllers/locale-controller.js';
@@ -77,6 +78,7 @@ const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
  *
  * @csspart base - The phone's card.
  * @csspart registration - Registration status line (live region with `data-state`, `data-status`).
+ * @csspart retry-now-button - "Retry now" while a reconnection or REGISTER waits for its backoff.
  * @csspart banner - The call banner: an ARIA live region with `data-state` and `data-status`.
  * @csspart banner-title - The banner's title.
  * @csspart banner-text - The banner's explanation.
@@ -148,8 +150,12 @@ export class SipPhone extends LitElement {
     onTransferRefused: (refusal) => this.handleTransferRefused(refusal),
   });
 
-  /** SIP over WebSocket server, e.g. `wss://sip.example.com/ws` (`ws://` only for localhost). */
-  @property() server = '';
+  /**
+   * SIP over WebSocket server, e.g. `wss://sip.example.com/ws` (`ws://` only for localhost).
+   * Several: space-separated in the attribute, or a list (of URLs or `{ url, weight }`) as the
+   * property; tried in order, and a lost connection moves to the next.
+   */
+  @property() server: string | readonly (string | ServerEntry)[] = '';
 
   /** The account's SIP URI, e.g. `sip:alice@example.com`. */
   @property() uri = '';
@@ -378,6 +384,14 @@ export class SipPhone extends LitElement {
       this.inputError = isSipPhoneError(error) ? error.message : this.#t.notTransferred;
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Makes the scheduled reconnection or REGISTER at once instead of waiting out the backoff (the
+   * registration line's "Retry now"). False when nothing is waiting.
+   */
+  retryNow(): boolean {
+    return this.#phone.phone?.retryNow() ?? false;
   }
 
   /** Mutes or unmutes the microphone on the shown call (no renegotiation). */
@@ -844,6 +858,10 @@ export class SipPhone extends LitElement {
     else call.hangup();
   }
 
+  private handleRetryNow(): void {
+    this.retryNow();
+  }
+
   private renderRegistration() {
     const registration = this.#phone.registration;
     const account = this.#phone.phone?.config.uri.replace(/^sips?:/, '') ?? '';
@@ -854,7 +872,9 @@ export class SipPhone extends LitElement {
         text = t.registered(account);
         break;
       case 'registering':
-        text = registration.previous === 'registered' ? t.reconnecting : t.registering(account);
+        if (registration.previous !== 'registered') text = t.registering(account);
+        // With a countdown, the countdown says it ("Connection lost. Reconnecting in 2 s.").
+        else text = registration.retryAt === undefined ? t.reconnecting : '';
         break;
       case 'failed': {
         const outcome = describeOutcome(registration, 'register', this.#locale.lang);
@@ -883,17 +903,24 @@ export class SipPhone extends LitElement {
 
   /**
    * When the next registration attempt is: a countdown to look at (hidden from screen readers, or
-   * the live region would speak every second) and the clock time, which does not change, to hear.
+   * the live region would speak every second) and the clock time, which does not change, to hear;
+   * and "Retry now", which makes that attempt at once.
    */
   private renderRetry() {
-    const retryAt = this.#phone.registration.retryAt;
+    const registration = this.#phone.registration;
+    const retryAt = registration.retryAt;
     if (retryAt === undefined) return nothing;
     const t = this.#t;
     const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
     const when = seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
     const clock = new Date(retryAt).toLocaleTimeString(this.#locale.lang);
-    return html` <span aria-hidden="true">${t.retryingIn(when)}</span
-      ><span class="visually-hidden">${t.retryingAt(clock)}</span>`;
+    const countdown =
+      registration.state === 'registering' ? t.reconnectingIn(when) : t.retryingIn(when);
+    return html` <span aria-hidden="true">${countdown}</span
+      ><span class="visually-hidden">${t.retryingAt(clock)}</span>
+      <button part="retry-now-button" class="retry-now" @click=${this.handleRetryNow}>
+        ${t.retryNow}
+      </button>`;
   }
 
   /** A second line (or more): each call with its state and what can be done with it. */

@@ -122,6 +122,7 @@ const local: OutcomeTranslation['local'] = {
   'bad-media': t('Audio nicht kompatibel', 'Die Audiobeschreibung der Gegenseite konnte nicht verwendet werden.', ALLOW_G711),
   'rtp-timeout': t('Audioverbindung unterbrochen', 'Zu lange kam kein Ton an, daher wurde der Anruf beendet.', 'Prüfen Sie das Netzwerk und rufen Sie erneut an.'),
   'no-ack': t('Verbindungsaufbau unvollständig', 'Die Gegenseite hat den angenommenen Anruf nicht bestätigt.'),
+  'connection-dropped': t('Anruf verloren', 'Der Anruf ging verloren, als die Verbindung abbrach.', 'Rufen Sie erneut an.'),
   'dialog-error': t('Verbindung verloren', 'Der Zustand des Anrufs ist zwischen Telefon und Server verloren gegangen.'),
   'no-answer': t('Keine Antwort', 'Niemand hat den Anruf angenommen.'),
   'credentials-unavailable': t('Keine Anmeldedaten', 'Die Seite konnte keine Anmeldedaten für den SIP-Server erhalten (ihr Anmeldedienst ist ausgefallen oder lieferte Unbrauchbares).', 'Laden Sie die Seite neu; wenn es wieder passiert, informieren Sie den Betreiber der Seite.'),

@@ -19,6 +19,8 @@ export const en = {
   registrationFailed: 'Registration failed',
   retryingIn: (when: string) => `Retrying in ${when}.`,
   retryingAt: (clock: string) => `The phone tries again at ${clock}.`,
+  reconnectingIn: (when: string) => `Connection lost. Reconnecting in ${when}.`,
+  retryNow: 'Retry now',
   // Banner
   ready: 'Ready',
   readyText: 'Enter a number and press Call.',
@@ -161,6 +163,8 @@ export const de: PartialUiStrings = {
   registrationFailed: 'Anmeldung fehlgeschlagen',
   retryingIn: (when) => `Neuer Versuch in ${when}.`,
   retryingAt: (clock) => `Das Telefon versucht es um ${clock} erneut.`,
+  reconnectingIn: (when) => `Verbindung verloren. Neuer Verbindungsaufbau in ${when}.`,
+  retryNow: 'Jetzt versuchen',
   ready: 'Bereit',
   readyText: 'Nummer eingeben und auf Anrufen drücken.',
   calling: 'Anruf…',

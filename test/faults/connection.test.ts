@@ -11,7 +11,11 @@ describe('faults: connection', () => {
   it('accept-then-drop: reconnects with a growing, randomised wait; ≤ 1 REGISTER per connection', async function () {
     this.timeout(30_000);
     // Base 250 ms, cap 2 s: waits in [0.25, 0.5], [0.5, 1], [1, 2], [1, 2] s (RFC 5626 §4.5 scaled).
-    const peer = await scenario({ acceptThenDropMs: 50 });
+    // The server never grants a REGISTER (one that does earns a prompt reconnection: reconnect.test).
+    const peer = await scenario({
+      acceptThenDropMs: 50,
+      rules: [{ from: 'phone', method: 'REGISTER', action: { type: 'drop' } }],
+    });
     const phone = await faultPhone(peer, 'alice', {
       config: { retryBaseDelay: 250, retryMaxDelay: 2000 },
     });

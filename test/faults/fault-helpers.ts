@@ -86,6 +86,16 @@ export interface ScenarioConfig {
   media?: boolean;
   /** Answer CRLF pings with a pong (default true). */
   crlfPong?: boolean;
+  /**
+   * Route requests to the phone by the connection their dialog is bound to (where the phone last
+   * sent its Contact), as Kamailio does with connection aliases: after a reconnect they fail (430)
+   * until the phone refreshes the target.
+   */
+  flowRouting?: boolean;
+  /** Cut the connection this long after each 200 to REGISTER … */
+  dropAfterRegisterMs?: number;
+  /** … this many times (default: every time). */
+  dropAfterRegisterTimes?: number;
 }
 
 type Filter = Partial<
@@ -236,7 +246,13 @@ export const TEST_TIMING: Partial<PhoneConfig> = {
 export async function faultPhone(
   through: Scenario,
   user = 'alice',
-  options: { password?: string; config?: Partial<PhoneConfig>; displayName?: string } = {},
+  options: {
+    password?: string;
+    config?: Partial<PhoneConfig>;
+    displayName?: string;
+    /** Instead of `through`'s address: a server list (space-separated or an array). */
+    server?: PhoneConfig['server'];
+  } = {},
 ): Promise<FaultPhone> {
   const info = await sandbox();
   const password = options.password ?? (await passwordOf(user));
@@ -244,7 +260,7 @@ export async function faultPhone(
   const calls: SipCallChangeDetail[] = [];
   const el = await fixture<SipPhone>(
     html`<sip-phone
-      server=${through.wsUrl}
+      .server=${options.server ?? through.wsUrl}
       uri=${`sip:${user}@${info.domain}`}
       display-name=${options.displayName ?? ''}
       end-reason-timeout="0"

@@ -215,6 +215,11 @@ class Scenario {
     this.relay = config.media ? new MediaRelay() : undefined;
     this.phoneContact = undefined; // learned from REGISTER: where to send requests to the phone
     this.timers = new Set();
+    // `flowRouting`: the connection each dialog (Call-ID) is bound to, as a proxy routing by
+    // connection alias binds it: where the phone last sent its Contact in that dialog.
+    this.dialogFlows = new Map();
+    // `dropAfterRegisterMs`: how many connections are still to be cut after their REGISTER.
+    this.registerDrops = config.dropAfterRegisterTimes ?? Infinity;
   }
 
   record(entry) {
@@ -303,6 +308,16 @@ class Scenario {
       this.phoneContact =
         /^(?:contact|m)\s*:\s*[^<]*<([^>]+)>/im.exec(text)?.[1] ?? this.phoneContact;
     }
+    // A dialog-forming or target-refreshing message with a Contact binds the dialog to this
+    // connection (a request, or the phone's 2xx to an INVITE it answers).
+    if (
+      info.callId &&
+      info.method !== 'REGISTER' &&
+      (info.status === undefined || (info.status >= 200 && info.status < 300)) &&
+      /^(?:contact|m)\s*:/im.test(text)
+    ) {
+      this.dialogFlows.set(info.callId, this.connections);
+    }
     const rule = this.rule('phone', info, text);
     const action = rule?.action;
     if (action?.type === 'respond') {
@@ -336,6 +351,25 @@ class Scenario {
 
   async fromServer(text) {
     const info = summarize(text);
+    if (this.config.flowRouting && info.kind === 'sip' && info.status === undefined) {
+      const flow = this.dialogFlows.get(info.callId);
+      if (flow !== undefined && flow !== this.connections) {
+        // Routed to the connection the dialog is bound to, which is gone: as a proxy that routes
+        // by connection alias or flow token does, the request fails (RFC 5626 §5.3: 430).
+        this.record({
+          from: 'server',
+          to: 'phone',
+          ...info,
+          size: text.length,
+          delivered: false,
+          flowFailed: flow,
+        });
+        if (info.method !== 'ACK') {
+          this.upstream?.send(buildResponse(text, 430, 'Flow Failed'));
+        }
+        return;
+      }
+    }
     const rule = this.rule('server', info, text);
     const action = rule?.action;
     if (action?.type === 'drop') {
@@ -372,6 +406,19 @@ class Scenario {
       outgoing = outgoing.replace(/;expires=\d+/gi, `;expires=${this.config.grantExpires}`);
     }
     this.sendToPhone(outgoing, 'server');
+    if (
+      this.config.dropAfterRegisterMs !== undefined &&
+      info.method === 'REGISTER' &&
+      info.status === 200 &&
+      this.registerDrops > 0
+    ) {
+      // A flow that registers and then dies (a flapping server, a lost Wi-Fi).
+      this.registerDrops -= 1;
+      const ws = this.phone;
+      this.later(this.config.dropAfterRegisterMs, () => {
+        if (ws === this.phone) this.dropPhone();
+      });
+    }
   }
 
   /** Cuts the phone's connection like a dead network would (no close handshake). */

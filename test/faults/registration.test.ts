@@ -47,7 +47,7 @@ describe('faults: registration', () => {
     const snapshot = phone.el.phone!.registration;
     expect(snapshot.retryAt! - failedAt).to.be.within(900, 2100);
     expect(registrationText(phone)).to.match(
-      /^Registration interval too short\. .*Retrying in [12] s\.The phone tries again at \d{1,2}:\d\d:\d\d( [AP]M)?\.$/,
+      /^Registration interval too short\. .*Retrying in [12] s\.The phone tries again at \d{1,2}:\d\d:\d\d( [AP]M)?\. Retry now$/,
     );
     expect(part(phone.el, 'registration').dataset.status).to.equal('423');
 
@@ -124,7 +124,7 @@ describe('faults: registration', () => {
     const wait = phone.el.phone!.registration.retryAt! - Date.now();
     expect(wait, 'never before Retry-After, at most 20 % after').to.be.within(119_000, 144_100);
     expect(registrationText(phone)).to.match(
-      /^Service unavailable\. The server is overloaded or under maintenance\. Try again later\. Retrying in 2 min\.The phone tries again at \d{1,2}:\d\d:\d\d( [AP]M)?\.$/,
+      /^Service unavailable\. The server is overloaded or under maintenance\. Try again later\. Retrying in 2 min\.The phone tries again at \d{1,2}:\d\d:\d\d( [AP]M)?\. Retry now$/,
     );
     await sleep(3000);
     expect(await peer.registers()).to.equal(1);
@@ -258,7 +258,7 @@ describe('faults: registration', () => {
     expect(Date.now() - started).to.be.within(31_000, 34_000);
     expect(phone.el.phone!.registration.cause).to.equal('request-timeout');
     expect(registrationText(phone)).to.match(
-      /^No answer from the server\. .*Retrying in [12] s\.The phone tries again at \d{1,2}:\d\d:\d\d( [AP]M)?\.$/,
+      /^No answer from the server\. .*Retrying in [12] s\.The phone tries again at \d{1,2}:\d\d:\d\d( [AP]M)?\. Retry now$/,
     );
     expect(await peer.registers()).to.equal(1);
     await registered(phone, 5000);

@@ -106,6 +106,67 @@ describe('resolveConfig', () => {
   });
 });
 
+describe('server lists and the instance id (RFC 5626)', () => {
+  const a = 'wss://a.example.com/ws';
+  const b = 'wss://b.example.com/ws';
+  const c = 'wss://c.example.com/ws';
+
+  it('takes one server, several space-separated, or a list; tried in order', () => {
+    expect(resolveConfig(base).servers).to.deep.equal([base.server]);
+    expect(resolveConfig({ ...base, server: ` ${a}  ${b}\n` }).servers).to.deep.equal([a, b]);
+    const listed = resolveConfig({ ...base, server: [a, b, c] });
+    expect(listed.servers).to.deep.equal([a, b, c]);
+    expect(listed.server, 'the first one tried').to.equal(a);
+  });
+
+  it('orders weighted entries by weight, highest first (JsSIP sockets), else as listed', () => {
+    const config = resolveConfig({
+      ...base,
+      server: [{ url: a, weight: 1 }, b, { url: c, weight: 5 }],
+    });
+    expect(config.servers).to.deep.equal([c, a, b]);
+  });
+
+  const bad: Array<[string, PhoneConfig['server'], string, RegExp]> = [
+    ['an empty list', [], 'missing', /Set the server address/],
+    ['an insecure second server', [a, 'ws://pbx.example.com'], 'insecure', /^Server 2: /],
+    [
+      'a password in a listed URL',
+      `${a} wss://u:p@b.example.com`,
+      'credentials-in-url',
+      /^Server 2:/,
+    ],
+    ['a server listed twice', [a, { url: a, weight: 2 }], 'duplicate', /listed twice/],
+    ['a weight that is not a number', [{ url: a, weight: 'high' as never }], 'invalid', /weight/],
+    [
+      'nine servers',
+      Array.from({ length: 9 }, (_, i) => `wss://s${i}.example.com`),
+      'too-many',
+      /at most 8/,
+    ],
+  ];
+  for (const [name, server, code, message] of bad) {
+    it(`rejects ${name}`, () => {
+      const error = configError({ server });
+      expect(error.field).to.equal('server');
+      expect(error.code).to.equal(code);
+      expect(error.message).to.match(message);
+    });
+  }
+
+  it('keeps one instance id per browser profile, and accepts a configured UUID', () => {
+    const first = resolveConfig(base).instanceId;
+    expect(first).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(resolveConfig(base).instanceId, 'the same after a "reload"').to.equal(first);
+    expect(localStorage.getItem('sip-phone.instance-id')).to.equal(first);
+    const own = 'urn:uuid:0F8FAD5B-D9CB-469F-A165-70867728950E';
+    expect(resolveConfig({ ...base, instanceId: own }).instanceId).to.equal(
+      '0f8fad5b-d9cb-469f-a165-70867728950e',
+    );
+    expect(configError({ instanceId: 'not-a-uuid' }).field).to.equal('instanceId');
+  });
+});
+
 describe('ICE servers and DTMF mode', () => {
   it('reads ICE servers one per line', () => {
     expect(

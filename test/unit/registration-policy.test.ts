@@ -177,7 +177,28 @@ describe('registration policy: next step', () => {
       state(),
       { type: 'connection-lost', registered: true, upFor: 60_000 },
       { type: 'connect', at: NOW },
-      { failures: 0 },
+      { failures: 0, promptSpent: true },
+    ],
+    [
+      'a healthy connection lost after a spent prompt reconnection: at once again, backoff reset',
+      state({ promptSpent: true, carried: 3 }),
+      { type: 'connection-lost', registered: true, upFor: 60_000 },
+      { type: 'connect', at: NOW },
+      { failures: 0, carried: 0 },
+    ],
+    [
+      'registered and dropped 10 s later (the Wi-Fi went): reconnect at once, once',
+      state(),
+      { type: 'connection-lost', registered: true, upFor: 10_000 },
+      { type: 'connect', at: NOW },
+      { promptSpent: true },
+    ],
+    [
+      'lost because the browser went offline: no prompt reconnection (`online` brings one)',
+      state(),
+      { type: 'connection-lost', registered: true, upFor: 60_000, offline: true },
+      { type: 'connect', at: NOW + 30_000 },
+      { failures: 1 },
     ],
     [
       'a connection that never opened: back off',
@@ -194,18 +215,32 @@ describe('registration policy: next step', () => {
       { failures: 3 },
     ],
     [
-      'accepted, registered, dropped at once: the backoff continues from before the success',
+      'registered and dropped at once, the first time: one prompt reconnection',
       state({ carried: 2 }),
+      { type: 'connection-lost', registered: true, upFor: 50 },
+      { type: 'connect', at: NOW },
+      { promptSpent: true },
+    ],
+    [
+      'registered and dropped at once again: the backoff continues from before the success',
+      state({ carried: 2, promptSpent: true }),
       { type: 'connection-lost', registered: true, upFor: 50 },
       { type: 'connect', at: NOW + 120_000 },
       { failures: 3, carried: 2 },
+    ],
+    [
+      'a success keeps the spent prompt: only a healthy connection earns it back',
+      state({ failures: 1, promptSpent: true }),
+      { type: 'registered' },
+      { type: 'none' },
+      { failures: 0, carried: 1 },
     ],
     [
       'a lost connection does not reconnect before a Retry-After',
       state({ notBefore: NOW + 90_000 }),
       { type: 'connection-lost', registered: true, upFor: 60_000 },
       { type: 'connect', at: NOW + 90_000 },
-      {},
+      { promptSpent: true },
     ],
     ['connected: REGISTER now', state(), { type: 'connected' }, { type: 'register', at: NOW }, {}],
     [
@@ -268,6 +303,35 @@ describe('registration policy: next step', () => {
     }
     expect(actions).to.deep.equal(['now', 'later', 'later', 'later']);
     expect(s.failures).to.equal(3);
+  });
+
+  it('a server that grants REGISTER and drops 2 s later: one prompt reconnection, then growing gaps', () => {
+    // Simulated clock: each connection registers at once and is dropped 2 s later.
+    for (const random of [low, high]) {
+      let s = state();
+      let now = NOW;
+      const connections = [now];
+      while (now - NOW < 600_000) {
+        s = nextPolicyStep(s, { type: 'registered' }, now, RETRY_DEFAULTS, random).state;
+        now += 2000;
+        const r = nextPolicyStep(
+          s,
+          { type: 'connection-lost', registered: true, upFor: 2000 },
+          now,
+          RETRY_DEFAULTS,
+          random,
+        );
+        s = r.state;
+        now = Math.max(now, (r.action as { at: number }).at);
+        connections.push(now);
+      }
+      const within40s = connections.filter((at) => at - NOW < 40_000).length;
+      expect(within40s, 'connections in the first 40 s').to.be.at.most(4);
+      const gaps = connections.slice(1).map((at, i) => at - connections[i]!);
+      // After the one prompt reconnection, every gap grows (until the cap).
+      for (let i = 2; i < gaps.length; i++) expect(gaps[i]).to.be.at.least(gaps[i - 1]!);
+      expect(gaps[1]).to.be.at.least(30_000 / 2 + 2000);
+    }
   });
 
   it('an accept-then-drop server meets a growing wait, capped at max-time', () => {

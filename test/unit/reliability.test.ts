@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import {
   KeepAlive,
   RELIABILITY_DEFAULTS,
+  flowTimerSeconds,
   isConfigError,
   normalizeReasonPhrase,
   redactSecrets,
@@ -154,6 +155,42 @@ describe('keep-alive', () => {
       expect(probes, 'silent for 60 ms, freshness 10 ms').to.equal(1);
     } finally {
       clearInterval(busy);
+      keepAlive.stop();
+    }
+  });
+});
+
+describe('Flow-Timer (RFC 5626 §4.4.1)', () => {
+  const ok = (headers: string) =>
+    `SIP/2.0 200 OK\r\nCSeq: 2 REGISTER\r\n${headers}Content-Length: 0\r\n\r\n`;
+
+  it("reads the registrar's Flow-Timer, and ignores what is absent, tiny or malformed", () => {
+    expect(flowTimerSeconds(ok('Flow-Timer: 25\r\n'))).to.equal(25);
+    expect(flowTimerSeconds(ok('flow-timer:120\r\n'))).to.equal(120);
+    expect(flowTimerSeconds(ok(''))).to.equal(undefined);
+    expect(flowTimerSeconds(ok('Flow-Timer: 1\r\n')), 'a keep-alive a second').to.equal(undefined);
+    expect(flowTimerSeconds(ok('Flow-Timer: 25x\r\n'))).to.equal(undefined);
+    expect(flowTimerSeconds(`${ok('')}Flow-Timer: 30\r\n`), 'in the body').to.equal(undefined);
+  });
+
+  it('a new interval takes effect at once on a running keep-alive', async () => {
+    let probes = 0;
+    const keepAlive = new KeepAlive({
+      interval: 60_000,
+      timeout: 1000,
+      lastInbound: () => Date.now() - 500,
+      probe: () => probes++,
+      onDead: () => undefined,
+    });
+    keepAlive.start();
+    try {
+      await sleep(50);
+      expect(probes).to.equal(0);
+      keepAlive.setInterval(200);
+      expect(keepAlive.interval).to.equal(200);
+      await sleep(50);
+      expect(probes, 'silent for 500 ms, budget 160–200 ms').to.equal(1);
+    } finally {
       keepAlive.stop();
     }
   });

@@ -1,0 +1,173 @@
+// Issue 14 against the fault peer: the reconnect policy with the real RFC 5626 clocks (base 30 s),
+// "Retry now", a server list, and the target refresh that lets the far end reach the phone again
+// after its connection was replaced (the peer routes by connection, as Kamailio's aliases do).
+import { expect } from '@open-wc/testing';
+import { banner, inboundPackets, part, textOf, waitForCall } from '../helpers/phone-fixture.js';
+import { sleep, waitFor } from '../helpers/sandbox.js';
+import {
+  closeScenarios,
+  faultPhone,
+  registered,
+  sandboxCallsUser,
+  sandboxEndsCall,
+  scenario,
+} from './fault-helpers.js';
+
+// The defaults a deployment has: the prompt reconnection is spread over 3 s, the backoff 30–60 s.
+const REAL_CLOCKS = { retryBaseDelay: 30_000, retryMaxDelay: 1_800_000 };
+
+describe('faults: reconnecting (RFC 5626 flows)', () => {
+  afterEach(closeScenarios);
+
+  it('a connection the server closes 10 s after registering: registered again within 5 s', async function () {
+    this.timeout(30_000);
+    const peer = await scenario({ dropAfterRegisterMs: 10_000, dropAfterRegisterTimes: 1 });
+    const phone = await faultPhone(peer, 'alice', { config: REAL_CLOCKS });
+    await registered(phone);
+    const [dropped] = await waitFor(
+      async () => {
+        const drops = await peer.frames({ event: 'drop' });
+        return drops.length ? drops : undefined;
+      },
+      'the server closes the connection',
+      15_000,
+    );
+    await waitFor(() => phone.registrations.at(-1)?.state === 'registering', 'reconnecting');
+    await waitFor(
+      async () =>
+        (await peer.frames({ from: 'server', method: 'REGISTER', status: 200, conn: 2 }))[0],
+      'registered on the new connection',
+      6000,
+    );
+    const [ok] = await peer.frames({ from: 'server', method: 'REGISTER', status: 200, conn: 2 });
+    expect(ok!.at - dropped!.at, 'from the drop to the new registration').to.be.below(5000);
+    await registered(phone);
+    expect(await peer.connections()).to.equal(2);
+  });
+
+  it('a server that drops every connection 2 s after REGISTER: one prompt reconnection, then the backoff; "Retry now" skips it', async function () {
+    this.timeout(60_000);
+    const peer = await scenario({ dropAfterRegisterMs: 2000 });
+    const phone = await faultPhone(peer, 'alice', { config: REAL_CLOCKS });
+    const startedAt = Date.now();
+    await registered(phone);
+    // Long enough to see the backoff hold: the second loss waits 30–60 s.
+    await waitFor(() => phone.el.registrationState === 'failed', 'the second loss', 15_000);
+    await sleep(Math.max(0, 40_000 - (Date.now() - startedAt)));
+    const opens = await peer.frames({ event: 'open' });
+    const within40s = opens.filter((open) => open.at - startedAt < 40_000);
+    expect(within40s.length, 'connections in 40 s').to.be.at.most(4);
+    expect(opens.length, 'a prompt reconnection, then a wait').to.equal(2);
+    expect(opens[1]!.at - opens[0]!.at, 'the prompt reconnection').to.be.below(2000 + 3000 + 1500);
+
+    // The registration line counts down to the next attempt and offers to skip the wait.
+    const line = part(phone.el, 'registration');
+    expect(textOf(line)).to.match(/Retrying in \d+ s\.\s?The phone tries again at .+ Retry now$/);
+    expect(phone.el.phone!.registration.retryAt! - Date.now()).to.be.above(1000);
+    const retry = part(phone.el, 'retry-now-button') as HTMLButtonElement;
+    expect(retry.tagName).to.equal('BUTTON');
+    const before = Date.now();
+    retry.click();
+    await waitFor(async () => (await peer.connections()) === 3, 'a connection at once', 3000);
+    await registered(phone);
+    expect(Date.now() - before).to.be.below(3000);
+    // The backoff was not reset: this connection dies too, and the next wait is longer still.
+    await waitFor(() => phone.el.registrationState === 'failed', 'lost again', 5000);
+    expect(phone.el.phone!.registration.retryAt! - Date.now()).to.be.above(25_000);
+  });
+
+  it('a server list: a lost connection moves to the next server and registers there', async function () {
+    this.timeout(20_000);
+    const first = await scenario();
+    const second = await scenario();
+    const phone = await faultPhone(first, 'alice', { server: [first.wsUrl, second.wsUrl] });
+    await registered(phone);
+    expect(phone.el.phone!.server).to.equal(first.wsUrl);
+    await sleep(1100); // a healthy connection (TEST_TIMING's base is 1 s)
+    // The first server goes away for good: it drops the phone and refuses it from now on.
+    await first.update({ refuse: true });
+    await first.drop();
+    await waitFor(async () => (await second.registers()) > 0, 'a REGISTER to the second', 5000);
+    await registered(phone);
+    expect(phone.el.phone!.server).to.equal(second.wsUrl);
+  });
+
+  it('a server that cannot be reached is skipped at once for the next one in the list', async () => {
+    const down = await scenario({ refuse: true });
+    const up = await scenario();
+    const phone = await faultPhone(up, 'alice', { server: `${down.wsUrl} ${up.wsUrl}` });
+    const startedAt = Date.now();
+    await registered(phone);
+    expect(Date.now() - startedAt, 'no backoff before the second server').to.be.below(3000);
+    expect(await down.count({ event: 'refused' })).to.equal(1);
+    expect(phone.el.phone!.server).to.equal(up.wsUrl);
+    expect(phone.el.phone!.config.servers).to.deep.equal([down.wsUrl, up.wsUrl]);
+  });
+
+  it('mid-call reconnect: a target refresh on the new connection, and the far end’s BYE reaches the phone', async function () {
+    this.timeout(30_000);
+    const peer = await scenario({ flowRouting: true });
+    const phone = await faultPhone(peer, 'carol');
+    await registered(phone);
+    const outbound = await sandboxCallsUser({ to: 'carol', media: 'tone' });
+    await waitForCall(phone, 'incoming');
+    phone.el.answer();
+    await waitForCall(phone, 'connected');
+    await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'the tone');
+    const callId = phone.el.currentCall!.callId!;
+
+    await peer.drop();
+    await waitFor(async () => (await peer.connections()) === 2, 'reconnected');
+    const refresh = await waitFor(
+      async () =>
+        (await peer.frames({ from: 'phone', method: 'INVITE', request: true, conn: 2 })).find(
+          (f) => f.callId === callId,
+        ),
+      'a re-INVITE on the new connection',
+    );
+    expect(refresh.toTag, 'in the dialog').to.be.a('string');
+    await waitFor(
+      async () =>
+        (await peer.frames({ from: 'server', method: 'INVITE', status: 200, conn: 2 })).some(
+          (f) => f.callId === callId,
+        ),
+      'the far end took the refresh',
+    );
+    expect(phone.el.callState).to.equal('connected');
+
+    const hungUpAt = Date.now();
+    await sandboxEndsCall(outbound.id);
+    const ended = await waitForCall(phone, 'ended', undefined, 5000);
+    expect(ended.cause).to.equal('hangup-remote');
+    expect(Date.now() - hungUpAt, 'the BYE landed').to.be.below(2000);
+    const byes = await peer.frames({ from: 'server', method: 'BYE', request: true });
+    expect(byes.map((b) => b.delivered)).to.deep.equal([true]);
+  });
+
+  it('mid-call reconnect: a refresh answered 481 ends the call as lost, with a clear banner', async function () {
+    this.timeout(30_000);
+    const peer = await scenario({
+      flowRouting: true,
+      // The far end (a restarted proxy, a peer that timed the dialog out) no longer knows the call.
+      rules: [
+        {
+          from: 'phone',
+          method: 'INVITE',
+          action: { type: 'respond', status: 481, reason: 'Call/Transaction Does Not Exist' },
+        },
+      ],
+    });
+    const phone = await faultPhone(peer, 'carol');
+    await registered(phone);
+    await sandboxCallsUser({ to: 'carol', media: 'tone' });
+    await waitForCall(phone, 'incoming');
+    phone.el.answer();
+    await waitForCall(phone, 'connected');
+    await peer.drop();
+    const failed = await waitForCall(phone, 'failed', undefined, 10_000);
+    expect(failed.cause).to.equal('connection-dropped');
+    expect(textOf(banner(phone.el))).to.match(
+      /^Call lost The call was lost when the connection dropped\./,
+    );
+  });
+});
