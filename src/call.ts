@@ -603,12 +603,16 @@ export class Call extends Emitter<CallEvents> {
    * @internal The network changed (the browser came back online): restore the audio path at once
    * if it is interrupted, without the usual grace period.
    */
-  recoverMedia(): void {
+  recoverMedia(networkChanged = false): void {
     const ice = this.#pc?.iceConnectionState;
     if (ice === 'disconnected' || ice === 'failed') {
       clearTimeout(this.#iceRecoveryTimer);
       this.#iceRecoveryTimer = undefined;
       void this.#restartIce();
+    } else if (networkChanged && isEstablishedCallState(this.state)) {
+      // The pair in use may be gone with the old network, and ICE would take seconds to notice:
+      // restart now. Chromium keeps the old pair until a new one works (make before break).
+      void this.#restartIce(true);
     }
   }
 
@@ -838,10 +842,12 @@ export class Call extends Emitter<CallEvents> {
    * possible. A refusal (a peer that cannot restart ICE answers 488) is rolled back: the old
    * ICE session may still heal by itself.
    */
-  async #restartIce(): Promise<void> {
+  async #restartIce(networkChanged = false): Promise<void> {
     const pc = this.#pc;
     if (!pc || this.#iceRestarting || !this.#mediaRecoverable()) return;
-    const healthy = () => ['connected', 'completed'].includes(pc.iceConnectionState);
+    // After a network change a "connected" pair proves nothing yet: restart all the same.
+    const healthy = () =>
+      !networkChanged && ['connected', 'completed'].includes(pc.iceConnectionState);
     if (healthy() || this.#iceRestarts >= MAX_ICE_RESTARTS) return;
     this.#iceRestarting = true;
     const session = this.#session as unknown as SessionInternals;
@@ -854,7 +860,7 @@ export class Call extends Emitter<CallEvents> {
         ICE_RECOVERY_MS,
       );
       if (!ready || isFinalCallState(this.state) || healthy()) return;
-      this.#iceRestarts++;
+      if (!networkChanged) this.#iceRestarts++;
       const ok = await new Promise<boolean>((resolve) => {
         session._sendReinvite({
           rtcOfferConstraints: { iceRestart: true },
@@ -868,7 +874,8 @@ export class Call extends Emitter<CallEvents> {
       this.#iceRestarting = false;
     }
     // Still broken: try again later (while attempts are left), or wait for the give-up deadline.
-    if (!isFinalCallState(this.state) && !healthy() && this.#iceRestarts < MAX_ICE_RESTARTS) {
+    const connected = ['connected', 'completed'].includes(pc.iceConnectionState);
+    if (!isFinalCallState(this.state) && !connected && this.#iceRestarts < MAX_ICE_RESTARTS) {
       this.#iceRecoveryTimer ??= setTimeout(() => {
         this.#iceRecoveryTimer = undefined;
         void this.#restartIce();

@@ -865,8 +865,8 @@ export class Phone extends Emitter<PhoneEvents> {
     const onOnline = () => {
       this.#offline = false;
       if (!this.#started || this.#stopping) return;
-      // A new network: calls whose audio path broke restart ICE at once.
-      for (const call of this.calls) call.recoverMedia();
+      // A new network: answered calls restart ICE at once (their pair may be gone with the old one).
+      for (const call of this.calls) call.recoverMedia(true);
       if (this.#socket.state === 'down') this.#applyPolicy({ type: 'online' });
       else this.#recheck();
     };
@@ -879,7 +879,7 @@ export class Phone extends Emitter<PhoneEvents> {
     const connection = (navigator as { connection?: EventTarget }).connection;
     const onNetworkChange = () => {
       if (!this.#started || this.#stopping || this.#offline) return;
-      for (const call of this.calls) call.recoverMedia();
+      for (const call of this.calls) call.recoverMedia(true);
       this.#recheck();
     };
     connection?.addEventListener('change', onNetworkChange);
