@@ -8,6 +8,7 @@ import {
   closeScenarios,
   faultPhone,
   registered,
+  sandboxCalls,
   sandboxCallsUser,
   sandboxEndsCall,
   scenario,
@@ -149,6 +150,36 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
     expect(Date.now() - hungUpAt, 'the BYE landed').to.be.below(2000);
     const byes = await peer.frames({ from: 'server', method: 'BYE', request: true });
     expect(byes.map((b) => b.delivered)).to.deep.equal([true]);
+  });
+
+  it('mid-call reconnect while on hold: the refresh keeps the hold (sendonly), and resume works after it', async function () {
+    this.timeout(30_000);
+    const peer = await scenario({ flowRouting: true });
+    const phone = await faultPhone(peer, 'carol');
+    await registered(phone);
+    const outbound = await sandboxCallsUser({ to: 'carol', media: 'tone' });
+    await waitForCall(phone, 'incoming');
+    phone.el.answer();
+    await waitForCall(phone, 'connected');
+    const callId = phone.el.currentCall!.callId!;
+    await phone.el.hold();
+    await waitForCall(phone, 'held');
+
+    await peer.drop();
+    const reinvites = async () =>
+      (await sandboxCalls()).find((c) => c.callId === callId)?.reinvites ?? [];
+    await waitFor(async () => (await reinvites()).length === 2, 'the hold and the refresh');
+    expect((await reinvites()).map((r) => [r.direction, r.status])).to.deep.equal([
+      ['sendonly', 200],
+      ['sendonly', 200],
+    ]);
+    expect(phone.el.callState).to.equal('held');
+    expect(await phone.el.resume()).to.equal(true);
+    await waitForCall(phone, 'connected');
+    expect((await reinvites()).at(-1)).to.deep.include({ direction: 'sendrecv', status: 200 });
+    await sandboxEndsCall(outbound.id);
+    const ended = await waitForCall(phone, 'ended', undefined, 5000);
+    expect(ended.cause).to.equal('hangup-remote');
   });
 
   it('mid-call reconnect: a refresh answered 481 ends the call as lost, with a clear banner', async function () {
