@@ -21,6 +21,16 @@ export const whoOf = (snapshot: CallSnapshot, t: UiStrings = en): string =>
     ? `${snapshot.remote.displayName} (${snapshot.remote.user})`
     : snapshot.remote.user || t.theOtherSide;
 
+/**
+ * The banner without a call while the phone has lost its connection: not "Ready", since a call
+ * would fail. The countdown stays on the registration line (an atomic live region that changed
+ * every second would be read out every second).
+ */
+export function disconnectedBanner(lang = 'en'): BannerModel {
+  const t = uiStrings(lang);
+  return { ...idleBanner(t.offline, t.offlineText), severity: 'warning' };
+}
+
 /** Words for a call snapshot, in `lang`; `undefined` means no call yet. */
 export function bannerModel(snapshot: CallSnapshot | undefined, lang = 'en'): BannerModel {
   const t = uiStrings(lang);

@@ -44,7 +44,13 @@ import {
   SipTransferRequestEvent,
   type SipDialpadPressEvent,
 } from '../events.js';
-import { bannerModel, bannerStyles, bannerTemplate, whoOf } from '../shared/banner.js';
+import {
+  bannerModel,
+  bannerStyles,
+  bannerTemplate,
+  disconnectedBanner,
+  whoOf,
+} from '../shared/banner.js';
 import { phoneStyles } from './sip-phone.styles.js';
 import '../sip-dialpad/sip-dialpad.js';
 
@@ -574,6 +580,13 @@ export class SipPhone extends LitElement {
     const tone = this.silent ? undefined : toneFor(this.#phone.lines.map((c) => c.snapshot));
     if (tone) this.tones.start(tone);
     else this.tones.stop();
+  }
+
+  /** The phone was registered and has lost its connection (reconnecting, or waiting to). */
+  #connectionLost(): boolean {
+    const registration = this.#phone.registration;
+    if (registration.state === 'registering') return registration.previous === 'registered';
+    return registration.state === 'failed' && registration.cause === 'connection-error';
   }
 
   /** Ticks once a second while a call is answered, for the timer. */
@@ -1159,7 +1172,11 @@ export class SipPhone extends LitElement {
     const focus = this.#phone.focus;
     return html`<div part="base" class="card">
       ${this.renderRegistration()}
-      ${bannerTemplate(bannerModel(focus?.snapshot, this.#locale.lang))}
+      ${bannerTemplate(
+        !focus && this.#connectionLost()
+          ? disconnectedBanner(this.#locale.lang)
+          : bannerModel(focus?.snapshot, this.#locale.lang),
+      )}
       ${this.renderTransferPrompt()}
       ${
         this.tones.blocked || this.remoteAudioBlocked

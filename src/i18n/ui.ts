@@ -24,6 +24,8 @@ export const en = {
   // Banner
   ready: 'Ready',
   readyText: 'Enter a number and press Call.',
+  offline: 'Not connected',
+  offlineText: 'Calls work as soon as the phone is connected to the server again.',
   calling: 'Calling…',
   callingWho: (who: string) => `Calling ${who}.`,
   ringing: 'Ringing',
@@ -167,6 +169,8 @@ export const de: PartialUiStrings = {
   retryNow: 'Jetzt versuchen',
   ready: 'Bereit',
   readyText: 'Nummer eingeben und auf Anrufen drücken.',
+  offline: 'Nicht verbunden',
+  offlineText: 'Anrufe gehen, sobald das Telefon wieder mit dem Server verbunden ist.',
   calling: 'Anruf…',
   callingWho: (who) => `${who} wird angerufen.`,
   ringing: 'Es klingelt',

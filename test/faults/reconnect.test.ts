@@ -72,6 +72,11 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
     expect(phone.el.phone!.registration.retryAt! - Date.now()).to.be.above(28_000);
     const line = part(phone.el, 'registration');
     expect(textOf(line)).to.match(/Retrying in \d+ s\.\s?The phone tries again at .+ Retry now$/);
+    // Without a call the banner does not say "Ready": a call would fail now.
+    expect(textOf(banner(phone.el))).to.equal(
+      'Not connected Calls work as soon as the phone is connected to the server again.',
+    );
+    expect(banner(phone.el).dataset.state).to.equal('idle');
     const retry = part(phone.el, 'retry-now-button') as HTMLButtonElement;
     expect(retry.tagName).to.equal('BUTTON');
     const before = Date.now();
@@ -79,6 +84,7 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
     await waitFor(async () => (await peer.connections()) === 3, 'a connection at once', 3000);
     await registered(phone);
     expect(Date.now() - before).to.be.below(3000);
+    expect(textOf(banner(phone.el))).to.match(/^Ready /);
     // The backoff was not reset: this connection dies too, and the next wait is longer.
     await waitFor(() => phone.el.registrationState === 'failed', 'lost again', 5000);
     expect(phone.el.phone!.registration.retryAt! - Date.now()).to.be.above(58_000);
