@@ -42,6 +42,7 @@ export interface FaultFrame {
   referTo?: string;
   replaces?: string;
   referredBy?: string;
+  contact?: string;
   /** Every header name of the message, in lower case, in order (folded lines joined). */
   headerNames?: string[];
   delivered?: boolean;

@@ -55,6 +55,7 @@ export function summarize(text) {
     referTo: header('refer-to', 'r'),
     replaces: header('replaces'),
     referredBy: header('referred-by', 'b'),
+    contact: header('contact', 'm'),
     headerNames: lines
       .slice(1)
       .map((line) => line.slice(0, line.indexOf(':')).trim().toLowerCase()),

@@ -90,6 +90,24 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
     expect(phone.el.phone!.registration.retryAt! - Date.now()).to.be.above(58_000);
   });
 
+  it('RFC 5626 outbound: +sip.instance (one per browser profile) and reg-id on REGISTER, ob on the INVITE', async () => {
+    const peer = await scenario();
+    const phone = await faultPhone(peer, 'alice');
+    await registered(phone);
+    const instance = phone.el.phone!.config.instanceId;
+    expect(localStorage.getItem('sip-phone.instance-id')).to.equal(instance);
+    const [register] = await peer.frames({ from: 'phone', method: 'REGISTER', request: true });
+    expect(register!.contact).to.include(`;reg-id=1;+sip.instance="<urn:uuid:${instance}>"`);
+    phone.el.call('echo');
+    await waitForCall(phone, 'connected', 200);
+    const [invite] = await peer.frames({ from: 'phone', method: 'INVITE', request: true });
+    expect(invite!.contact).to.match(/;ob>/);
+    phone.el.hangup();
+    // Another phone in this browser profile (a reloaded page) is the same instance.
+    const again = await faultPhone(await scenario(), 'bob');
+    expect(again.el.phone!.config.instanceId).to.equal(instance);
+  });
+
   it('a server list: a lost connection moves to the next server and registers there', async function () {
     this.timeout(20_000);
     const first = await scenario();
