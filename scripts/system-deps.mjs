@@ -26,6 +26,8 @@ export const TEST_PROGRAMS = {
   '/usr/sbin/kamailio': 'kamailio',
   [`${KAMAILIO_MODULES}/websocket.so`]: 'kamailio-websocket-modules',
   [`${KAMAILIO_MODULES}/tls.so`]: 'kamailio-tls-modules',
+  // RFC 5626 flow tokens (the Kamailio pair of the interop bed: Path with the phone's flow).
+  [`${KAMAILIO_MODULES}/outbound.so`]: 'kamailio-outbound-modules',
   // rtpengine-daemon, not the `rtpengine` metapackage (that one builds a kernel module).
   '/usr/bin/rtpengine': 'rtpengine-daemon',
   '/usr/bin/rtpengine-ctl': 'rtpengine-utils',

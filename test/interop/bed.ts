@@ -33,6 +33,35 @@ export interface BedInfo {
   turn: { url: string; username: string; credential: string; realm: string };
   ports: Record<string, number>;
   startupMs: number;
+  /**
+   * The Kamailio pair: node A is the bed's Kamailio (wssUrl, wsUrl above); node B runs only after
+   * `pairStart()`. `address`: the pair's shared address in the phone-facing Record-Route.
+   */
+  pair: { address: string; a: PairNode; b: PairNode };
+}
+
+export type NodeName = 'a' | 'b';
+
+export interface PairNode {
+  label: 'A' | 'B';
+  wssUrl: string;
+  wsUrl: string;
+  udp: number;
+  ws: number;
+  wss: number;
+}
+
+/** One contact of a node's location table (`kamcmd ul.dump`). */
+export interface LocationEntry {
+  aor: string;
+  contact: string;
+  path?: string;
+  received?: string;
+  instance?: string;
+  regId?: string;
+  expires?: string;
+  socket?: string;
+  userAgent?: string;
 }
 
 export interface DtmfEvent {
@@ -74,6 +103,8 @@ export async function bedPhone(
   user: string,
   options: {
     transport?: 'ws' | 'wss';
+    /** Instead of the transport's URL on node A: these server URL(s), e.g. both nodes of the pair. */
+    server?: string | string[];
     password?: string;
     displayName?: string;
     config?: Partial<PhoneConfig>;
@@ -86,7 +117,7 @@ export async function bedPhone(
   const calls: SipCallChangeDetail[] = [];
   const el = await fixture<SipPhone>(
     html`<sip-phone
-      server=${options.transport === 'ws' ? info.wsUrl : info.wssUrl}
+      .server=${options.server ?? (options.transport === 'ws' ? info.wsUrl : info.wssUrl)}
       uri=${`sip:${user}@${info.domain}`}
       display-name=${options.displayName ?? ''}
       .password=${options.password ?? account.password}
@@ -111,6 +142,20 @@ export async function registeredBedPhone(
     `${user} registered with Kamailio (${JSON.stringify(phone.registrations)})`,
   );
   return phone;
+}
+
+/** Starts node B of the pair (unless it runs) once A and B see each other in DMQ. */
+export const pairStart = (): Promise<{ pid: number; startMs: number; dmqMs: number }> =>
+  command('pair-start');
+
+/** A node's location table, one entry per contact. */
+export const location = (node: NodeName): Promise<LocationEntry[]> =>
+  command<LocationEntry[]>('location', { node });
+
+/** The contacts of `user`'s AoR in a node's location table. */
+export async function contactsOf(node: NodeName, user: string): Promise<LocationEntry[]> {
+  const { domain } = await bed();
+  return (await location(node)).filter((e) => e.aor === `${user}@${domain}` || e.aor === user);
 }
 
 /** Records a scenario's timing: printed in the browser log now and in the runner's summary. */

@@ -11,14 +11,34 @@
 //   capture-stop   {id, port, pt}
 //                             stop it; RFC 4733 events sent to `port` with payload type `pt`
 //   rtpengine      {callId}   rtpengine's packet counts per call leg (ng `query`)
-//   call-browser   {user}     a sipp UAC calls `user` through Kamailio → {id}
+//   call-browser   {user, node}
+//                             a sipp UAC calls `user` through Kamailio (node `a`, the default,
+//                             or `b` of the pair) → {id}
 //   uac-wait       {id}       wait for that UAC to end → {exitCode, messages}
 //   logs                      the last lines of every server's log
-//   kamailio-stop / kamailio-start
-//                             stop Kamailio (by PID) / start it again with the same configuration
+//   kamailio-stop / kamailio-start  {node}
+//                             stop a Kamailio node (SIGTERM, by PID) / start it again with the same
+//                             configuration; node `a` (the default) or `b`
+//   kamailio-kill  {node}     SIGKILL a node by its PID (a crash: no goodbye) → {pid}
+//   kamailio-pid   {node}     the node's PID while it runs → {pid}
+//   pair-start                start node B (unless it runs) and wait until A and B see each other
+//                             active in DMQ → {pid, startMs, dmqMs}
+//   pair-stop                 stop node B (by PID)
+//   location       {node}     the node's location table (kamcmd ul.dump): one entry per contact
+//                             {aor, contact, path, received, instance, regId, expires, socket}
+//   dmq-nodes      {node}     the DMQ nodes the node knows (kamcmd dmq.list_nodes)
+//   kamailio-log   {node, text}
+//                             the lines of the node's log that contain `text` (a Call-ID, …)
 //   timing         {name, ms, detail}
 //                             record a scenario's timing; all are printed when the runner stops
 import { TestBed } from './testbed.mjs';
+
+/** The Kamailio node a command names: `a` (the bed's own, the default) or `b` (the pair's). */
+const node = (args) => {
+  const name = String(args.node ?? 'a').toLowerCase();
+  if (name !== 'a' && name !== 'b') throw new Error(`no Kamailio node ${args.node}`);
+  return name;
+};
 
 export function interopPlugin() {
   let bed;
@@ -40,6 +60,30 @@ export function interopPlugin() {
       return info;
     })();
     return starting;
+  };
+
+  /** Starts node B and waits (at most 10 s) until each node lists the other as active in DMQ. */
+  const startPair = async () => {
+    const t0 = Date.now();
+    await bed.startKamailio('a');
+    await bed.startKamailio('b');
+    const startMs = Date.now() - t0;
+    const { pair } = bed.info();
+    const sees = async (node, other) =>
+      (await bed.dmqNodes(node)).some(
+        (n) => n.local === '0' && Number(n.port) === other.udp && n.status === 'active',
+      );
+    const end = Date.now() + 10_000;
+    while (!((await sees('a', pair.b)) && (await sees('b', pair.a)))) {
+      if (Date.now() > end)
+        throw new Error(
+          `[interop] A and B do not see each other in DMQ after 10 s: A ${JSON.stringify(
+            await bed.dmqNodes('a'),
+          )}, B ${JSON.stringify(await bed.dmqNodes('b'))}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { pid: bed.kamailioPid('b'), startMs, dmqMs: Date.now() - t0 };
   };
 
   return {
@@ -92,15 +136,30 @@ export function interopPlugin() {
         case 'rtpengine':
           return bed.rtpengineQuery(String(args.callId));
         case 'call-browser':
-          return { id: bed.startUac(String(args.user)) };
+          return { id: bed.startUac(String(args.user), node(args)) };
         case 'uac-wait':
           return bed.waitUac(String(args.id), Number(args.timeout ?? 30_000));
         case 'kamailio-stop':
-          await bed.stopKamailio();
+          await bed.stopKamailio(node(args));
           return true;
         case 'kamailio-start':
-          await bed.startKamailio();
+          await bed.startKamailio(node(args));
           return true;
+        case 'kamailio-kill':
+          return { pid: await bed.killKamailio(node(args)) };
+        case 'kamailio-pid':
+          return { pid: bed.kamailioPid(node(args)) };
+        case 'pair-start':
+          return startPair();
+        case 'pair-stop':
+          await bed.stopKamailio('b');
+          return true;
+        case 'location':
+          return bed.location(node(args));
+        case 'dmq-nodes':
+          return bed.dmqNodes(node(args));
+        case 'kamailio-log':
+          return bed.kamailioLog(node(args), String(args.text));
         default:
           throw new Error(`unknown interop action ${action}`);
       }

@@ -8,6 +8,11 @@
 //                                                            └──◀ sipp UAC :5072 (calls a browser user)
 //         coturn (TURN, UDP + TCP :3490, long-term credentials) ◀── the self-test's relay check
 //
+// The pair (pair.test.ts): a second Kamailio, node B (UDP :5062, WS :8081, WSS :8444), started only
+// when a test asks for it (`startKamailioB`), from the same template as node A above. A and B
+// replicate the location table over DMQ (on their UDP ports) and reach each other's WebSocket
+// phones along the Path of their registrations (flow tokens: kamailio/kamailio.cfg explains).
+//
 // Every server listens on 127.0.0.1 only, on fixed ports below the kernel's ephemeral range (the
 // sandbox and the browser use ephemeral ports) — the one exception is baresip's DNS client (libre),
 // which binds 0.0.0.0 and :: on ephemeral ports with no setting to change it and never gets a
@@ -33,6 +38,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,6 +51,10 @@ export const PORTS = {
   KAMAILIO_UDP: 5060,
   KAMAILIO_WS: 8080,
   KAMAILIO_WSS: 8443,
+  // Node B of the pair (started on demand).
+  KAMAILIO_B_UDP: 5062,
+  KAMAILIO_B_WS: 8081,
+  KAMAILIO_B_WSS: 8444,
   RTPENGINE_NG: 2223,
   RTPENGINE_CLI: 9900,
   RTPENGINE_PORT_MIN: 30000,
@@ -89,6 +99,39 @@ export const KIOSK = { user: '1900', password: 'pw1900', target: NUMBERS.sipp };
 /** coturn's one user (long-term credentials). */
 export const TURN = { username: 'turn-user', credential: 'turn-secret', realm: 'sip-phone.test' };
 
+/**
+ * The pair's shared address, as a floating IP of the service would be: no process listens on it;
+ * both nodes take it for themselves (alias) and put it in the phone-facing Record-Route
+ * (kamailio.cfg). An address, not a name: Kamailio resolves an advertised name at start.
+ */
+export const PAIR_ADDRESS = '127.0.0.2';
+
+/** The two Kamailio nodes: process name, ports, and the other node's ports. */
+const NODES = {
+  a: {
+    name: 'kamailio',
+    label: 'A',
+    udp: PORTS.KAMAILIO_UDP,
+    ws: PORTS.KAMAILIO_WS,
+    wss: PORTS.KAMAILIO_WSS,
+  },
+  b: {
+    name: 'kamailio-b',
+    label: 'B',
+    udp: PORTS.KAMAILIO_B_UDP,
+    ws: PORTS.KAMAILIO_B_WS,
+    wss: PORTS.KAMAILIO_B_WSS,
+  },
+};
+const peerOf = (node) => (node === 'a' ? 'b' : 'a');
+
+/** Kamailio modules the bed loads that come in their own Debian packages. */
+export const KAMAILIO_MODULE_PACKAGES = {
+  websocket: 'kamailio-websocket-modules',
+  tls: 'kamailio-tls-modules',
+  outbound: 'kamailio-outbound-modules',
+};
+
 /** program → Debian package (the bed's own check; `npm test` installs them via system-deps.mjs). */
 export const BED_PROGRAMS = {
   kamailio: 'kamailio',
@@ -99,6 +142,7 @@ export const BED_PROGRAMS = {
   dumpcap: 'tshark',
   openssl: 'openssl',
   turnserver: 'coturn',
+  kamcmd: 'kamailio',
 };
 
 const PROGRAM_DIRS = [
@@ -220,6 +264,45 @@ function bdecode(buffer) {
   return next();
 }
 
+const nodeInfo = ({ label, udp, ws, wss }) => ({
+  label,
+  wssUrl: `wss://${DOMAIN}:${wss}`,
+  wsUrl: `ws://${DOMAIN}:${ws}`,
+  udp,
+  ws,
+  wss,
+});
+
+/**
+ * `kamcmd ul.dump` (a tree of `Key: value` lines) → one entry per contact, with its AoR.
+ */
+export function parseUlDump(text) {
+  const contacts = [];
+  let aor = '';
+  let current;
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Za-z-]+):\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    const [, key, value] = m;
+    if (key === 'AoR') aor = value;
+    else if (key === 'Address') contacts.push((current = { aor, contact: value }));
+    else if (current) {
+      const field = {
+        Path: 'path',
+        Received: 'received',
+        Instance: 'instance',
+        'Reg-Id': 'regId',
+        Expires: 'expires',
+        Socket: 'socket',
+        'User-Agent': 'userAgent',
+        'Server-Id': 'serverId',
+      }[key];
+      if (field) current[field] = value;
+    }
+  }
+  return contacts;
+}
+
 const DTMF_EVENTS = '0123456789*#ABCD';
 
 /**
@@ -257,10 +340,7 @@ export class TestBed {
     const modules = kamailioModuleDir();
     if (!modules) missing.push(['kamailio modules', 'kamailio']);
     else
-      for (const [module, pkg] of [
-        ['websocket', 'kamailio-websocket-modules'],
-        ['tls', 'kamailio-tls-modules'],
-      ])
+      for (const [module, pkg] of Object.entries(KAMAILIO_MODULE_PACKAGES))
         if (!existsSync(join(modules, `${module}.so`))) missing.push([`${module}.so`, pkg]);
     if (missing.length) {
       const packages = [...new Set(missing.map(([, pkg]) => pkg))];
@@ -283,14 +363,29 @@ export class TestBed {
       TURN_PASSWORD: TURN.credential,
       TURN_REALM: TURN.realm,
       KIOSK_TARGET: KIOSK.target,
+      PAIR_ADDRESS,
+      FLOW_TOKEN_SECRET: randomBytes(18).toString('base64url'),
     };
-    const render = (template, target) => {
+    const render = (template, target, extra = {}) => {
+      const all = { ...values, ...extra };
       const text = readFileSync(join(here, template), 'utf8').replace(/@([A-Z0-9_]+)@/g, (m, k) =>
-        k in values ? String(values[k]) : m,
+        k in all ? String(all[k]) : m,
       );
       writeFileSync(join(this.runDir, target), text);
     };
-    render('kamailio/kamailio.cfg', 'kamailio.cfg');
+    // One template, two nodes: each with its own ports, control socket and the other's ports.
+    for (const node of ['a', 'b']) {
+      const own = NODES[node];
+      const peer = NODES[peerOf(node)];
+      render('kamailio/kamailio.cfg', `${own.name}.cfg`, {
+        NODE: own.label,
+        KAMAILIO_UDP: own.udp,
+        KAMAILIO_WS: own.ws,
+        KAMAILIO_WSS: own.wss,
+        PEER_UDP: peer.udp,
+        CTL: this.#ctl(node),
+      });
+    }
     render('kamailio/tls.cfg', 'tls.cfg');
     render('rtpengine/rtpengine.conf', 'rtpengine.conf');
     mkdirSync(join(this.runDir, 'baresip'));
@@ -368,6 +463,12 @@ export class TestBed {
       kiosk: KIOSK,
       numbers: NUMBERS,
       turn: { url: `turn:${DOMAIN}:${PORTS.TURN}`, ...TURN },
+      // The pair: node A is the bed's Kamailio above; node B runs only after `startKamailio('b')`.
+      pair: {
+        address: PAIR_ADDRESS,
+        a: nodeInfo(NODES.a),
+        b: nodeInfo(NODES.b),
+      },
       ports: PORTS,
       startupMs: this.startupMs,
       runDir: this.runDir,
@@ -387,25 +488,117 @@ export class TestBed {
     }
   }
 
-  /** Stops Kamailio (SIGTERM, by PID) as a server restart does; calls' media stays in rtpengine. */
-  async stopKamailio() {
-    await this.#stopProcess('kamailio');
+  /**
+   * Stops a Kamailio node (SIGTERM, by PID) as a server restart does; calls' media stays in
+   * rtpengine. `node`: `a` (the one every test uses) or `b` (the pair's second node).
+   */
+  async stopKamailio(node = 'a') {
+    await this.#stopProcess(NODES[node].name);
   }
 
-  /** Starts Kamailio again with the same configuration, unless it runs; resolves when it listens. */
-  async startKamailio() {
-    if (this.#procs.has('kamailio')) return;
-    await this.#waitForKamailio(this.#spawnKamailio());
+  /**
+   * Starts a Kamailio node with its configuration, unless it runs; resolves when it listens.
+   * Node B's first start checks its ports are free (they are not checked with the rest).
+   */
+  async startKamailio(node = 'a') {
+    const { name } = NODES[node];
+    if (this.#procs.has(name)) return;
+    if (node === 'b') {
+      const { udp, ws, wss } = NODES.b;
+      this.#checkPortsFree([
+        ['udp', udp],
+        ['tcp', ws],
+        ['tcp', wss],
+      ]);
+    }
+    await this.#waitForKamailio(this.#spawnKamailio(node), node);
   }
 
-  #spawnKamailio() {
-    return this.#spawn('kamailio', 'kamailio', [
+  /**
+   * Kills a Kamailio node at once (SIGKILL to its PID's process group), as a crash or a pulled
+   * plug would: no goodbye on any connection. Resolves when it is gone; returns the PID it had.
+   */
+  async killKamailio(node = 'a') {
+    const { name } = NODES[node];
+    const proc = this.#procs.get(name);
+    if (!proc) return undefined;
+    const pid = proc.child.pid;
+    signalGroup(pid, 'SIGKILL');
+    await Promise.race([proc.done, sleep(3000)]);
+    await this.#stopProcess(name);
+    return pid;
+  }
+
+  /** A node's PID, when it runs. */
+  kamailioPid(node = 'a') {
+    const proc = this.#procs.get(NODES[node].name);
+    return proc && !proc.exited ? proc.child.pid : undefined;
+  }
+
+  /** The control socket of a node (kamcmd -s unix:…). */
+  #ctl(node) {
+    return join(this.runDir, node === 'a' ? 'kamailio_ctl' : 'kamailio-b_ctl');
+  }
+
+  /** Runs a kamcmd command on a node's control socket; its output, or throws. */
+  kamcmd(node, args, timeout = 5000) {
+    return new Promise((resolve, reject) =>
+      execFile(
+        which('kamcmd'),
+        ['-s', `unix:${this.#ctl(node)}`, ...args],
+        { timeout, maxBuffer: 4 << 20 },
+        (error, stdout, stderr) =>
+          error
+            ? reject(
+                new Error(`kamcmd ${args.join(' ')} on node ${node}: ${error.message}\n${stderr}`),
+              )
+            : resolve(stdout),
+      ),
+    );
+  }
+
+  /**
+   * A node's location table (`ul.dump`), one entry per contact:
+   * `{ aor, contact, path, received, instance, regId, expires, socket, userAgent }`.
+   */
+  async location(node = 'a') {
+    return parseUlDump(await this.kamcmd(node, ['ul.dump']));
+  }
+
+  /** The lines of a node's log that contain `text` (e.g. a Call-ID: the log prefix has it). */
+  kamailioLog(node, text) {
+    const file = join(this.runDir, `${NODES[node].name}.log`);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(text));
+  }
+
+  /** The DMQ nodes a node knows (`dmq.list_nodes`): `{ host, port, status, local }`. */
+  async dmqNodes(node = 'a') {
+    const text = await this.kamcmd(node, ['dmq.list_nodes']);
+    const nodes = [];
+    let current;
+    for (const line of text.split('\n')) {
+      const m = /^\s*(\w+):\s*(.*?)\s*$/.exec(line);
+      if (!m) continue;
+      if (m[1] === 'host') nodes.push((current = { host: m[2] }));
+      else if (current) current[m[1]] = m[2];
+    }
+    return nodes;
+  }
+
+  #spawnKamailio(node = 'a') {
+    const { name } = NODES[node];
+    const runtime = node === 'a' ? this.runDir : join(this.runDir, name);
+    mkdirSync(runtime, { recursive: true });
+    return this.#spawn(name, 'kamailio', [
       '-f',
-      join(this.runDir, 'kamailio.cfg'),
+      join(this.runDir, `${name}.cfg`),
       '-P',
-      join(this.runDir, 'kamailio.pid'),
+      join(this.runDir, `${name}.pid`),
       '-Y',
-      this.runDir,
+      runtime,
       '-DD',
       '-E',
       '-m',
@@ -415,11 +608,12 @@ export class TestBed {
     ]);
   }
 
-  #waitForKamailio(kamailio) {
+  #waitForKamailio(kamailio, node = 'a') {
+    const { udp, ws, wss } = NODES[node];
     return this.#waitForPorts(kamailio, [
-      ['udp', PORTS.KAMAILIO_UDP],
-      ['tcp', PORTS.KAMAILIO_WS],
-      ['tcp', PORTS.KAMAILIO_WSS],
+      ['udp', udp],
+      ['tcp', ws],
+      ['tcp', wss],
     ]);
   }
 
@@ -433,6 +627,8 @@ export class TestBed {
   /** The last lines of each server's log, for a failing test's report. */
   logs(lines = 40) {
     const names = ['kamailio', 'rtpengine', 'baresip', 'sipp-2000', 'sipp-2001', 'coturn'];
+    // Node B only when it ever ran.
+    if (existsSync(join(this.runDir, 'kamailio-b.log'))) names.splice(1, 0, 'kamailio-b');
     return Object.fromEntries(
       names.map((name) => [name, tail(join(this.runDir, `${name}.log`), lines)]),
     );
@@ -595,14 +791,17 @@ export class TestBed {
     }
   }
 
-  /** Starts a sipp UAC that calls `user` through Kamailio; returns its id at once. */
-  startUac(user) {
+  /**
+   * Starts a sipp UAC that calls `user` through Kamailio (node `a`, or `b` of the pair); returns
+   * its id at once.
+   */
+  startUac(user, node = 'a') {
     const id = `uac-${++this.#seq}`;
     const proc = this.#spawn(
       id,
       'sipp',
       [
-        `127.0.0.1:${PORTS.KAMAILIO_UDP}`,
+        `127.0.0.1:${NODES[node].udp}`,
         '-s',
         user,
         '-m',
@@ -700,9 +899,8 @@ export class TestBed {
       throw new Error(`openssl could not make the test certificate:\n${result.stderr}`);
   }
 
-  #checkPortsFree() {
-    const sockets = boundSockets();
-    const wanted = [
+  #checkPortsFree(
+    wanted = [
       ['udp', PORTS.KAMAILIO_UDP],
       ['tcp', PORTS.KAMAILIO_WS],
       ['tcp', PORTS.KAMAILIO_WSS],
@@ -717,7 +915,9 @@ export class TestBed {
       ['udp', PORTS.BARESIP],
       ['udp', PORTS.TURN],
       ['tcp', PORTS.TURN],
-    ];
+    ],
+  ) {
+    const sockets = boundSockets();
     const busy = wanted
       .map(([proto, port]) => {
         const socket = listener(sockets, proto, port);

@@ -1,0 +1,235 @@
+import { expect } from '@open-wc/testing';
+import { inboundPackets, waitForCall } from '../helpers/phone-fixture.js';
+import { sleep, waitFor } from '../helpers/sandbox.js';
+import {
+  bed,
+  bedPhone,
+  command,
+  contactsOf,
+  type LocationEntry,
+  type NodeName,
+  pairStart,
+  parseSippTrace,
+  printLogsIfFailed,
+  registeredBedPhone,
+  timing,
+} from './bed.js';
+
+// Two Kamailio nodes, A (the bed's) and B, share the location table over DMQ (dmq_usrloc); a phone
+// registered over A's WebSocket is reached from B along the Path of its registration, whose flow
+// token A decodes (kamailio.cfg explains the design).
+
+/** The node a contact's Path leads to: its UDP port (5060, the default, when the URI has none). */
+const pathPort = (entry: LocationEntry): number => {
+  const match = /^<sip:[^@>]+@127\.0\.0\.1(?::(\d+))?;lr;ob>$/.exec(entry.path ?? '');
+  if (!match) throw new Error(`not a flow-token Path: ${entry.path}`);
+  return Number(match[1] ?? 5060);
+};
+
+/** The one contact of `user` in `node`'s table whose Path leads to the node on `port`. */
+async function contactVia(node: NodeName, user: string, port: number) {
+  const contacts = await contactsOf(node, user);
+  return contacts.length === 1 && pathPort(contacts[0]!) === port ? contacts[0] : undefined;
+}
+
+/** sipp's UAC (2999) ends: exit code 0 when the call went as scripted; its trace summarised. */
+async function uacResult(id: string) {
+  const result = await command<{ exitCode: number | string; messages: string; errors: string }>(
+    'uac-wait',
+    { id },
+  );
+  const trace = parseSippTrace(result.messages);
+  return { ...result, trace, summary: trace.map((m) => `${m.direction} ${m.startLine}`) };
+}
+
+describe('interop: a Kamailio pair (DMQ location, Path, outbound flow tokens)', function () {
+  this.timeout(40_000);
+  afterEach(printLogsIfFailed);
+
+  before(async function () {
+    this.timeout(60_000);
+    await bed();
+    const started = performance.now();
+    const { startMs, dmqMs } = await pairStart();
+    await timing('node B up, A and B active in DMQ', started, `B listening after ${startMs} ms`);
+    expect(dmqMs).to.be.below(10_000);
+  });
+
+  after(async function () {
+    this.timeout(20_000);
+    // The files after this one use node A alone, as before.
+    await command('kamailio-start', { node: 'a' });
+    await command('pair-stop');
+  });
+
+  it('a phone registered via A is in B’s location table, with the same Path (flow token to A) and instance', async () => {
+    const { pair } = await bed();
+    const phone = await bedPhone('1000');
+    await waitFor(() => phone.el.registrationState === 'registered', 'registered via A');
+    const registeredAt = performance.now();
+
+    const onA = await waitFor(() => contactVia('a', '1000', pair.a.udp), 'the contact on A');
+    const onB = await waitFor(
+      () => contactVia('b', '1000', pair.a.udp),
+      'the contact replicated to B',
+      5000,
+      10,
+    );
+    const replicatedMs = Math.round(performance.now() - registeredAt);
+    expect(onB.contact).to.equal(onA.contact);
+    expect(onB.path).to.equal(onA.path);
+    expect(onA.instance).to.equal(`<urn:uuid:${phone.el.phone!.config.instanceId}>`);
+    expect(onB.instance).to.equal(onA.instance);
+    expect(onB.regId).to.equal('1');
+    expect(onA.contact).to.match(/;transport=ws/);
+    await timing('a registration via A in B’s location table', registeredAt, `${replicatedMs} ms`);
+  });
+
+  it('a sipp call sent to B for a phone registered via A rings it through A (Path), is answered and hung up', async () => {
+    const { pair } = await bed();
+    const phone = await registeredBedPhone('1001');
+    await waitFor(() => contactVia('b', '1001', pair.a.udp), 'the contact replicated to B');
+
+    const started = performance.now();
+    const { id } = await command<{ id: string }>('call-browser', { user: '1001', node: 'b' });
+    const incoming = await waitForCall(phone, 'incoming');
+    const ringingMs = Math.round(performance.now() - started);
+    const callId = phone.el.currentCall!.callId!;
+    // The INVITE reached the phone on its connection to A.
+    expect(phone.el.phone!.server).to.equal(pair.a.wssUrl);
+    expect(incoming.remote.user).to.equal('2999');
+    // B looked the AoR up and sent the INVITE along the Path; A routed it by the flow token
+    // (loose_route 2: RR_OB_DRIVEN) down the phone's WebSocket.
+    const bLog = await command<string[]>('kamailio-log', { node: 'b', text: callId });
+    expect(bLog.join('\n'), 'B received the INVITE from sipp').to.match(
+      /REQ INVITE .* from 127\.0\.0\.1:5072/,
+    );
+    const aLog = await command<string[]>('kamailio-log', { node: 'a', text: callId });
+    expect(aLog.join('\n'), 'A: the Path hop, routed by the flow token').to.match(
+      new RegExp(
+        `REQ INVITE .* from 127\\.0\\.0\\.1:${pair.b.udp} [\\s\\S]*Path hop: loose_route 2, to sip:127\\.0\\.0\\.1:\\d+;transport=ws`,
+      ),
+    );
+
+    phone.el.answer();
+    await waitForCall(phone, 'connected');
+    await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'audio echoed by sipp');
+    phone.el.hangup();
+    await waitForCall(phone, 'ended');
+    const uac = await uacResult(id);
+    expect(uac.exitCode, `sipp UAC: ${uac.summary.join(' | ')}\n${uac.errors}`).to.equal(0);
+    const answer = uac.trace.find(
+      (m) => m.direction === 'received' && m.startLine.startsWith('SIP/2.0 200'),
+    )!;
+    // A record-routed (the pair's address towards the phone, A's own UDP towards sipp); B did not.
+    const recordRoutes = [...answer.text.matchAll(/^Record-Route:\s*(.+)$/gim)].map((m) => m[1]);
+    expect(recordRoutes.join(', ')).to.match(
+      new RegExp(
+        `^<sip:${pair.address.replace(/\./g, '\\.')}:${pair.a.wss};transport=ws;r2=on;lr[^>]*>, <sip:127\\.0\\.0\\.1(?::${pair.a.udp})?;r2=on;lr[^>]*>$`,
+      ),
+    );
+    await timing('sipp → B → (Path) → A → phone', started, `incoming after ${ringingMs} ms`);
+  });
+
+  it('failover: A killed, the phone registers via B within 5 s and a call sent to B rings it', async () => {
+    const { pair } = await bed();
+    const phone = await bedPhone('1002', {
+      server: [pair.a.wssUrl, pair.b.wssUrl],
+      config: { retryBaseDelay: 500, retryMaxDelay: 2000 },
+    });
+    await waitFor(() => phone.el.registrationState === 'registered', 'registered');
+    expect(phone.el.phone!.server).to.equal(pair.a.wssUrl);
+    await waitFor(() => contactVia('b', '1002', pair.a.udp), 'the contact via A on B');
+
+    const { pid } = await command<{ pid: number }>('kamailio-kill', { node: 'a' });
+    expect(pid).to.be.a('number');
+    const killedAt = performance.now();
+    const viaB = await waitFor(
+      async () =>
+        phone.el.registrationState === 'registered' &&
+        phone.el.phone!.server === pair.b.wssUrl &&
+        (await contactVia('b', '1002', pair.b.udp)),
+      'registered via B, the contact on B with a Path to B',
+      5000,
+    );
+    const failoverMs = Math.round(performance.now() - killedAt);
+    // The same binding (instance, reg-id) as before: the contact via A is gone, not shadowing it.
+    expect(viaB.instance).to.equal(`<urn:uuid:${phone.el.phone!.config.instanceId}>`);
+    expect(await contactsOf('b', '1002')).to.have.length(1);
+    await timing('failover A → B (kill -9 A, registered via B)', killedAt, `${failoverMs} ms`);
+
+    const started = performance.now();
+    const { id } = await command<{ id: string }>('call-browser', { user: '1002', node: 'b' });
+    const incoming = await waitForCall(phone, 'incoming');
+    expect(incoming.remote.user).to.equal('2999');
+    phone.el.answer();
+    await waitForCall(phone, 'connected');
+    await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'audio echoed by sipp');
+    phone.el.hangup();
+    await waitForCall(phone, 'ended');
+    const uac = await uacResult(id);
+    expect(uac.exitCode, `sipp UAC: ${uac.summary.join(' | ')}\n${uac.errors}`).to.equal(0);
+    await timing('after the failover: sipp → B → phone', started);
+  });
+  it('mid-call failover: a call to baresip set up via A goes on through B (the pair’s Record-Route address) and its BYE is answered', async () => {
+    const { pair, numbers } = await bed();
+    await command('kamailio-start', { node: 'a' });
+    const phone = await bedPhone('1003', {
+      server: [pair.a.wssUrl, pair.b.wssUrl],
+      config: { retryBaseDelay: 500, retryMaxDelay: 2000 },
+    });
+    await waitFor(
+      () => phone.el.registrationState === 'registered' && phone.el.phone!.server === pair.a.wssUrl,
+      'registered via A',
+    );
+    phone.el.call(numbers.baresip);
+    await waitForCall(phone, 'connected', 200);
+    const callId = phone.el.currentCall!.callId!;
+    await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'audio from baresip');
+    await sleep(600); // a healthy connection: the first reconnection goes at once
+
+    await command('kamailio-kill', { node: 'a' });
+    const killedAt = performance.now();
+    await waitFor(
+      () => phone.el.registrationState === 'registered' && phone.el.phone!.server === pair.b.wssUrl,
+      'registered via B',
+      5000,
+    );
+    // The phone's target refresh (re-INVITE with the route set A made: the pair's address, then
+    // A's UDP entry, its double-Record-Route partner) went through B to baresip and was answered.
+    const refresh = await waitFor(
+      () =>
+        phone.wire.find(
+          (m) =>
+            m.callId === callId &&
+            m.method === 'INVITE' &&
+            m.direction === 'in' &&
+            m.status === 200 &&
+            m.at > phone.wire.find((w) => w.callId === callId && w.status === 200)!.at,
+        ),
+      'the target refresh answered 200 through B',
+    );
+    expect(refresh.status).to.equal(200);
+    const bLog = await command<string[]>('kamailio-log', { node: 'b', text: callId });
+    expect(bLog.join('\n'), 'B relayed the re-INVITE').to.match(
+      /REQ INVITE sip:3000[^@]*@127\.0\.0\.1:5080 from 127\.0\.0\.1:\d+ proto=wss/,
+    );
+    expect(phone.el.callState).to.equal('connected');
+    const packets = await inboundPackets(phone.el);
+    await waitFor(
+      async () => (await inboundPackets(phone.el)) > packets + 25,
+      'audio still flowing after the failover',
+    );
+    await timing('mid-call failover A → B (target refresh answered)', killedAt);
+
+    phone.el.hangup();
+    const ended = await waitForCall(phone, 'ended');
+    expect(ended.cause).to.equal('hangup-local');
+    const byeOk = await waitFor(
+      () => phone.wire.find((m) => m.callId === callId && m.method === 'BYE' && m.status === 200),
+      'baresip’s 200 to the BYE, through B',
+    );
+    expect(byeOk.direction).to.equal('in');
+    expect(phone.wire.filter((m) => m.callId === callId && m.method === 'BYE')).to.have.length(2);
+  });
+});
