@@ -21,8 +21,8 @@
 //                             configuration; node `a` (the default) or `b`
 //   kamailio-kill  {node}     SIGKILL a node by its PID (a crash: no goodbye) → {pid}
 //   kamailio-pid   {node}     the node's PID while it runs → {pid}
-//   pair-start                start node B (unless it runs) and wait until A and B see each other
-//                             active in DMQ → {pid, startMs, dmqMs}
+//   pair-start                start node B (unless it runs; then A restarts, see startPair) and wait
+//                             until A and B see each other active in DMQ → {pid, startMs, dmqMs}
 //   pair-stop                 stop node B (by PID)
 //   location       {node}     the node's location table (kamcmd ul.dump): one entry per contact
 //                             {aor, contact, path, received, instance, regId, expires, socket}
@@ -65,8 +65,16 @@ export function interopPlugin() {
   /** Starts node B and waits (at most 10 s) until each node lists the other as active in DMQ. */
   const startPair = async () => {
     const t0 = Date.now();
+    const bWasUp = Boolean(bed.kamailioPid('b'));
     await bed.startKamailio('a');
     await bed.startKamailio('b');
+    if (!bWasUp) {
+      // A, started with the bed while B was not there, still has its start-up DMQ notification to
+      // B pending: when it times out (tm's fr_timer, 30 s) DMQ marks B "pending" and A stops
+      // replicating to B until the next ping (60 s). A fresh A notifies the running B at once.
+      await bed.stopKamailio('a');
+      await bed.startKamailio('a');
+    }
     const startMs = Date.now() - t0;
     const { pair } = bed.info();
     const sees = async (node, other) =>
