@@ -24,6 +24,7 @@ export interface BedInfo {
   numbers: {
     sipp: string;
     sippEarlyMedia: string;
+    sippHangsUpAfterRefresh: string;
     baresip: string;
     ringForever: string;
     uacCaller: string;

@@ -71,4 +71,47 @@ describe('interop: Kamailio restarts', function () {
     const byeOut = phone.wire.filter((m) => m.callId === callId && m.method === 'BYE');
     expect(byeOut.map((m) => m.status ?? 'request')).to.deep.equal(['request', 200]);
   });
+
+  it('mid-call: after the restart the phone refreshes its target, and the far end’s BYE reaches it', async () => {
+    const { numbers } = await bed();
+    const phone = await bedPhone('1002', { config: FAST_RETRY });
+    await waitFor(() => phone.el.registrationState === 'registered', 'registered');
+    phone.el.call(numbers.sippHangsUpAfterRefresh);
+    await waitForCall(phone, 'connected', 200);
+    const callId = phone.el.currentCall!.callId!;
+    await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'echoed audio');
+
+    // Kamailio restarts: the phone's WebSocket is gone, and with it the connection alias that
+    // routed the far end's requests to the phone. sipp 2002 sends no BYE until it hears where
+    // the phone is now.
+    await command('kamailio-stop');
+    await waitFor(() => phone.el.registrationState !== 'registered', 'the connection lost');
+    await command('kamailio-start');
+    await waitFor(() => phone.el.registrationState === 'registered', 're-registered', 8000);
+    // The second 200 to an INVITE of this call: the answer to the refresh.
+    const refreshed = await waitFor(
+      () =>
+        phone.wire.filter(
+          (m) =>
+            m.callId === callId &&
+            m.method === 'INVITE' &&
+            m.direction === 'in' &&
+            m.status === 200,
+        )[1],
+      'the target refresh answered',
+      8000,
+    );
+    const ended = await waitForCall(phone, 'ended', undefined, 5000);
+    expect(ended.cause).to.equal('hangup-remote');
+    const bye = phone.wire.find(
+      (m) => m.callId === callId && m.method === 'BYE' && m.direction === 'in' && !m.status,
+    );
+    // sipp waits 1 s after the refresh's ACK before its BYE.
+    expect(bye!.at - refreshed.at, 'the BYE after the refresh').to.be.below(2000);
+    const messages = await sippMessages(numbers.sippHangsUpAfterRefresh, callId);
+    expect(
+      messages.some((m) => m.direction === 'received' && m.startLine.startsWith('SIP/2.0 200')),
+      'the phone answered the BYE',
+    ).to.equal(true);
+  });
 });

@@ -4,6 +4,7 @@
 //                                                            │ UDP :5060
 //         rtpengine (userspace, ICE + DTLS-SRTP ⇄ RTP) ◀─────┼──▶ sipp UAS 2000 :5070 (180 → 200)
 //                                                            ├──▶ sipp UAS 2001 :5071 (183 + SDP → 200)
+//                                                            ├──▶ sipp UAS 2002 :5073 (200; BYE after a refresh)
 //                                                            ├──▶ baresip 3000 :5080 (auto-answer)
 //                                                            └──◀ sipp UAC :5072 (calls a browser user)
 //         coturn (TURN, UDP + TCP :3490, long-term credentials) ◀── the self-test's relay check
@@ -63,11 +64,14 @@ export const PORTS = {
   SIPP_2000_MEDIA: 6000,
   SIPP_2001: 5071,
   SIPP_2001_MEDIA: 6010,
+  SIPP_2002: 5073,
+  SIPP_2002_MEDIA: 6030,
   SIPP_UAC: 5072,
   SIPP_UAC_MEDIA: 6020,
   // sipp's remote-control sockets (by default 0.0.0.0:8888): on loopback, on ports of our own.
   SIPP_2000_CONTROL: 5170,
   SIPP_2001_CONTROL: 5171,
+  SIPP_2002_CONTROL: 5173,
   SIPP_UAC_CONTROL: 5172,
   BARESIP: 5080,
   BARESIP_RTP_MIN: 6100,
@@ -86,6 +90,8 @@ export const USERS = ['1000', '1001', '1002', '1003'].map((user) => ({
 export const NUMBERS = {
   sipp: '2000',
   sippEarlyMedia: '2001',
+  /** Answers, takes one target refresh (re-INVITE), and 1 s later hangs up toward its Contact. */
+  sippHangsUpAfterRefresh: '2002',
   baresip: '3000',
   ringForever: '7000',
   uacCaller: '2999',
@@ -414,6 +420,11 @@ export class TestBed {
         media: PORTS.SIPP_2001_MEDIA,
         control: PORTS.SIPP_2001_CONTROL,
       });
+      const sipp2002 = this.#spawnSippUas('sipp-2002', 'uas-refresh-bye.xml', {
+        port: PORTS.SIPP_2002,
+        media: PORTS.SIPP_2002_MEDIA,
+        control: PORTS.SIPP_2002_CONTROL,
+      });
       const baresip = this.#spawn('baresip', 'baresip', [
         '-4',
         '-v',
@@ -440,6 +451,11 @@ export class TestBed {
           ['udp', PORTS.SIPP_2001],
           ['udp', PORTS.SIPP_2001_MEDIA],
           ['udp', PORTS.SIPP_2001_CONTROL],
+        ]),
+        this.#waitForPorts(sipp2002, [
+          ['udp', PORTS.SIPP_2002],
+          ['udp', PORTS.SIPP_2002_MEDIA],
+          ['udp', PORTS.SIPP_2002_CONTROL],
         ]),
         this.#waitForPorts(baresip, [
           ['udp', PORTS.BARESIP],
@@ -626,7 +642,15 @@ export class TestBed {
 
   /** The last lines of each server's log, for a failing test's report. */
   logs(lines = 40) {
-    const names = ['kamailio', 'rtpengine', 'baresip', 'sipp-2000', 'sipp-2001', 'coturn'];
+    const names = [
+      'kamailio',
+      'rtpengine',
+      'baresip',
+      'sipp-2000',
+      'sipp-2001',
+      'sipp-2002',
+      'coturn',
+    ];
     // Node B only when it ever ran.
     if (existsSync(join(this.runDir, 'kamailio-b.log'))) names.splice(1, 0, 'kamailio-b');
     return Object.fromEntries(
@@ -908,9 +932,11 @@ export class TestBed {
       ['tcp', PORTS.RTPENGINE_CLI],
       ['udp', PORTS.SIPP_2000],
       ['udp', PORTS.SIPP_2001],
+      ['udp', PORTS.SIPP_2002],
       ['udp', PORTS.SIPP_UAC],
       ['udp', PORTS.SIPP_2000_CONTROL],
       ['udp', PORTS.SIPP_2001_CONTROL],
+      ['udp', PORTS.SIPP_2002_CONTROL],
       ['udp', PORTS.SIPP_UAC_CONTROL],
       ['udp', PORTS.BARESIP],
       ['udp', PORTS.TURN],
