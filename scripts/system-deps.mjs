@@ -38,6 +38,8 @@ export const TEST_PROGRAMS = {
   '/usr/bin/openssl': 'openssl',
   // The bed's TURN server (the self-test's relay check), started on loopback by the bed itself.
   '/usr/bin/turnserver': 'coturn',
+  // A network where only the TURN relay reaches rtpengine (inside the test namespace only).
+  '/usr/sbin/iptables': 'iptables',
 };
 
 /**

@@ -29,6 +29,10 @@
 //   dmq-nodes      {node}     the DMQ nodes the node knows (kamcmd dmq.list_nodes)
 //   kamailio-log   {node, text}
 //                             the lines of the node's log that contain `text` (a Call-ID, …)
+//   coturn-stop / coturn-start
+//                             stop coturn (SIGTERM, by PID) / start it again
+//   host-media-path {blocked} block (or open) the browser's direct UDP path to rtpengine, so
+//                             calls must use a TURN relay (iptables, loopback-only namespace only)
 //   timing         {name, ms, detail}
 //                             record a scenario's timing; all are printed when the runner stops
 import { TestBed } from './testbed.mjs';
@@ -153,6 +157,14 @@ export function interopPlugin() {
         case 'kamailio-start':
           await bed.startKamailio(node(args));
           return true;
+        case 'coturn-stop':
+          await bed.stopCoturn();
+          return true;
+        case 'coturn-start':
+          await bed.startCoturn();
+          return true;
+        case 'host-media-path':
+          return bed.hostMediaPath(Boolean(args.blocked));
         case 'kamailio-kill':
           return { pid: await bed.killKamailio(node(args)) };
         case 'kamailio-pid':

@@ -431,11 +431,7 @@ export class TestBed {
         '-f',
         join(this.runDir, 'baresip'),
       ]);
-      // -c: this file instead of /etc/turnserver.conf.
-      const coturn = this.#spawn('coturn', 'turnserver', [
-        '-c',
-        join(this.runDir, 'turnserver.conf'),
-      ]);
+      const coturn = this.#spawnCoturn();
       await Promise.all([
         this.#waitForKamailio(kamailio),
         this.#waitForPorts(coturn, [
@@ -543,6 +539,96 @@ export class TestBed {
     await Promise.race([proc.done, sleep(3000)]);
     await this.#stopProcess(name);
     return pid;
+  }
+
+  /** Stops coturn (SIGTERM, by PID): the relays it handed out stop relaying. */
+  async stopCoturn() {
+    await this.#stopProcess('coturn');
+  }
+
+  /** Starts coturn again with the same configuration, unless it runs. */
+  async startCoturn() {
+    if (this.#procs.has('coturn')) return;
+    await this.#waitForPorts(this.#spawnCoturn(), [
+      ['udp', PORTS.TURN],
+      ['tcp', PORTS.TURN],
+    ]);
+  }
+
+  #spawnCoturn() {
+    // -c: this file instead of /etc/turnserver.conf.
+    return this.#spawn('coturn', 'turnserver', ['-c', join(this.runDir, 'turnserver.conf')]);
+  }
+
+  /**
+   * Blocks (`true`) or opens (`false`) the direct UDP path between the browser and rtpengine's
+   * media ports: with it blocked, only coturn's relays and the trunks (sipp, baresip) reach
+   * rtpengine, so a call's ICE must choose a TURN relay — a network where the browser's host
+   * candidates are unusable. iptables rules in the loopback-only network namespace, nowhere else:
+   * on a machine's real network stack this refuses.
+   */
+  hostMediaPath(blocked) {
+    // /proc/net/dev lists this process's network namespace (/sys/class/net may show the host's).
+    const interfaces = readFileSync('/proc/net/dev', 'utf8')
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split(':')[0].trim())
+      .filter(Boolean);
+    if (interfaces.length !== 1 || interfaces[0] !== 'lo') {
+      throw new Error(
+        `hostMediaPath needs the loopback-only network namespace (interfaces: ${interfaces.join(' ')}); ` +
+          'run the interop group through npm test.',
+      );
+    }
+    const iptables = which('iptables');
+    if (!iptables) throw new Error('iptables is missing (Debian package iptables).');
+    const run = (...args) => spawnSync(iptables, ['-w', ...args], { encoding: 'utf8' });
+    const must = (...args) => {
+      const result = run(...args);
+      if (result.status !== 0) throw new Error(`iptables ${args.join(' ')}: ${result.stderr}`);
+    };
+    const chain = 'SIPPHONE_MEDIA';
+    // Always from a clean state: unhook and remove the chain if a previous call left it.
+    run('-D', 'INPUT', '-j', chain);
+    run('-F', chain);
+    run('-X', chain);
+    if (!blocked) return false;
+    const rtpengine = `${PORTS.RTPENGINE_PORT_MIN}:${PORTS.RTPENGINE_PORT_MAX}`;
+    // Who may still talk to rtpengine: coturn's relay ports and the trunks' media ports.
+    const allowed = `${PORTS.TURN_RELAY_MIN}:${PORTS.TURN_RELAY_MAX},${PORTS.SIPP_2000_MEDIA}:${PORTS.BARESIP_RTP_MAX}`;
+    must('-N', chain);
+    must(
+      '-A',
+      chain,
+      '-p',
+      'udp',
+      '--dport',
+      rtpengine,
+      '-m',
+      'multiport',
+      '!',
+      '--sports',
+      allowed,
+      '-j',
+      'DROP',
+    );
+    must(
+      '-A',
+      chain,
+      '-p',
+      'udp',
+      '--sport',
+      rtpengine,
+      '-m',
+      'multiport',
+      '!',
+      '--dports',
+      allowed,
+      '-j',
+      'DROP',
+    );
+    must('-I', 'INPUT', '-j', chain);
+    return true;
   }
 
   /** A node's PID, when it runs. */
