@@ -180,6 +180,9 @@ export function interopPlugin() {
           return bed.dmqNodes(node(args));
         case 'kamailio-log':
           return bed.kamailioLog(node(args), String(args.text));
+        // kamcmd {node, args}: an RPC on the node's control socket (e.g. ws.dump, ws.close <id>)
+        case 'kamcmd':
+          return bed.kamcmd(node(args), (args.args ?? []).map(String));
         default:
           throw new Error(`unknown interop action ${action}`);
       }
