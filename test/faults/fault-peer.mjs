@@ -435,7 +435,11 @@ class Scenario {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.phone?.terminate();
-    this.upstream?.terminate();
+    const upstream = this.upstream;
+    // Aborting a handshake in flight makes ws emit an error a tick later; let it open, then close.
+    if (upstream?.readyState === WebSocket.CONNECTING)
+      upstream.once('open', () => upstream.terminate());
+    else upstream?.terminate();
     this.relay?.close();
   }
 }

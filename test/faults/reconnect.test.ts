@@ -108,6 +108,36 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
     expect(again.el.phone!.config.instanceId).to.equal(instance);
   });
 
+  it('a Flow-Timer in the 200 to REGISTER shortens the keep-alive to match (RFC 5626 §4.4.1)', async function () {
+    this.timeout(20_000);
+    const peer = await scenario({
+      rules: [
+        {
+          from: 'server',
+          method: 'REGISTER',
+          status: 200,
+          action: {
+            type: 'rewrite',
+            pattern: '\r\nContent-Length',
+            flags: 'i',
+            replacement: '\r\nFlow-Timer: 5\r\nContent-Length',
+          },
+        },
+      ],
+    });
+    // Its own keep-alive would wait a minute of silence (TEST_TIMING).
+    const phone = await faultPhone(peer, 'alice');
+    await registered(phone);
+    const registeredAt = Date.now();
+    const probe = await waitFor(
+      async () => (await peer.frames({ from: 'phone', method: 'OPTIONS', request: true }))[0],
+      'a keep-alive within the Flow-Timer',
+      8000,
+    );
+    // Between 80 % and 100 % of 5 s of silence.
+    expect(probe.at - registeredAt).to.be.within(3500, 5500);
+  });
+
   it('a server list: a lost connection moves to the next server and registers there', async function () {
     this.timeout(20_000);
     const first = await scenario();
