@@ -12,7 +12,10 @@ import {
   parseSippTrace,
   printLogsIfFailed,
   registeredBedPhone,
+  sippMessages,
+  telephoneEventPt,
   timing,
+  type DtmfEvent,
 } from './bed.js';
 
 // Two Kamailio nodes, A (the bed's) and B, share the location table over DMQ (dmq_usrloc); a phone
@@ -246,5 +249,132 @@ describe('interop: a Kamailio pair (DMQ location, Path, outbound flow tokens)', 
     );
     expect(byeOk.direction).to.equal('in');
     expect(phone.wire.filter((m) => m.callId === callId && m.method === 'BYE')).to.have.length(2);
+  });
+
+  it('mid-call: the phone’s WebSocket to A is closed, the call goes on through B: DTMF reaches sipp 2002 and its BYE, sent to A, ends the call in the phone', async () => {
+    const { pair, numbers, ports } = await bed();
+    await command('kamailio-start', { node: 'a' });
+    const phone = await bedPhone('1000', {
+      server: [pair.a.wssUrl, pair.b.wssUrl],
+      config: { retryBaseDelay: 500, retryMaxDelay: 2000 },
+    });
+    await waitFor(
+      () => phone.el.registrationState === 'registered' && phone.el.phone!.server === pair.a.wssUrl,
+      'registered via A',
+    );
+    // sipp 2002's media port, from before the call: the RFC 4733 proof.
+    const { id: capture } = await command<{ id: string }>('capture-start', {
+      filter: `udp port ${ports.SIPP_2002_MEDIA}`,
+    });
+    phone.el.call(numbers.sippHangsUpAfterRefresh);
+    await waitForCall(phone, 'connected', 200);
+    const callId = phone.el.currentCall!.callId!;
+    await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'audio echoed by sipp');
+    const invite = (await sippMessages(numbers.sippHangsUpAfterRefresh, callId)).find(
+      (m) => m.direction === 'received' && m.startLine.startsWith('INVITE'),
+    )!;
+    const pt = telephoneEventPt(invite.body);
+    // A forwarded the INVITE: the phone's Contact names A as the node that holds its connection,
+    // and the connection (the phone's address) in the alias.
+    const viaA = new RegExp(
+      `^Contact:.*;wsnode=127\\.0\\.0\\.1~${pair.a.udp};alias=127\\.0\\.0\\.1~(\\d+)~6`,
+      'm',
+    ).exec(invite.text);
+    expect(viaA, invite.text).to.not.equal(null);
+    await sleep(600); // a healthy connection: the first reconnection goes at once
+
+    // The cut: A closes the phone's WebSocket (kamcmd ws.close, A's websocket RPC); A stays up.
+    // (Not the page's offline/online events: on 'online' the phone also restarts ICE at once, a
+    // second re-INVITE, and sipp 2002 is scripted for exactly one.)
+    const dump = await command<string>('kamcmd', { node: 'a', args: ['ws.dump'] });
+    const connection = new RegExp(`^\\s*(\\d+): wss:127\\.0\\.0\\.1:${viaA![1]} -> `, 'm').exec(
+      dump,
+    );
+    expect(connection, `the phone's connection in A's ws.dump\n${dump}`).to.not.equal(null);
+    const cutAt = Date.now();
+    const cutStarted = performance.now();
+    await command('kamcmd', { node: 'a', args: ['ws.close', connection![1]] });
+    await waitFor(
+      () => phone.el.registrationState !== 'registered',
+      'the phone sees the connection closed',
+      5000,
+      10,
+    );
+    const lostMs = Date.now() - cutAt;
+    await waitFor(
+      () => phone.el.registrationState === 'registered' && phone.el.phone!.server === pair.b.wssUrl,
+      'registered via B',
+      5000,
+    );
+    const registeredMs = Date.now() - cutAt;
+    // The phone's target refresh went through B to sipp and was answered.
+    const firstOk = phone.wire.find((m) => m.callId === callId && m.status === 200)!;
+    const refreshed = await waitFor(
+      () =>
+        phone.wire.find(
+          (m) =>
+            m.callId === callId &&
+            m.method === 'INVITE' &&
+            m.direction === 'in' &&
+            m.status === 200 &&
+            m.at > firstOk.at,
+        ),
+      'the target refresh answered 200 through B',
+      5000,
+    );
+    // DTMF after the move, before sipp's BYE (1 s after the refresh).
+    phone.el.sendDtmf('47');
+    const refreshMs = refreshed.at - cutAt;
+    const bLog = await command<string[]>('kamailio-log', { node: 'b', text: callId });
+    // B sent the re-INVITE to sipp; sipp answered A (where its INVITE came from), A handed the
+    // 200 to B (the top Via is B's).
+    expect(bLog.join('\n'), 'B relayed the re-INVITE, and got its 200 from A').to.match(
+      new RegExp(
+        `REQ INVITE sip:2002@127\\.0\\.0\\.1:${ports.SIPP_2002}[^ ]* from 127\\.0\\.0\\.1:\\d+ proto=wss[\\s\\S]*REPLY 200 OK for INVITE from 127\\.0\\.0\\.1:${pair.a.udp}\\b`,
+      ),
+    );
+
+    const ended = await waitForCall(phone, 'ended', undefined, 5000);
+    expect(ended.cause).to.equal('hangup-remote');
+    const bye = phone.wire.find(
+      (m) => m.callId === callId && m.method === 'BYE' && m.direction === 'in' && !m.status,
+    )!;
+    const byeMs = bye.at - refreshed.at;
+    expect(byeMs, 'the BYE after the refresh').to.be.below(2000);
+    // sipp sent its BYE to A (where the INVITE came from); A sent it on to B, B to the phone.
+    const aLog = (await command<string[]>('kamailio-log', { node: 'a', text: callId })).join('\n');
+    expect(aLog, 'A: the BYE from sipp, on to B').to.match(
+      new RegExp(`REQ BYE .* from 127\\.0\\.0\\.1:${ports.SIPP_2002} [\\s\\S]*on the other node`),
+    );
+    const bByeLog = (await command<string[]>('kamailio-log', { node: 'b', text: callId })).join(
+      '\n',
+    );
+    expect(bByeLog, 'B: the BYE from A, down the phone’s WebSocket').to.match(
+      new RegExp(`REQ BYE .* from 127\\.0\\.0\\.1:${pair.a.udp} [\\s\\S]*from the other node`),
+    );
+    const atSipp = await sippMessages(numbers.sippHangsUpAfterRefresh, callId);
+    expect(
+      atSipp.some(
+        (m) =>
+          m.direction === 'received' &&
+          m.startLine.startsWith('SIP/2.0 200') &&
+          /CSeq:\s*\d+ BYE/i.test(m.text),
+      ),
+      'sipp got the phone’s 200 to its BYE',
+    ).to.equal(true);
+
+    const { events } = await command<{ events: DtmfEvent[] }>('capture-stop', {
+      id: capture,
+      port: ports.SIPP_2002_MEDIA,
+      pt,
+    });
+    console.log(`[interop] RFC 4733 events sent to sipp 2002: ${JSON.stringify(events)}`);
+    expect(events.map((e) => e.digit).join(''), 'the digits sent after the move').to.equal('47');
+    for (const event of events) expect(event.pt).to.equal(pt);
+    await timing(
+      'mid-call move A → B (ws.close on A; sipp’s BYE via A → B → phone)',
+      cutStarted,
+      `connection lost ${lostMs} ms, registered via B ${registeredMs} ms, refresh answered ${refreshMs} ms after the cut, BYE in the phone ${byeMs} ms after the refresh`,
+    );
   });
 });
