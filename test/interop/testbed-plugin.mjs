@@ -29,6 +29,8 @@
 //   dmq-nodes      {node}     the DMQ nodes the node knows (kamcmd dmq.list_nodes)
 //   kamailio-log   {node, text}
 //                             the lines of the node's log that contain `text` (a Call-ID, …)
+//   kamcmd         {node, args}
+//                             an RPC on the node's control socket (e.g. ws.dump, ws.close) → output
 //   coturn-stop / coturn-start
 //                             stop coturn (SIGTERM, by PID) / start it again
 //   host-media-path {blocked} block (or open) the browser's direct UDP path to rtpengine, so
