@@ -12,7 +12,22 @@ import {
   sandboxCallsUser,
   sandboxEndsCall,
   scenario,
+  type FaultPhone,
+  type Scenario,
 } from './fault-helpers.js';
+
+/** A phone for carol behind `peer`, in a call the sandbox placed to it and it answered. */
+async function answeredCall(
+  peer: Scenario,
+): Promise<{ phone: FaultPhone; outbound: { id: string } }> {
+  const phone = await faultPhone(peer, 'carol');
+  await registered(phone);
+  const outbound = await sandboxCallsUser({ to: 'carol', media: 'tone' });
+  await waitForCall(phone, 'incoming');
+  phone.el.answer();
+  await waitForCall(phone, 'connected');
+  return { phone, outbound };
+}
 
 // The defaults a deployment has: the prompt reconnection is spread over 3 s, the backoff 30–60 s.
 const REAL_CLOCKS = { retryBaseDelay: 30_000, retryMaxDelay: 1_800_000 };
@@ -169,12 +184,7 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
   it('mid-call reconnect: a target refresh on the new connection, and the far end’s BYE reaches the phone', async function () {
     this.timeout(30_000);
     const peer = await scenario({ flowRouting: true });
-    const phone = await faultPhone(peer, 'carol');
-    await registered(phone);
-    const outbound = await sandboxCallsUser({ to: 'carol', media: 'tone' });
-    await waitForCall(phone, 'incoming');
-    phone.el.answer();
-    await waitForCall(phone, 'connected');
+    const { phone, outbound } = await answeredCall(peer);
     await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'the tone');
     const callId = phone.el.currentCall!.callId!;
 
@@ -209,12 +219,7 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
   it('mid-call reconnect while on hold: the refresh keeps the hold (sendonly), and resume works after it', async function () {
     this.timeout(30_000);
     const peer = await scenario({ flowRouting: true });
-    const phone = await faultPhone(peer, 'carol');
-    await registered(phone);
-    const outbound = await sandboxCallsUser({ to: 'carol', media: 'tone' });
-    await waitForCall(phone, 'incoming');
-    phone.el.answer();
-    await waitForCall(phone, 'connected');
+    const { phone, outbound } = await answeredCall(peer);
     const callId = phone.el.currentCall!.callId!;
     await phone.el.hold();
     await waitForCall(phone, 'held');
@@ -249,12 +254,7 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
         },
       ],
     });
-    const phone = await faultPhone(peer, 'carol');
-    await registered(phone);
-    await sandboxCallsUser({ to: 'carol', media: 'tone' });
-    await waitForCall(phone, 'incoming');
-    phone.el.answer();
-    await waitForCall(phone, 'connected');
+    const { phone } = await answeredCall(peer);
     await peer.drop();
     const failed = await waitForCall(phone, 'failed', undefined, 10_000);
     expect(failed.cause).to.equal('connection-dropped');

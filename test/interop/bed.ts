@@ -242,3 +242,14 @@ export async function rtpengineLegs(callId: string): Promise<RtpengineLeg[]> {
   if (result.result !== 'ok') throw new Error(`rtpengine query: ${result.result} ${result.reason}`);
   return result.legs ?? [];
 }
+
+/**
+ * The answer to the phone's target refresh in a call: a 200 to an INVITE of `callId` after the
+ * one that answered the call. Undefined until it arrives.
+ */
+export function refreshAnswer(phone: BedPhone, callId: string): WireMessage | undefined {
+  const answers = phone.wire.filter(
+    (m) => m.callId === callId && m.method === 'INVITE' && m.direction === 'in' && m.status === 200,
+  );
+  return answers[1];
+}

@@ -12,6 +12,7 @@ import {
   parseSippTrace,
   printLogsIfFailed,
   registeredBedPhone,
+  refreshAnswer,
   sippMessages,
   telephoneEventPt,
   timing,
@@ -42,6 +43,21 @@ async function contactVia(node: NodeName, user: string, port: number, instanceId
 }
 
 /** sipp's UAC (2999) ends: exit code 0 when the call went as scripted; its trace summarised. */
+/** A phone with both nodes as its servers (A first), registered via A (started again if killed). */
+async function phoneViaA(user: string) {
+  const { pair } = await bed();
+  await command('kamailio-start', { node: 'a' });
+  const phone = await bedPhone(user, {
+    server: [pair.a.wssUrl, pair.b.wssUrl],
+    config: { retryBaseDelay: 500, retryMaxDelay: 2000 },
+  });
+  await waitFor(
+    () => phone.el.registrationState === 'registered' && phone.el.phone!.server === pair.a.wssUrl,
+    'registered via A',
+  );
+  return phone;
+}
+
 async function uacResult(id: string) {
   const result = await command<{ exitCode: number | string; messages: string; errors: string }>(
     'uac-wait',
@@ -191,15 +207,7 @@ describe('interop: a Kamailio pair (DMQ location, Path, outbound flow tokens)', 
   });
   it('mid-call failover: a call to baresip set up via A goes on through B (the pair’s Record-Route address) and its BYE is answered', async () => {
     const { pair, numbers } = await bed();
-    await command('kamailio-start', { node: 'a' });
-    const phone = await bedPhone('1003', {
-      server: [pair.a.wssUrl, pair.b.wssUrl],
-      config: { retryBaseDelay: 500, retryMaxDelay: 2000 },
-    });
-    await waitFor(
-      () => phone.el.registrationState === 'registered' && phone.el.phone!.server === pair.a.wssUrl,
-      'registered via A',
-    );
+    const phone = await phoneViaA('1003');
     phone.el.call(numbers.baresip);
     await waitForCall(phone, 'connected', 200);
     const callId = phone.el.currentCall!.callId!;
@@ -216,15 +224,7 @@ describe('interop: a Kamailio pair (DMQ location, Path, outbound flow tokens)', 
     // The phone's target refresh (re-INVITE with the route set A made: the pair's address, then
     // A's UDP entry, its double-Record-Route partner) went through B to baresip and was answered.
     const refresh = await waitFor(
-      () =>
-        phone.wire.find(
-          (m) =>
-            m.callId === callId &&
-            m.method === 'INVITE' &&
-            m.direction === 'in' &&
-            m.status === 200 &&
-            m.at > phone.wire.find((w) => w.callId === callId && w.status === 200)!.at,
-        ),
+      () => refreshAnswer(phone, callId),
       'the target refresh answered 200 through B',
     );
     expect(refresh.status).to.equal(200);
@@ -253,15 +253,7 @@ describe('interop: a Kamailio pair (DMQ location, Path, outbound flow tokens)', 
 
   it('mid-call: the phone’s WebSocket to A is closed, the call goes on through B: DTMF reaches sipp 2002 and its BYE, sent to A, ends the call in the phone', async () => {
     const { pair, numbers, ports } = await bed();
-    await command('kamailio-start', { node: 'a' });
-    const phone = await bedPhone('1000', {
-      server: [pair.a.wssUrl, pair.b.wssUrl],
-      config: { retryBaseDelay: 500, retryMaxDelay: 2000 },
-    });
-    await waitFor(
-      () => phone.el.registrationState === 'registered' && phone.el.phone!.server === pair.a.wssUrl,
-      'registered via A',
-    );
+    const phone = await phoneViaA('1000');
     // sipp 2002's media port, from before the call: the RFC 4733 proof.
     const { id: capture } = await command<{ id: string }>('capture-start', {
       filter: `udp port ${ports.SIPP_2002_MEDIA}`,
@@ -308,17 +300,8 @@ describe('interop: a Kamailio pair (DMQ location, Path, outbound flow tokens)', 
     );
     const registeredMs = Date.now() - cutAt;
     // The phone's target refresh went through B to sipp and was answered.
-    const firstOk = phone.wire.find((m) => m.callId === callId && m.status === 200)!;
     const refreshed = await waitFor(
-      () =>
-        phone.wire.find(
-          (m) =>
-            m.callId === callId &&
-            m.method === 'INVITE' &&
-            m.direction === 'in' &&
-            m.status === 200 &&
-            m.at > firstOk.at,
-        ),
+      () => refreshAnswer(phone, callId),
       'the target refresh answered 200 through B',
       5000,
     );

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { inboundPackets, waitForCall } from '../helpers/phone-fixture.js';
 import { sleep, waitFor } from '../helpers/sandbox.js';
-import { bed, bedPhone, command, printLogsIfFailed, sippMessages } from './bed.js';
+import { bed, bedPhone, command, printLogsIfFailed, refreshAnswer, sippMessages } from './bed.js';
 
 // Short clocks for the same RFC 5626 policy: the restarts take seconds, not minutes.
 const FAST_RETRY = { retryBaseDelay: 500, retryMaxDelay: 2000 };
@@ -90,14 +90,7 @@ describe('interop: Kamailio restarts', function () {
     await waitFor(() => phone.el.registrationState === 'registered', 're-registered', 8000);
     // The second 200 to an INVITE of this call: the answer to the refresh.
     const refreshed = await waitFor(
-      () =>
-        phone.wire.filter(
-          (m) =>
-            m.callId === callId &&
-            m.method === 'INVITE' &&
-            m.direction === 'in' &&
-            m.status === 200,
-        )[1],
+      () => refreshAnswer(phone, callId),
       'the target refresh answered',
       8000,
     );
