@@ -263,36 +263,46 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
     );
   });
 
-  it('a network change mid-call (online): an ICE-restart re-INVITE at once, though ICE still looks connected', async function () {
-    this.timeout(30_000);
-    const peer = await scenario();
-    const phone = await faultPhone(peer);
-    await registered(phone);
-    phone.el.call('echo');
-    await waitForCall(phone, 'connected', 200);
-    await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'echoed audio');
-    const [invite] = await peer.frames({ from: 'phone', method: 'INVITE', request: true });
-    const changedAt = Date.now();
-    window.dispatchEvent(new Event('online'));
-    const restart = await waitFor(
-      async () =>
-        (await peer.frames({ from: 'phone', method: 'INVITE', request: true })).find(
-          (f) => f.toTag,
-        ),
-      'an ICE-restart re-INVITE',
-      5000,
-    );
-    expect(restart.at - changedAt, 'at once, not after ICE noticed').to.be.below(1000);
-    expect(restart.iceUfrag, 'new ICE credentials')
-      .to.be.a('string')
-      .and.not.equal(invite!.iceUfrag);
-    // The sandbox cannot restart ICE (488): the phone rolls back, and the audio goes on.
-    await waitFor(
-      async () => (await peer.frames({ to: 'phone', method: 'INVITE', status: 488 })).length,
-      '488',
-    );
-    const packets = await inboundPackets(phone.el);
-    await waitFor(async () => (await inboundPackets(phone.el)) > packets + 20, 'audio still');
-    expect(phone.el.callState).to.equal('connected');
-  });
+  const networkChanges: Array<[string, () => void]> = [
+    ['online', () => window.dispatchEvent(new Event('online'))],
+    [
+      'navigator.connection change',
+      () =>
+        (navigator as { connection?: EventTarget }).connection!.dispatchEvent(new Event('change')),
+    ],
+  ];
+  for (const [name, change] of networkChanges) {
+    it(`a network change mid-call (${name}): an ICE-restart re-INVITE at once, though ICE still looks connected`, async function () {
+      this.timeout(30_000);
+      const peer = await scenario();
+      const phone = await faultPhone(peer);
+      await registered(phone);
+      phone.el.call('echo');
+      await waitForCall(phone, 'connected', 200);
+      await waitFor(async () => (await inboundPackets(phone.el)) > 25, 'echoed audio');
+      const [invite] = await peer.frames({ from: 'phone', method: 'INVITE', request: true });
+      const changedAt = Date.now();
+      change();
+      const restart = await waitFor(
+        async () =>
+          (await peer.frames({ from: 'phone', method: 'INVITE', request: true })).find(
+            (f) => f.toTag,
+          ),
+        'an ICE-restart re-INVITE',
+        5000,
+      );
+      expect(restart.at - changedAt, 'at once, not after ICE noticed').to.be.below(1000);
+      expect(restart.iceUfrag, 'new ICE credentials')
+        .to.be.a('string')
+        .and.not.equal(invite!.iceUfrag);
+      // The sandbox cannot restart ICE (488): the phone rolls back, and the audio goes on.
+      await waitFor(
+        async () => (await peer.frames({ to: 'phone', method: 'INVITE', status: 488 })).length,
+        '488',
+      );
+      const packets = await inboundPackets(phone.el);
+      await waitFor(async () => (await inboundPackets(phone.el)) > packets + 20, 'audio still');
+      expect(phone.el.callState).to.equal('connected');
+    });
+  }
 });
