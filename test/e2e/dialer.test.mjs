@@ -226,6 +226,18 @@ test('an incoming call rings with the caller shown; the settings form connects a
   await context.close();
 });
 
+test('several servers in the settings: each one is checked, and the error names which', async () => {
+  const page = await openDialer();
+  await page.locator('#settings-details summary').click();
+  await page.fill('#server', 'wss://a.example.com/ws ws://pbx.example.com');
+  await page.fill('#uri', 'sip:alice@example.com');
+  await page.getByRole('button', { name: 'Save and connect' }).click();
+  const error = await page.textContent('#server-error');
+  assert.match(error, /^Server 2: Plain ws:\/\/ is only allowed for localhost/);
+  assert.equal(await page.getAttribute('#server', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#server', 'aria-describedby'), 'server-error server-hint');
+});
+
 test('settings are checked field by field', async () => {
   const page = await openDialer();
   await page.locator('#settings-details summary').click();
