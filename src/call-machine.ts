@@ -76,5 +76,5 @@ export const isLiveCallState = (state: CallState): boolean =>
   state !== 'idle' && !isFinalCallState(state);
 
 /** Answered and not over: talking, or on hold. */
-export const isEstablishedCallState = (state: CallState): boolean =>
+export const isEstablishedCallState = (state: CallState | string | undefined): boolean =>
   state === 'connected' || state === 'held';

@@ -29,6 +29,8 @@ import {
   sdpHasTelephoneEvent,
 } from './media-policy.js';
 import { validateDtmf, validateDtmfTiming } from './dtmf.js';
+import { DtmfQueue } from './dtmf-sender.js';
+import { IceRecovery, waitUntil } from './ice-recovery.js';
 import { DtmfError, PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
 import { microphoneAllowedHere, microphoneConstraints } from './devices.js';
@@ -194,22 +196,39 @@ export class Call extends Emitter<CallEvents> {
   #microphoneError: unknown;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #iceReady = false;
-  #pendingDtmf = '';
+  /** RFC 4733 digits waiting for the media transport; SIP INFO when it never comes. */
+  readonly #dtmfQueue = new DtmfQueue({
+    isOver: () => isFinalCallState(this.state),
+    fallback: (tones, duration, gap) => this.#sendInfoDtmf(tones, duration, gap),
+    waitMs: DTMF_TRANSPORT_WAIT_MS,
+  });
   /** Why we are about to hang up, when it is not a plain hang-up (e.g. after a transfer). */
   #localEndCause: LocalCause | undefined;
-  #dtmfTimer: ReturnType<typeof setInterval> | undefined;
   /** The connection dropped while this call was being set up. */
   #connectionLost = false;
-  #iceRecoveryTimer: ReturnType<typeof setTimeout> | undefined;
-  #iceGiveUpTimer: ReturnType<typeof setTimeout> | undefined;
   /** The phone is ending the call because its audio cannot be restored. */
   #givingUp = false;
   /** A target refresh after a reconnection is under way: a dialog error now means the drop. */
   #refreshingTarget = false;
-  #iceRestarts = 0;
-  #iceRestarting = false;
-  #iceFailedAt: number | undefined;
   #mediaWatchdog: MediaWatchdog | undefined;
+  /** Restores the audio path with ICE restarts when ICE breaks (ice-recovery.ts). */
+  readonly #ice = new IceRecovery({
+    peerConnection: () => this.#pc,
+    established: () => isEstablishedCallState(this.state),
+    isOver: () => isFinalCallState(this.state),
+    canReoffer: () =>
+      this.canSignal() &&
+      (this.#session as unknown as SessionInternals).isReadyToReOffer() &&
+      !this.#snapshot.pending,
+    sendRestart: () => this.#sendIceRestart(),
+    onInterrupted: (interrupted) => {
+      if (!interrupted) this.#mediaWatchdog?.reset();
+      if (interrupted !== Boolean(this.#snapshot.reconnecting)) {
+        this.#update(undefined, { reconnecting: interrupted ? true : undefined });
+      }
+    },
+    giveUp: () => this.#giveUpMedia(),
+  });
   /**
    * @internal Whether signalling can go out now (the phone's connection is open). A re-INVITE
    * while it is down would wait and could time out, and JsSIP ends the call on a timeout.
@@ -370,7 +389,7 @@ export class Call extends Emitter<CallEvents> {
    * this call then hangs up. Use `Phone.transfer()`, which validates the target.
    */
   refer(uri: string, replaces?: Call): Promise<boolean> {
-    if (this.state !== 'connected' && this.state !== 'held') {
+    if (!isEstablishedCallState(this.state)) {
       throw new PhoneStateError('not-connected', 'Only a connected call can be transferred.');
     }
     const kind = replaces ? 'attended' : 'blind';
@@ -455,7 +474,7 @@ export class Call extends Emitter<CallEvents> {
     const duration = options.duration ?? this.#config.dtmfDuration;
     const gap = options.gap ?? this.#config.dtmfGap;
     validateDtmfTiming(duration, gap);
-    if (this.state !== 'connected' && this.state !== 'held') {
+    if (!isEstablishedCallState(this.state)) {
       throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
     }
     const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio' || s.dtmf);
@@ -469,7 +488,7 @@ export class Call extends Emitter<CallEvents> {
       );
     }
     if (sender?.dtmf && rfc4733 && mode !== 'info') {
-      this.#queueRfc4733(sender.dtmf, tones, duration, gap);
+      this.#dtmfQueue.send(sender.dtmf, tones, duration, gap);
       for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'rfc4733' });
       return 'rfc4733';
     }
@@ -481,40 +500,6 @@ export class Call extends Emitter<CallEvents> {
     const transportType = 'INFO' as DTMFOptions['transportType'];
     this.#session.sendDTMF(tones, { transportType, duration, interToneGap: Math.max(gap, 50) });
     for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'info' });
-  }
-
-  /**
-   * RFC 4733 through the browser's DTMF sender. Right after the answer the media transport may not
-   * be up yet (`canInsertDTMF` false): keep the digits and send them as soon as it is, rather than
-   * lose the first key a person presses.
-   */
-  #queueRfc4733(dtmf: RTCDTMFSender, tones: string, duration: number, gap: number): void {
-    if (dtmf.canInsertDTMF && !this.#pendingDtmf) {
-      // Append: insertDTMF replaces whatever is still queued.
-      dtmf.insertDTMF(dtmf.toneBuffer + tones, duration, gap);
-      return;
-    }
-    this.#pendingDtmf += tones;
-    if (this.#dtmfTimer !== undefined) return;
-    const giveUpAt = Date.now() + DTMF_TRANSPORT_WAIT_MS;
-    this.#dtmfTimer = setInterval(() => {
-      if (isFinalCallState(this.state)) return this.#clearDtmfQueue();
-      if (dtmf.canInsertDTMF) {
-        dtmf.insertDTMF(dtmf.toneBuffer + this.#pendingDtmf, duration, gap);
-        this.#clearDtmfQueue();
-      } else if (Date.now() > giveUpAt) {
-        // The media path never came up for DTMF: SIP INFO still reaches the far end.
-        const pending = this.#pendingDtmf;
-        this.#clearDtmfQueue();
-        this.#sendInfoDtmf(pending, duration, gap);
-      }
-    }, 50);
-  }
-
-  #clearDtmfQueue(): void {
-    clearInterval(this.#dtmfTimer);
-    this.#dtmfTimer = undefined;
-    this.#pendingDtmf = '';
   }
 
   /** @internal The phone routes every wire message with this call's Call-ID here. */
@@ -604,16 +589,7 @@ export class Call extends Emitter<CallEvents> {
    * if it is interrupted, without the usual grace period.
    */
   recoverMedia(networkChanged = false): void {
-    const ice = this.#pc?.iceConnectionState;
-    if (ice === 'disconnected' || ice === 'failed') {
-      clearTimeout(this.#iceRecoveryTimer);
-      this.#iceRecoveryTimer = undefined;
-      void this.#restartIce();
-    } else if (networkChanged && isEstablishedCallState(this.state)) {
-      // The pair in use may be gone with the old network, and ICE would take seconds to notice:
-      // restart now. Chromium keeps the old pair until a new one works (make before break).
-      void this.#restartIce(true);
-    }
+    this.#ice.recover(networkChanged);
   }
 
   /** @internal Starts the state machine: `dial` for outgoing, `incoming` for incoming calls. */
@@ -629,7 +605,7 @@ export class Call extends Emitter<CallEvents> {
     if (this.#pc === pc) return;
     this.#pc = pc;
     pc.addEventListener('iceconnectionstatechange', () =>
-      this.#handleIceState(pc.iceConnectionState),
+      this.#ice.handleState(pc.iceConnectionState),
     );
     pc.addEventListener('track', (event) => {
       if (!this.remoteStream.getTracks().includes(event.track))
@@ -783,104 +759,29 @@ export class Call extends Emitter<CallEvents> {
     const session = this.#session as unknown as { terminate(options?: { cause?: string }): void };
     const terminate = session.terminate.bind(session);
     session.terminate = (options) => {
-      if (options?.cause === RTP_TIMEOUT && !this.#givingUp && this.#mediaRecoverable()) {
-        this.#handleIceFailure();
+      if (options?.cause === RTP_TIMEOUT && !this.#givingUp && this.#ice.recoverable) {
+        this.#ice.fail();
         return;
       }
       terminate(options);
     };
   }
 
-  /** An established call whose audio path may still come back. */
-  #mediaRecoverable(): boolean {
-    if (this.state !== 'connected' && this.state !== 'held') return false;
-    return this.#iceFailedAt === undefined || Date.now() - this.#iceFailedAt < ICE_RECOVERY_MS;
-  }
-
-  #handleIceState(state: RTCIceConnectionState): void {
-    if (this.state !== 'connected' && this.state !== 'held') return;
-    if (state === 'connected' || state === 'completed') {
-      clearTimeout(this.#iceRecoveryTimer);
-      clearTimeout(this.#iceGiveUpTimer);
-      this.#iceRecoveryTimer = undefined;
-      this.#iceFailedAt = undefined;
-      this.#iceRestarts = 0;
-      this.#mediaWatchdog?.reset();
-      if (this.#snapshot.reconnecting) this.#update(undefined, { reconnecting: undefined });
-    } else if (state === 'disconnected') {
-      // Often a blip that heals by itself within a second or two: restart ICE only if it lasts.
-      this.#markReconnecting();
-      this.#iceRecoveryTimer ??= setTimeout(() => {
-        this.#iceRecoveryTimer = undefined;
-        void this.#restartIce();
-      }, ICE_RESTART_DELAY_MS);
-    } else if (state === 'failed') {
-      this.#handleIceFailure();
-    }
-  }
-
-  #markReconnecting(): void {
-    if (!this.#snapshot.reconnecting) this.#update(undefined, { reconnecting: true });
-  }
-
-  #handleIceFailure(): void {
-    if (this.#iceFailedAt === undefined) {
-      this.#iceFailedAt = Date.now();
-      this.#iceGiveUpTimer = setTimeout(() => {
-        const ice = this.#pc?.iceConnectionState;
-        if (ice !== 'connected' && ice !== 'completed') this.#giveUpMedia();
-      }, ICE_RECOVERY_MS);
-    }
-    this.#markReconnecting();
-    clearTimeout(this.#iceRecoveryTimer);
-    this.#iceRecoveryTimer = undefined;
-    void this.#restartIce();
-  }
-
-  /**
-   * Sends an ICE-restart re-INVITE (new ICE credentials, fresh candidates) once signalling is
-   * possible. A refusal (a peer that cannot restart ICE answers 488) is rolled back: the old
-   * ICE session may still heal by itself.
-   */
-  async #restartIce(networkChanged = false): Promise<void> {
+  /** Sends an ICE-restart re-INVITE; a refusal (488 from a peer that cannot restart ICE) is
+   * rolled back, as the old ICE session may still heal by itself. */
+  async #sendIceRestart(): Promise<boolean> {
     const pc = this.#pc;
-    if (!pc || this.#iceRestarting || !this.#mediaRecoverable()) return;
-    // After a network change a "connected" pair proves nothing yet: restart all the same.
-    const healthy = () =>
-      !networkChanged && ['connected', 'completed'].includes(pc.iceConnectionState);
-    if (healthy() || this.#iceRestarts >= MAX_ICE_RESTARTS) return;
-    this.#iceRestarting = true;
     const session = this.#session as unknown as SessionInternals;
-    try {
-      const ready = await waitUntil(
-        () =>
-          isFinalCallState(this.state) ||
-          healthy() ||
-          (this.canSignal() && session.isReadyToReOffer() && !this.#snapshot.pending),
-        ICE_RECOVERY_MS,
-      );
-      if (!ready || isFinalCallState(this.state) || healthy()) return;
-      if (!networkChanged) this.#iceRestarts++;
-      const ok = await new Promise<boolean>((resolve) => {
-        session._sendReinvite({
-          rtcOfferConstraints: { iceRestart: true },
-          eventHandlers: { succeeded: () => resolve(true), failed: () => resolve(false) },
-        });
+    const ok = await new Promise<boolean>((resolve) => {
+      session._sendReinvite({
+        rtcOfferConstraints: { iceRestart: true },
+        eventHandlers: { succeeded: () => resolve(true), failed: () => resolve(false) },
       });
-      if (!ok && pc.signalingState === 'have-local-offer') {
-        await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
-      }
-    } finally {
-      this.#iceRestarting = false;
+    });
+    if (!ok && pc?.signalingState === 'have-local-offer') {
+      await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
     }
-    // Still broken: try again later (while attempts are left), or wait for the give-up deadline.
-    const connected = ['connected', 'completed'].includes(pc.iceConnectionState);
-    if (!isFinalCallState(this.state) && !connected && this.#iceRestarts < MAX_ICE_RESTARTS) {
-      this.#iceRecoveryTimer ??= setTimeout(() => {
-        this.#iceRecoveryTimer = undefined;
-        void this.#restartIce();
-      }, ICE_RESTART_DELAY_MS);
-    }
+    return ok;
   }
 
   /** Ends the call because its audio cannot be restored: BYE, "Audio connection lost". */
@@ -1100,10 +1001,9 @@ export class Call extends Emitter<CallEvents> {
   }
 
   #releaseMedia(): void {
-    this.#clearDtmfQueue();
+    this.#dtmfQueue.clear();
     this.#mediaWatchdog?.stop();
-    clearTimeout(this.#iceRecoveryTimer);
-    clearTimeout(this.#iceGiveUpTimer);
+    this.#ice.stop();
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
   }
 }
@@ -1146,11 +1046,6 @@ const GLARE_RETRIES = 2;
 const TARGET_REFRESH_WAIT_MS = 32_000;
 // JsSIP's cause when ICE fails (it then hangs up by itself).
 const RTP_TIMEOUT = 'RTP Timeout';
-// How long ICE may stay `disconnected` before an ICE restart is tried.
-const ICE_RESTART_DELAY_MS = 2000;
-const MAX_ICE_RESTARTS = 2;
-// After ICE `failed`, how long the phone keeps trying before it hangs up.
-const ICE_RECOVERY_MS = 20_000;
 // A transfer target that neither answers nor fails within this time is reported as failed.
 const TRANSFER_WAIT_MS = 45_000;
 
@@ -1170,12 +1065,3 @@ export function glareDelayMs(direction: CallDirection, random: () => number = Ma
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await delay(50);
-  }
-  return true;
-}

@@ -10,6 +10,7 @@ import { headerNames, redactSecrets, secretHeaders } from './log-redaction.js';
 import { showControlCharacters } from './text.js';
 import type { WireMessage } from './transport.js';
 import { VERSION } from './version.js';
+import { isEstablishedCallState } from './call-machine.js';
 
 export const DIAGNOSTICS_FORMAT = 'sip-phone-diagnostics/1';
 
@@ -235,7 +236,7 @@ export class DiagnosticsRecorder {
 
   /** The call changed state: start or stop sampling its statistics. */
   callChanged(call: RecordedCall): void {
-    const live = call.snapshot.state === 'connected' || call.snapshot.state === 'held';
+    const live = isEstablishedCallState(call.snapshot.state);
     if (live && !this.#samplers.has(call)) this.#schedule(call, SAMPLE_FIRST_MS);
     if (!live && this.#samplers.has(call)) {
       clearTimeout(this.#samplers.get(call));

@@ -195,3 +195,10 @@ export type {
   SelfTestStatus,
 } from './self-test.js';
 export { VERSION } from './version.js';
+export {
+  nextIcePhase,
+  ICE_RECOVERY_MS,
+  ICE_RESTART_DELAY_MS,
+  MAX_ICE_RESTARTS,
+} from './ice-recovery.js';
+export type { IcePhase } from './ice-recovery.js';

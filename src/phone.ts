@@ -35,7 +35,7 @@ import {
   type ReferToTarget,
 } from './transfer-policy.js';
 import { TransferRequest } from './transfer-request.js';
-import { isLiveCallState } from './call-machine.js';
+import { isEstablishedCallState, isLiveCallState } from './call-machine.js';
 import {
   nextRegistrationState,
   type RegistrationInput,
@@ -433,7 +433,7 @@ export class Phone extends Emitter<PhoneEvents> {
    */
   transfer(call: Call, target: string | Call): Promise<boolean> {
     if (typeof target === 'string') return call.refer(this.parseTarget(target).uri);
-    if (target === call || (target.state !== 'connected' && target.state !== 'held')) {
+    if (target === call || !isEstablishedCallState(target.state)) {
       throw new PhoneStateError('bad-transfer-target', 'Transfer to another connected call.');
     }
     // The other call's address came from the far end: a URI (`;user=phone` and all), not a dial

@@ -3,6 +3,7 @@
  * `ask` policy), from an embedder's handler, or from the clock (no answer in time is a no).
  */
 import type { Call, RemoteParty } from './call.js';
+import { isEstablishedCallState } from './call-machine.js';
 
 export type TransferRequestState = 'pending' | 'accepted' | 'declined' | 'expired';
 
@@ -51,7 +52,7 @@ export class TransferRequest {
     this.#timer = setTimeout(() => this.#settle('expired'), options.timeout);
     // A call that ends (or stops being connected) takes its transfer request with it.
     this.#offCall = options.call.on('change', ({ state }) => {
-      if (state !== 'connected' && state !== 'held') this.#settle('declined');
+      if (!isEstablishedCallState(state)) this.#settle('declined');
     });
   }
 

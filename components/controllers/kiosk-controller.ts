@@ -6,6 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 // Types only: the core module itself is imported on demand (see `load()`).
+import { isEstablishedCallState } from '../../src/call-machine.js';
 import type {
   Call,
   CallSnapshot,
@@ -196,7 +197,7 @@ export class KioskController implements ReactiveController {
       if (snapshot.state === 'connected' && options.maxDurationMs > 0 && !limit) {
         limit = this.#after(options.maxDurationMs, () => call.endFor('time-limit'));
       }
-      if (snapshot.state === 'connected' || snapshot.state === 'held') void this.#holdWakeLock();
+      if (isEstablishedCallState(snapshot.state)) void this.#holdWakeLock();
       if (!isOver(snapshot)) return;
       off();
       if (limit) this.#clear(limit);
@@ -254,7 +255,7 @@ export class KioskController implements ReactiveController {
   /** The browser drops a wake lock when the page hides: take it again on return. */
   #handleVisibility = (): void => {
     const state = this.call?.snapshot.state;
-    if (document.visibilityState === 'visible' && (state === 'connected' || state === 'held')) {
+    if (document.visibilityState === 'visible' && isEstablishedCallState(state)) {
       this.#wakeLock = undefined;
       void this.#holdWakeLock();
     }

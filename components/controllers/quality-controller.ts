@@ -5,6 +5,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { QualityMonitor, type QualitySnapshot } from '../../src/quality.js';
 import type { Call } from '../../src/call.js';
+import { isEstablishedCallState } from '../../src/call-machine.js';
 
 export class QualityController implements ReactiveController {
   /** The latest verdict for the watched call (no issues when none is watched). */
@@ -29,7 +30,7 @@ export class QualityController implements ReactiveController {
   hostUpdated(): void {
     const call = this.#call();
     const pc = call?.peerConnection;
-    const live = call?.state === 'connected' || call?.state === 'held';
+    const live = call !== undefined && isEstablishedCallState(call.state);
     if (this.#watched && (this.#watched.call !== call || !live)) this.#stop();
     if (!call || !pc || !live || this.#watched) return;
     const monitor = new QualityMonitor(pc, {

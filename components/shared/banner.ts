@@ -8,6 +8,7 @@
 import { describeOutcome } from '../../src/outcomes.js';
 import { uiStrings, type UiStrings } from '../../src/i18n/index.js';
 import type { CallSnapshot } from '../../src/call.js';
+import { isEstablishedCallState } from '../../src/call-machine.js';
 import { idleBanner, type BannerModel } from './banner-view.js';
 
 // The look has no words and is part of the kiosk button's first paint; this module is not.
@@ -41,7 +42,7 @@ export function bannerModel(snapshot: CallSnapshot | undefined, lang = 'en'): Ba
   const outcome = describeOutcome(snapshot, 'call', lang);
   const base = { state, ...(status !== undefined ? { status } : {}) };
   const who = whoOf(snapshot, t);
-  if (snapshot.reconnecting && (state === 'connected' || state === 'held')) {
+  if (snapshot.reconnecting && isEstablishedCallState(state)) {
     // The audio path broke and the phone is restoring it (ICE restart): say so, the call goes on.
     return {
       ...base,

@@ -11,6 +11,7 @@ import {
   TonePlayer,
   historyEntryFor,
   isLiveCallState,
+  isEstablishedCallState,
   shouldNotify,
   toneFor,
   isSipPhoneError,
@@ -380,10 +381,10 @@ export class SipPhone extends LitElement {
     const phone = this.#phone.phone;
     const lines = this.#phone.lines;
     const call = this.#phone.focus;
-    if (!phone || !call || (call.state !== 'connected' && call.state !== 'held')) {
+    if (!phone || !call || !isEstablishedCallState(call.state)) {
       return Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
     }
-    const other = lines.find((c) => c !== call && (c.state === 'connected' || c.state === 'held'));
+    const other = lines.find((c) => c !== call && isEstablishedCallState(c.state));
     try {
       return phone.transfer(call, target ?? other ?? '');
     } catch (error) {
@@ -470,7 +471,7 @@ export class SipPhone extends LitElement {
   sendDtmf(digits: string): void {
     const call = this.#phone.focus;
     validateDtmf(digits);
-    if (!call || (call.state !== 'connected' && call.state !== 'held')) {
+    if (!call || !isEstablishedCallState(call.state)) {
       throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
     }
     call.sendDtmf(digits);
@@ -773,7 +774,7 @@ export class SipPhone extends LitElement {
     const inField = event.composedPath()[0] === this.numberInput;
     const state = this.callState;
     if (inField) return; // Typing a number (to dial, or to transfer to) is just typing.
-    if (state === 'connected' || state === 'held') {
+    if (isEstablishedCallState(state)) {
       event.preventDefault();
       this.handleKey(event.key.toUpperCase());
     } else if (!isLiveCallState(state) && /^[0-9*#]$/.test(event.key)) {
@@ -789,7 +790,7 @@ export class SipPhone extends LitElement {
   private handleKey(key: string): void {
     if (!this.silent) this.tones.key(key);
     const state = this.callState;
-    if (state === 'connected' || state === 'held') {
+    if (isEstablishedCallState(state)) {
       try {
         this.sendDtmf(key);
       } catch (error) {
@@ -1092,7 +1093,7 @@ export class SipPhone extends LitElement {
   private renderControls() {
     const t = this.#t;
     const snapshot = this.#phone.focus?.snapshot;
-    if (!snapshot || (snapshot.state !== 'connected' && snapshot.state !== 'held')) return nothing;
+    if (!snapshot || !isEstablishedCallState(snapshot.state)) return nothing;
     const held = snapshot.state === 'held';
     const holdLabel =
       snapshot.pending === 'hold' ? t.holding : snapshot.pending === 'unhold' ? t.resuming : t.hold;

@@ -8,6 +8,9 @@ import {
   RegistrationState,
   nextRegistrationState,
   glareDelayMs,
+  isEstablishedCallState,
+  nextIcePhase,
+  type IcePhase,
 } from '../../src/index.js';
 
 type Row<S, I> = [S, I, S | undefined];
@@ -111,5 +114,37 @@ describe('RFC 3261 §14.1 glare delay', () => {
       expect(outgoing % 10).to.equal(0);
       expect(incoming % 10).to.equal(0);
     }
+  });
+});
+
+describe('the audio path phases of ICE recovery', () => {
+  const rows: Array<[IcePhase, RTCIceConnectionState, IcePhase]> = [
+    ['healthy', 'disconnected', 'interrupted'],
+    ['healthy', 'failed', 'failed'],
+    ['healthy', 'checking', 'healthy'],
+    ['healthy', 'connected', 'healthy'],
+    ['interrupted', 'connected', 'healthy'],
+    ['interrupted', 'completed', 'healthy'],
+    ['interrupted', 'failed', 'failed'],
+    ['interrupted', 'disconnected', 'interrupted'],
+    ['failed', 'connected', 'healthy'],
+    // A failed path that blips is still failed: only a working pair brings it back.
+    ['failed', 'disconnected', 'failed'],
+    ['failed', 'checking', 'failed'],
+  ];
+  for (const [phase, state, next] of rows) {
+    it(`${phase} + ${state} → ${next}`, () => {
+      expect(nextIcePhase(phase, state)).to.equal(next);
+    });
+  }
+
+  it('"established" means connected or held, and nothing else', () => {
+    const states: CallState[] = ['idle', 'calling', 'ringing', 'early-media', 'incoming'];
+    for (const state of states) expect(isEstablishedCallState(state), state).to.equal(false);
+    for (const state of ['ended', 'failed'] as CallState[]) {
+      expect(isEstablishedCallState(state), state).to.equal(false);
+    }
+    expect(isEstablishedCallState('connected')).to.equal(true);
+    expect(isEstablishedCallState('held')).to.equal(true);
   });
 });
