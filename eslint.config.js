@@ -1,5 +1,6 @@
 // ESLint flat config: TypeScript everywhere, Lit / web-component / a11y rules for the elements,
-// and a hard wall that keeps `lit` out of the framework-free core in src/.
+// and the walls between the rooms: the framework-free core in src/ imports neither `lit` nor the
+// elements (components/) nor the pages (app/); the elements import neither the pages nor sandbox/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import litPlugin from 'eslint-plugin-lit';
@@ -19,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'components/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'components/**/*.ts', 'app/**/*.ts', 'test/**/*.ts'],
     ignores: ['test/node/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
@@ -28,7 +29,31 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['lit', 'lit/*', '@lit/*'], message: 'src/ is framework-free.' }] },
+        {
+          patterns: [
+            { group: ['lit', 'lit/*', '@lit/*'], message: 'src/ is framework-free.' },
+            {
+              group: ['**/components', '**/components/**', '**/app', '**/app/**'],
+              message: 'src/ is the core: the elements (components/) and pages (app/) build on it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['components/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app', '**/app/**', '**/sandbox', '**/sandbox/**'],
+              message: 'The elements may not import the pages (app/) or the sandbox (sandbox/).',
+            },
+          ],
+        },
       ],
     },
   },

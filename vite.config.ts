@@ -1,9 +1,11 @@
 // Vite builds two things:
 //   `vite build --mode lib` → dist/sip-phone.js, one self-contained ES module (JsSIP and Lit inside)
 //                             that defines the elements: the public CDN entry.
-//   `vite build --mode app` → dist/app/, the standalone dialer (index.html at the root).
+//   `vite build --mode app` → dist/app/, the standalone dialer (index.html at the root), built from
+//                             app/ (Vite's root for the pages; public/ stays at the repo root).
 // `vite` (dev) serves the dialer; `npm start` runs it beside the sandbox SIP server.
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { TEST_NUMBER_LIST } from './sandbox/numbers.js';
 
@@ -77,6 +79,9 @@ function cspMeta(): Plugin {
 // embedding the element (a script and a tag in your own page), not an iframe. Headers only.
 const FRAME_ANCESTORS = "'none'";
 
+/** A path from the repo root, absolute: the pages' build and dev server have app/ as their root. */
+const fromRepo = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 /** Where `npm start`'s sandbox listens (a ws:// origin on loopback), from `SIP_SANDBOX`. */
 function sandboxOrigin(): string[] {
   const raw = process.env.SIP_SANDBOX;
@@ -127,6 +132,9 @@ export default defineConfig(({ mode, command, isPreview }) => {
   // (its markup is built with DOM calls, so Trusted Types stay on). Vite's HMR socket is 'self'.
   const devNonce = command === 'serve' && !isPreview ? randomBytes(16).toString('base64') : '';
   return {
+    root: fromRepo('./app'),
+    publicDir: fromRepo('./public'),
+    envDir: fromRepo('.'),
     base: './',
     plugins: [sandboxConfig(), cspMeta()],
     ...(devNonce ? { html: { cspNonce: devNonce } } : {}),
@@ -149,7 +157,7 @@ export default defineConfig(({ mode, command, isPreview }) => {
       },
     },
     build: {
-      outDir: 'dist/app',
+      outDir: fromRepo('./dist/app'),
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: true,

@@ -195,16 +195,16 @@ async function projectConfig(mode: ViteMode): Promise<UserConfig> {
 async function viteApiBuild(mode: ViteMode, change: (c: UserConfig) => UserConfig): Promise<void> {
   const { build } = await import('vite');
   const config = change(await projectConfig(mode));
-  await build({ ...config, configFile: false, root: ROOT, mode, logLevel: 'warn' });
+  await build({ ...config, configFile: false, root: config.root ?? ROOT, mode, logLevel: 'warn' });
 }
 
-/** Marks every module of src/ and components/ as having side effects (see the notes). */
+/** Marks every module of src/, components/ and app/ as having side effects (see the notes). */
 function keepSideEffects(): Plugin {
   return {
     name: 'bench-keep-side-effect-imports',
     enforce: 'post',
     transform(code, id) {
-      if (id.startsWith(join(ROOT, 'src/')) || id.startsWith(join(ROOT, 'components/'))) {
+      if (['src/', 'components/', 'app/'].some((dir) => id.startsWith(join(ROOT, dir)))) {
         return { code, map: null, moduleSideEffects: true };
       }
       return undefined;
@@ -214,7 +214,14 @@ function keepSideEffects(): Plugin {
 
 async function main(): Promise<void> {
   installStopHandlers();
-  const end = beginRun(['src', 'components', 'vite.config.ts', 'package.json', 'bench/anchor']);
+  const end = beginRun([
+    'src',
+    'components',
+    'app',
+    'vite.config.ts',
+    'package.json',
+    'bench/anchor',
+  ]);
   const tmp = tempDir('bundle');
   onCleanup(tmp.dispose);
   const out = (name: string) => join(tmp.path, name);

@@ -9,7 +9,7 @@ import {
 } from '../../src/log-redaction.js';
 import { DiagnosticsRecorder, formatDiagnosticsText } from '../../src/diagnostics.js';
 import { showControlCharacters } from '../../src/text.js';
-import { EMPTY_SETTINGS, loadSettings, saveSettings } from '../../src/dialer/settings.js';
+import { EMPTY_SETTINGS, loadSettings, saveSettings } from '../../app/settings.js';
 import type { WireMessage } from '../../src/transport.js';
 
 const CRLF = '\r\n';

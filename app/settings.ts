@@ -10,8 +10,8 @@ import {
   resolveConfig,
   type DtmfMode,
   type PhoneConfig,
-} from '../index.js';
-import { stripUrlSecrets } from '../log-redaction.js';
+} from '../src/index.js';
+import { stripUrlSecrets } from '../src/log-redaction.js';
 
 /** What the dialer keeps between visits. No password here, by construction. */
 export interface DialerSettings {

@@ -2,8 +2,8 @@
  * The embedding example page: a `<sip-phone>` beside the page's own content, listening to the
  * element's events. Server and account come from the sandbox when `npm start` runs it.
  */
-import '../../components/sip-phone/sip-phone.js';
-import type { SipPhone } from '../../components/sip-phone/sip-phone.js';
+import '../components/sip-phone/sip-phone.js';
+import type { SipPhone } from '../components/sip-phone/sip-phone.js';
 import { loadSandboxConfig, sandboxAccount } from './sandbox-config.js';
 
 const phone = document.querySelector<SipPhone>('#phone')!;
