@@ -1,5 +1,5 @@
-// Shared pieces of the sandbox SIP core: connections, INVITE server transactions and the
-// interface the proxy and the test-number user agents use to talk to the core.
+// Shared pieces of the sandbox SIP core: connections, INVITE server transactions, the interface
+// the router, registrar, proxy and user agents use to talk to the core, and the 400 answer.
 import type { Impairment } from './media.js';
 import { isUtf8 } from 'node:buffer';
 import type { WebSocket } from 'ws';
@@ -69,6 +69,14 @@ export interface CoreApi {
   isLocalUri(uri: string): boolean;
   /** Called by a UAS call when it has finished (to drop it from the dialog table). */
   callEnded(callId: string): void;
+}
+
+/** 400 Bad Request with the problem in a Warning header. */
+export function badRequest(core: CoreApi, conn: Connection, req: SipMessage, why: string): void {
+  const text = why.replace(/["\\\r\n]/g, ' ');
+  core.reply(conn, req, 400, 'Bad Request', {
+    headers: [['Warning', `399 ${core.sentBy} "${text}"`]],
+  });
 }
 
 /**

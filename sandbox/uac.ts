@@ -2,7 +2,7 @@
 // client with a real werift offer. INVITE to the user's registered WebSocket; 1xx noted; 2xx
 // ACKed and the answer applied (then a tone or an echo); 3xx-6xx ACKed; CANCEL when nobody
 // answers in time or the API asks before the answer, BYE after it.
-import { DialogCall } from './call.js';
+import { DialogCall } from './dialog-call.js';
 import type { Connection, CoreApi } from './core.js';
 import { MediaSession, offerCodecs } from './media.js';
 import type { CallRecord } from './records.js';

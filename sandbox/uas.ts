@@ -1,6 +1,6 @@
 // The test numbers: each incoming INVITE to one of them becomes a UasCall, a small user agent
 // server with real media (werift) where media applies.
-import { DialogCall, UA_ALLOW, type ReinviteVerdict } from './call.js';
+import { DialogCall, UA_ALLOW, type ReinviteVerdict } from './dialog-call.js';
 import type { Connection, CoreApi, InviteServerTxn } from './core.js';
 import { MediaSession } from './media.js';
 import { OUTCOMES } from './numbers.js';
