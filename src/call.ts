@@ -31,6 +31,7 @@ import {
 import { validateDtmf, validateDtmfTiming } from './dtmf.js';
 import { DtmfQueue } from './dtmf-sender.js';
 import { IceRecovery, waitUntil } from './ice-recovery.js';
+import { referToUri, sessionInternals, type ReplacingInvite } from './jssip-internals.js';
 import { DtmfError, PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
 import { microphoneAllowedHere, microphoneConstraints } from './devices.js';
@@ -218,7 +219,7 @@ export class Call extends Emitter<CallEvents> {
     isOver: () => isFinalCallState(this.state),
     canReoffer: () =>
       this.canSignal() &&
-      (this.#session as unknown as SessionInternals).isReadyToReOffer() &&
+      sessionInternals(this.#session).isReadyToReOffer() &&
       !this.#snapshot.pending,
     sendRestart: () => this.#sendIceRestart(),
     onInterrupted: (interrupted) => {
@@ -372,8 +373,7 @@ export class Call extends Emitter<CallEvents> {
     await sender.replaceTrack(track);
     this.microphoneId = deviceId;
     // JsSIP mutes and holds by toggling the tracks of its local stream: keep it in step.
-    const local = (this.#session as unknown as { _localMediaStream?: MediaStream })
-      ._localMediaStream;
+    const local = sessionInternals(this.#session)._localMediaStream;
     if (local) {
       if (old) local.removeTrack(old);
       local.addTrack(track);
@@ -551,7 +551,7 @@ export class Call extends Emitter<CallEvents> {
    */
   async refreshTarget(): Promise<boolean> {
     if (!isEstablishedCallState(this.state)) return false;
-    const session = this.#session as unknown as SessionInternals;
+    const session = sessionInternals(this.#session);
     for (let attempt = 0; attempt <= GLARE_RETRIES; attempt++) {
       if (attempt > 0) await delay(glareDelayMs(this.direction));
       // A hold, an ICE restart or the far end's own re-INVITE first: one offer at a time.
@@ -676,7 +676,7 @@ export class Call extends Emitter<CallEvents> {
         target,
         accept: (uri, options, initCallback) => {
           // JsSIP builds the INVITE from the REFER's Refer-To: give it exactly what was checked.
-          const referTo = (request as unknown as { refer_to: { uri: MutableUri } }).refer_to.uri;
+          const referTo = referToUri(request);
           const checked = JsSIP.URI.parse(uri);
           if (!checked) return reject();
           referTo.scheme = checked.scheme;
@@ -697,11 +697,7 @@ export class Call extends Emitter<CallEvents> {
       });
     });
     session.on('replaces', ({ request, accept, reject }) => {
-      const invite = request as unknown as {
-        call_id: string;
-        from?: { uri?: { toString(): string } };
-        getHeader(name: string): string | undefined;
-      };
+      const invite = request as unknown as ReplacingInvite;
       const referredBy = invite.getHeader('Referred-By');
       this.emit('replace-request', {
         callId: invite.call_id,
@@ -725,7 +721,7 @@ export class Call extends Emitter<CallEvents> {
    * JsSIP sees it: a malformed, forbidden or unwanted one gets its final response here instead.
    */
   #governRefer(): void {
-    const session = this.#session as unknown as { _receiveRefer(request: ReferRequest): void };
+    const session = sessionInternals(this.#session);
     const receive = session._receiveRefer.bind(session);
     session._receiveRefer = (request) => {
       const values = request.getHeaders('Refer-To');
@@ -756,7 +752,7 @@ export class Call extends Emitter<CallEvents> {
    * to restore the audio path with an ICE restart; the call ends only when that cannot work.
    */
   #governTerminate(): void {
-    const session = this.#session as unknown as { terminate(options?: { cause?: string }): void };
+    const session = sessionInternals(this.#session);
     const terminate = session.terminate.bind(session);
     session.terminate = (options) => {
       if (options?.cause === RTP_TIMEOUT && !this.#givingUp && this.#ice.recoverable) {
@@ -771,7 +767,7 @@ export class Call extends Emitter<CallEvents> {
    * rolled back, as the old ICE session may still heal by itself. */
   async #sendIceRestart(): Promise<boolean> {
     const pc = this.#pc;
-    const session = this.#session as unknown as SessionInternals;
+    const session = sessionInternals(this.#session);
     const ok = await new Promise<boolean>((resolve) => {
       session._sendReinvite({
         rtcOfferConstraints: { iceRestart: true },
@@ -813,7 +809,7 @@ export class Call extends Emitter<CallEvents> {
       this.#update(undefined, { holdError: { action } });
       return false;
     }
-    const session = this.#session as unknown as SessionInternals;
+    const session = sessionInternals(this.#session);
     this.#update(undefined, { pending: action, holdError: undefined });
     let failure: { status?: number; reason?: string } = {};
     for (let attempt = 0; attempt <= GLARE_RETRIES; attempt++) {
@@ -1006,39 +1002,6 @@ export class Call extends Emitter<CallEvents> {
     this.#ice.stop();
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
   }
-}
-
-/** A JsSIP URI as rewritten in place (JsSIP 3.13.8 `URI.js`: setters and param/header methods). */
-interface MutableUri {
-  scheme: string;
-  user: string | undefined;
-  host: string;
-  port: number | null | undefined;
-  clearParams(): void;
-  setParam(name: string, value: string | null): void;
-  clearHeaders(): void;
-  setHeader(name: string, value: string): void;
-}
-
-/** The parts of JsSIP's IncomingRequest a REFER is checked with (JsSIP 3.13.8). */
-interface ReferRequest {
-  refer_to?: unknown;
-  getHeaders(name: string): string[];
-  reply(status: number, reason?: string): void;
-}
-
-/** The JsSIP RTCSession internals hold/unhold needs (JsSIP is pinned to 3.13.8 for this). */
-interface SessionInternals {
-  _localHold: boolean;
-  _setLocalMediaStatus(): void;
-  _sendReinvite(options: {
-    rtcOfferConstraints?: RTCOfferOptions;
-    eventHandlers: {
-      succeeded?: () => void;
-      failed?: (response?: { status_code: number; reason_phrase: string }) => void;
-    };
-  }): void;
-  isReadyToReOffer(): boolean;
 }
 
 const GLARE_RETRIES = 2;

@@ -5,7 +5,7 @@
  * summaries, and the versions involved. Always on and bounded: a few calls, a few dozen messages
  * each, a few hundred transitions.
  */
-import JsSIP from 'jssip';
+import { jssipVersion } from './jssip-internals.js';
 import { headerNames, redactSecrets, secretHeaders } from './log-redaction.js';
 import { showControlCharacters } from './text.js';
 import type { WireMessage } from './transport.js';
@@ -273,7 +273,7 @@ export class DiagnosticsRecorder {
         createdAt: new Date().toISOString(),
         versions: {
           sipPhone: VERSION,
-          jssip: (JsSIP as unknown as { version: string }).version,
+          jssip: jssipVersion(),
           userAgent: globalThis.navigator?.userAgent ?? 'unknown',
         },
         ...(location ? { page: `${location.origin}${location.pathname}` } : {}),

@@ -57,6 +57,11 @@ import {
   type PolicyState,
 } from './registration-policy.js';
 import { KeepAlive } from './keep-alive.js';
+import {
+  uaInternals,
+  WAITING_TRANSACTION_STATES,
+  type RegistratorInternals,
+} from './jssip-internals.js';
 import { addSecretHeaders, enableDebugLog } from './log-redaction.js';
 import { DiagnosticsRecorder, type DiagnosticsReport } from './diagnostics.js';
 import { Prewarm } from './prewarm.js';
@@ -561,8 +566,7 @@ export class Phone extends Emitter<PhoneEvents> {
    * calls the governed method; the phone's own REGISTERs use the original, never suppressed.
    */
   #governRegistrator(): RegistratorInternals {
-    const registrator = (this.#ua as unknown as { _registrator: RegistratorInternals })
-      ._registrator;
+    const registrator = uaInternals(this.#ua)._registrator;
     const register = registrator.register.bind(registrator);
     registrator.register = () => {
       const suppressed = this.#suppressRetryOf;
@@ -618,7 +622,7 @@ export class Phone extends Emitter<PhoneEvents> {
    * keeps in place of the password after a challenge), or a bearer token and nothing else.
    */
   #useCredentials(credentials: Credentials): void {
-    const jssip = (this.#ua as unknown as UaInternals).configuration;
+    const jssip = uaInternals(this.#ua).configuration;
     jssip.ha1 = null;
     if ('token' in credentials) {
       jssip.password = null;
@@ -782,16 +786,11 @@ export class Phone extends Emitter<PhoneEvents> {
    * them again: an established call does not end because the connection blinked.
    */
   #failTransactionsOfLostConnection(): void {
-    const transactions = (this.#ua as unknown as { _transactions: TransactionTables })
-      ._transactions;
+    const transactions = uaInternals(this.#ua)._transactions;
     const waiting = [
       ...Object.values(transactions.nict),
       ...Object.values(transactions.ict),
-    ].filter(
-      (tx) =>
-        (tx.state === TX_TRYING || tx.state === TX_PROCEEDING || tx.state === TX_CALLING) &&
-        !tx.request.to?.hasParam('tag'),
-    );
+    ].filter((tx) => WAITING_TRANSACTION_STATES.has(tx.state) && !tx.request.to?.hasParam('tag'));
     for (const tx of waiting) {
       if (tx.request.method === 'INVITE') {
         this.#callsByCallId.get(tx.request.call_id)?.noteConnectionLost();
@@ -809,7 +808,7 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.#socket.state !== 'open') return;
     if (this.config.keepAlive === 'crlf') this.#socket.ping();
     else {
-      (this.#ua as unknown as UaInternals).sendOptions(`sip:${this.domain}`, null, {
+      uaInternals(this.#ua).sendOptions(`sip:${this.domain}`, null, {
         eventHandlers: {},
       });
     }
@@ -818,7 +817,7 @@ export class Phone extends Emitter<PhoneEvents> {
   /** A 2xx to our REGISTER arrived: registered on this connection until `expires` runs out. */
   #registered(status: number, reason: string, text: string): void {
     const granted =
-      grantedExpires(text, (this.#ua as unknown as UaInternals).configuration.instance_id) ??
+      grantedExpires(text, uaInternals(this.#ua).configuration.instance_id) ??
       this.config.registerExpires;
     this.#registeredOnFlow = true;
     this.#retriedWithFreshCredentials = false;
@@ -1113,38 +1112,6 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 }
 
-/** UA methods and fields the shipped typings leave out. */
-interface UaInternals {
-  sendOptions(target: string, body: null, options: { eventHandlers: object }): void;
-  /** JsSIP's live configuration: RequestSender reads the credentials from it on every request. */
-  readonly configuration: {
-    instance_id: string;
-    password: string | null;
-    ha1: string | null;
-    authorization_jwt: string | null;
-  };
-}
-
-/** The parts of JsSIP's Registrator the phone governs (JsSIP is pinned to 3.13.8). */
-interface RegistratorInternals {
-  register(): void;
-  readonly registered: boolean;
-}
-
-/** JsSIP's client transaction tables (JsSIP 3.13.8 `Transactions.js`). */
-interface ClientTransaction {
-  state: number;
-  request: {
-    method: string;
-    call_id: string;
-    to?: { hasParam(name: string): boolean };
-  };
-  onTransportError(): void;
-}
-type TransactionTables = Record<'nict' | 'ict', Record<string, ClientTransaction>>;
-const TX_TRYING = 1;
-const TX_PROCEEDING = 2;
-const TX_CALLING = 3;
 // Credentials this close to their expiry are fetched again before they are used.
 const CREDENTIALS_MARGIN_MS = 15_000;
 // After the page comes back, a connection silent for longer than this is probed.

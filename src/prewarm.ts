@@ -5,7 +5,7 @@
  * to start. What is prepared is held for a short while only, then released: the microphone is not
  * kept open for a call nobody places.
  */
-import JsSIP from 'jssip';
+import { rtcSessionPrototype } from './jssip-internals.js';
 import { microphoneConstraints } from './devices.js';
 
 interface Prepared {
@@ -35,13 +35,7 @@ type TaggedConfig = RTCConfiguration & { [TOKEN]?: string };
 function patchJsSip(): void {
   if (patched) return;
   patched = true;
-  const proto = (
-    JsSIP as unknown as {
-      RTCSession: {
-        prototype: { _createRTCConnection(pcConfig: TaggedConfig, constraints: unknown): void };
-      };
-    }
-  ).RTCSession.prototype;
+  const proto = rtcSessionPrototype<TaggedConfig>();
 
   const create = proto._createRTCConnection;
   proto._createRTCConnection = function (pcConfig, constraints) {
