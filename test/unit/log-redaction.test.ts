@@ -345,3 +345,49 @@ describe('diagnostics redaction', () => {
     expect(json).to.contain('X-Other: shown');
   });
 });
+
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImlhdCI6MTUxNjIzOTAyMn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+
+describe('log redaction: each kind of secret', () => {
+  const rows: Array<[string, string, string]> = [
+    [
+      'a digest Authorization header',
+      'Authorization: Digest algorithm=MD5, username="alice", realm="localhost", nonce="abc", uri="sip:localhost", response="0123456789abcdef0123456789abcdef", qop=auth, cnonce="x", nc=00000001',
+      'Authorization: Digest [redacted]',
+    ],
+    [
+      'a Proxy-Authorization header, any case',
+      'proxy-authorization:Digest username="bob", response="ffff"',
+      'proxy-authorization:Digest [redacted]',
+    ],
+    ['a bearer token', `Authorization: Bearer ${JWT}`, 'Authorization: Bearer [redacted]'],
+    ['a JWT anywhere', `X-Api-Token: ${JWT}`, 'X-Api-Token: [redacted]'],
+    [
+      'a token in a URL',
+      'new() [url:"wss://pbx.example.com/ws?access_token=s3cr3t&x=1"]',
+      'new() [url:"wss://pbx.example.com/ws?[redacted]"]',
+    ],
+    ['a password parameter', 'password: hunter2', 'password: [redacted]'],
+  ];
+  for (const [name, input, output] of rows) {
+    it(`redacts ${name}`, () => expect(redactSecrets(input)).to.equal(output));
+  }
+
+  it('keeps the rest of a SIP message intact, line by line', () => {
+    const message = [
+      'REGISTER sip:localhost SIP/2.0',
+      'Via: SIP/2.0/WSS x.invalid;branch=z9hG4bK1',
+      'Authorization: Digest username="alice", response="d41d8cd98f00b204e9800998ecf8427e"',
+      'WWW-Authenticate: Digest realm="localhost", nonce="n1"',
+      'CSeq: 2 REGISTER',
+      '',
+      '',
+    ].join('\r\n');
+    const redacted = redactSecrets(message);
+    expect(redacted).not.to.contain('d41d8cd98f00b204e9800998ecf8427e');
+    expect(redacted).to.contain('Authorization: Digest [redacted]\r\n');
+    expect(redacted).to.contain('WWW-Authenticate: Digest realm="localhost", nonce="n1"');
+    expect(redacted).to.contain('CSeq: 2 REGISTER');
+  });
+});

@@ -5,6 +5,7 @@ import {
   backoffCeiling,
   backoffDelayMs,
   classifyRegisterStatus,
+  flowTimerSeconds,
   grantedExpires,
   nextPolicyStep,
   parseRetryAfter,
@@ -386,5 +387,19 @@ describe('registration refresh timing', () => {
   it('falls back to the Expires header, or to nothing', () => {
     expect(grantedExpires(response(['<sip:b@y.invalid>'], 300), instance)).to.equal(300);
     expect(grantedExpires(response([]), instance)).to.equal(undefined);
+  });
+});
+
+describe('Flow-Timer (RFC 5626 §4.4.1)', () => {
+  const ok = (headers: string) =>
+    `SIP/2.0 200 OK\r\nCSeq: 2 REGISTER\r\n${headers}Content-Length: 0\r\n\r\n`;
+
+  it("reads the registrar's Flow-Timer, and ignores what is absent, tiny or malformed", () => {
+    expect(flowTimerSeconds(ok('Flow-Timer: 25\r\n'))).to.equal(25);
+    expect(flowTimerSeconds(ok('flow-timer:120\r\n'))).to.equal(120);
+    expect(flowTimerSeconds(ok(''))).to.equal(undefined);
+    expect(flowTimerSeconds(ok('Flow-Timer: 1\r\n')), 'a keep-alive a second').to.equal(undefined);
+    expect(flowTimerSeconds(ok('Flow-Timer: 25x\r\n'))).to.equal(undefined);
+    expect(flowTimerSeconds(`${ok('')}Flow-Timer: 30\r\n`), 'in the body').to.equal(undefined);
   });
 });
