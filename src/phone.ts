@@ -36,53 +36,18 @@ import {
 } from './transfer-policy.js';
 import { TransferRequest } from './transfer-request.js';
 import { isEstablishedCallState, isLiveCallState } from './call-machine.js';
-import {
-  nextRegistrationState,
-  type RegistrationInput,
-  type RegistrationState,
-} from './registration-machine.js';
-import { describeLocalCause, describeStatus, type LocalCause, type Outcome } from './outcomes.js';
 import { PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
 import { ObservedSocket, type FlowEvent, type WireMessage } from './transport.js';
 import { microphoneConstraints } from './devices.js';
-import {
-  INITIAL_POLICY_STATE,
-  grantedExpires,
-  flowTimerSeconds,
-  nextPolicyStep,
-  parseRetryAfter,
-  refreshDelayMs,
-  type PolicyEvent,
-  type PolicyState,
-} from './registration-policy.js';
 import { KeepAlive } from './keep-alive.js';
-import {
-  uaInternals,
-  WAITING_TRANSACTION_STATES,
-  type RegistratorInternals,
-} from './jssip-internals.js';
+import { uaInternals, WAITING_TRANSACTION_STATES } from './jssip-internals.js';
+import { RegistrationDriver, type RegistrationSnapshot } from './registration-driver.js';
 import { addSecretHeaders, enableDebugLog } from './log-redaction.js';
 import { DiagnosticsRecorder, type DiagnosticsReport } from './diagnostics.js';
 import { Prewarm } from './prewarm.js';
-import { fetchCredentials, renewDelayMs, type Credentials } from './credentials.js';
 
-export interface RegistrationSnapshot {
-  state: RegistrationState;
-  previous?: RegistrationState;
-  /** SIP status of the REGISTER answer that caused the change, when there is one. */
-  status?: number;
-  /** Reason phrase (sanitised) or the local cause's title. */
-  reason?: string;
-  cause?: LocalCause;
-  outcome?: Outcome;
-  /**
-   * When the phone tries again (epoch ms): the next REGISTER or reconnection after a failure, per
-   * the backoff or the server's `Retry-After`. Absent when nothing is scheduled — in particular
-   * after a refusal no retry can change (wrong password, 403, 404), until the settings change.
-   */
-  retryAt?: number;
-}
+export type { RegistrationSnapshot };
 
 export interface PhoneEvents extends Record<string, unknown> {
   'registration-change': RegistrationSnapshot;
@@ -117,48 +82,19 @@ export class Phone extends Emitter<PhoneEvents> {
   readonly config: ResolvedPhoneConfig;
   readonly #ua: UA;
   readonly #socket: ObservedSocket;
-  readonly #registrator: RegistratorInternals;
   readonly #keepAlive: KeepAlive;
-  #registration: RegistrationSnapshot = { state: 'unregistered' };
   readonly #calls = new Set<Call>();
   readonly #callsByCallId = new Map<string, Call>();
-  #started = false;
-  #stopping = false;
+  /** `idle` until start(); `running`; `stopped` from stop() on (until start() again). */
+  #lifecycle: 'idle' | 'running' | 'stopped' = 'idle';
   #microphoneId = '';
   /** Call-IDs of INVITEs with Replaces we agreed to: they are answered without ringing. */
   readonly #replacements = new Set<string>();
-  #policy: PolicyState = { ...INITIAL_POLICY_STATE };
-  /** The next REGISTER or reconnection the policy scheduled. */
-  #attempt:
-    { kind: 'register' | 'connect'; at: number; timer: ReturnType<typeof setTimeout> } | undefined;
-  /** The browser said it went offline, and has not said it is back. */
-  #offline = false;
-  /** A REGISTER succeeded on the current connection. */
-  #registeredOnFlow = false;
-  /** When the registration must be refreshed (epoch ms), checked by timer and on page events. */
-  #refreshAt: number | undefined;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The last REGISTER we sent: its CSeq, and whether it was an un-REGISTER (Expires: 0). */
-  #lastRegister:
-    { callId: string; cseq: number; unregister: boolean; answered: boolean } | undefined;
-  /**
-   * The CSeq of the REGISTER whose 423 JsSIP is about to retry by itself when the policy says no:
-   * tied to that REGISTER, so a duplicated 423 cannot leave a later REGISTER of ours suppressed.
-   */
-  #suppressRetryOf: number | undefined;
-  /** We asked to un-register (stop, page hidden): JsSIP's `unregistered` is expected. */
-  #unregistering = false;
   #offLifecycle: (() => void) | undefined;
   /** What a support engineer will ask for: ladders, transitions, statistics (bounded). */
   readonly #diagnostics = new DiagnosticsRecorder();
   readonly #prewarm = new Prewarm();
-  /** Credentials being fetched from `config.credentials`: resolves true once they are in use. */
-  #credentialsFetch: Promise<boolean> | undefined;
-  /** The credentials in use came from the provider; when they run out (epoch ms), if they do. */
-  #credentials: { expiresAt: number | undefined } | undefined;
-  #credentialsTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A refused REGISTER was already retried once with fresh credentials since the last success. */
-  #retriedWithFreshCredentials = false;
+  readonly #registration: RegistrationDriver;
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -186,7 +122,6 @@ export class Phone extends Emitter<PhoneEvents> {
       session_timers: false,
       extra_headers: this.config.extraHeaders,
     } as ConstructorParameters<typeof JsSIP.UA>[0]);
-    this.#registrator = this.#governRegistrator();
     this.#keepAlive = new KeepAlive({
       interval: this.config.keepAliveInterval,
       timeout: this.config.keepAliveTimeout,
@@ -194,11 +129,32 @@ export class Phone extends Emitter<PhoneEvents> {
       probe: () => this.#probe(),
       onDead: () => this.#socket.drop(),
     });
+    this.#registration = new RegistrationDriver({
+      config: this.config,
+      ua: this.#ua,
+      socket: this.#socket,
+      keepAlive: this.#keepAlive,
+      running: () => this.#lifecycle === 'running',
+      stopped: () => this.#lifecycle === 'stopped',
+      changed: (snapshot, transition) => {
+        if (transition) {
+          this.#diagnostics.recordTransition({
+            kind: 'registration',
+            state: snapshot.state,
+            previous: snapshot.previous,
+            status: snapshot.status,
+            reason: snapshot.reason,
+            cause: snapshot.cause,
+          });
+        }
+        this.emit('registration-change', snapshot);
+      },
+    });
     this.#bindUa();
   }
 
   get registration(): RegistrationSnapshot {
-    return this.#registration;
+    return this.#registration.snapshot;
   }
 
   /** The connection to the server as it really is (a lost one is being re-established). */
@@ -254,7 +210,7 @@ export class Phone extends Emitter<PhoneEvents> {
         extraHeaders: c.extraHeaders.map((header) => header.split(':')[0]),
       },
       connection: this.connection,
-      registration: this.#registration,
+      registration: this.#registration.snapshot,
     });
   }
 
@@ -278,23 +234,15 @@ export class Phone extends Emitter<PhoneEvents> {
    * change).
    */
   retryNow(): boolean {
-    const attempt = this.#attempt;
-    if (!this.#started || this.#stopping || !attempt) return false;
-    this.#cancelAttempt();
-    this.#runAttempt(attempt.kind);
-    return true;
+    return this.#registration.retryNow();
   }
 
   /** Connects and (unless `register: false`) registers. */
   start(): void {
-    if (this.#started) return;
-    this.#started = true;
-    this.#stopping = false;
-    this.#unregistering = false;
-    if (this.config.register && !this.#policy.stopped) this.#transition('register', {});
+    if (this.#lifecycle === 'running') return;
+    this.#lifecycle = 'running';
+    this.#registration.start();
     this.#offLifecycle = this.#watchLifecycle();
-    // A phone that only calls has credentials ready before the first INVITE is challenged.
-    if (!this.config.register) void this.ensureCredentials();
     this.#ua.start();
   }
 
@@ -303,23 +251,15 @@ export class Phone extends Emitter<PhoneEvents> {
    * run out, and resolves true once usable ones are in place (false when the provider failed).
    * Without a provider, resolves true at once.
    */
-  async ensureCredentials(): Promise<boolean> {
-    if (!this.config.credentials) return true;
-    const current = this.#credentials;
-    const left = current?.expiresAt === undefined ? Infinity : current.expiresAt - Date.now();
-    if (current && left > CREDENTIALS_MARGIN_MS) return true;
-    return this.#renewCredentials();
+  ensureCredentials(): Promise<boolean> {
+    return this.#registration.ensureCredentials();
   }
 
   /** Hangs up every call, un-registers and disconnects. Resolves when the socket is closed. */
   async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#stopping = true;
-    this.#unregistering = true;
-    this.#cancelAttempt();
-    this.#clearRefresh();
-    clearTimeout(this.#credentialsTimer);
+    if (this.#lifecycle !== 'running') return;
+    this.#lifecycle = 'stopped';
+    this.#registration.stop();
     this.#keepAlive.stop();
     this.#offLifecycle?.();
     this.#offLifecycle = undefined;
@@ -334,7 +274,7 @@ export class Phone extends Emitter<PhoneEvents> {
     });
     this.#ua.stop();
     await closed;
-    this.#transition('unregistered', {});
+    this.#registration.stopped();
     this.#diagnostics.dispose();
   }
 
@@ -352,7 +292,8 @@ export class Phone extends Emitter<PhoneEvents> {
    */
   call(target: string, options: CallOptions = {}): Call {
     const dial = this.parseTarget(target);
-    if (!this.#started) throw new PhoneStateError('not-started', 'The phone is not started.');
+    if (this.#lifecycle !== 'running')
+      throw new PhoneStateError('not-started', 'The phone is not started.');
     if (this.calls.length >= this.config.maxLines) {
       throw new PhoneStateError(
         'busy',
@@ -407,7 +348,7 @@ export class Phone extends Emitter<PhoneEvents> {
    * microphone cannot be opened (the call itself will say why).
    */
   async prewarm(): Promise<void> {
-    if (!this.#started || this.calls.length >= this.config.maxLines) return;
+    if (this.#lifecycle !== 'running' || this.calls.length >= this.config.maxLines) return;
     await this.#prewarm.prepare(this.#microphoneId, this.config.iceServers, PREWARM_HOLD_MS);
   }
 
@@ -483,7 +424,7 @@ export class Phone extends Emitter<PhoneEvents> {
       this.emit('call-change', snapshot);
       if (snapshot.state === 'failed' && (snapshot.status === 401 || snapshot.status === 407)) {
         // The server refused our credentials: the next call gets fresh ones.
-        if (this.config.credentials) void this.#renewCredentials();
+        if (this.config.credentials) void this.#registration.renewCredentials();
       }
       if (!isLiveCallState(snapshot.state)) {
         offChange();
@@ -498,7 +439,7 @@ export class Phone extends Emitter<PhoneEvents> {
     call.on('transfer-refused', (refusal) => this.emit('transfer-refused', { ...refusal, call }));
     call.on('transfer-request', (request) => this.#handleTransferRequest(call, request));
     call.on('replace-request', ({ callId, from, referredBy, accept, reject }) => {
-      if (this.config.transfers === 'refuse' || this.#stopping) return reject();
+      if (this.config.transfers === 'refuse' || this.#lifecycle === 'stopped') return reject();
       // RFC 3891 §6: only the party of this call (or someone acting for them) takes it over
       // unasked; any other replacement rings like a new call, and the user decides.
       const referrer = referredBy === undefined ? undefined : addressUri(referredBy);
@@ -535,247 +476,27 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   #bindUa(): void {
-    const ua = this.#ua;
-    ua.on('registrationFailed', ({ response, cause }) => {
-      if (this.#stopping) return;
-      if (response) {
-        const status = response.status_code;
-        this.#registrationRejected(status, sanitizeRemoteText(response.reason_phrase), {
-          retryAfter: parseRetryAfter(response.getHeader('Retry-After')),
-        });
-      } else if (cause === 'Request Timeout') {
-        this.#applyPolicy({ type: 'timeout' }, { cause: 'request-timeout' });
-      }
-      // A connection error is the connection's business: #handleFlow reports it.
-    });
-    ua.on('unregistered', () => {
-      // JsSIP also emits this after a failed refresh; only an un-REGISTER we asked for counts.
-      if (this.#unregistering) this.#transition('unregistered', {});
-    });
-    // JsSIP's own refresh timer: the phone refreshes (it may be earlier, see refreshDelayMs).
-    ua.on('registrationExpiring', () => this.#registerNow());
-    ua.on('newRTCSession', (event: RTCSessionEvent) => {
+    this.#ua.on('newRTCSession', (event: RTCSessionEvent) => {
       if (event.originator !== 'remote') return;
       this.#handleIncoming(event.session, event.request);
     });
   }
 
-  /**
-   * JsSIP's registrator, with its `register()` governed: JsSIP answers a 423 by registering again
-   * at once, every time — ~600 REGISTERs a second against a server that keeps answering 423. JsSIP
-   * calls the governed method; the phone's own REGISTERs use the original, never suppressed.
-   */
-  #governRegistrator(): RegistratorInternals {
-    const registrator = uaInternals(this.#ua)._registrator;
-    const register = registrator.register.bind(registrator);
-    registrator.register = () => {
-      const suppressed = this.#suppressRetryOf;
-      if (suppressed !== undefined && suppressed === this.#lastRegister?.cseq) {
-        this.#suppressRetryOf = undefined;
-        return;
-      }
-      register();
-    };
-    return {
-      register,
-      get registered() {
-        return registrator.registered;
-      },
-    };
-  }
-
-  /** Sends a REGISTER now, when the policy, the connection and the configuration allow it. */
-  #registerNow(): void {
-    if (!this.#started || this.#stopping || !this.config.register || this.#policy.stopped) return;
-    if (this.#socket.state !== 'open') return;
-    this.#cancelAttempt('register');
-    if (this.#registration.state !== 'registered') this.#transition('register', {});
-    if (!this.config.credentials) {
-      this.#registrator.register();
-      return;
-    }
-    // Short-lived credentials: fresh ones for every REGISTER.
-    void this.#renewCredentials().then((ok) => {
-      if (!this.#started || this.#stopping || this.#socket.state !== 'open') return;
-      if (ok) this.#registrator.register();
-      else this.#applyPolicy({ type: 'timeout' }, { cause: 'credentials-unavailable' });
-    });
-  }
-
-  /** Fetches credentials from the provider and puts them in use; one fetch at a time. */
-  #renewCredentials(): Promise<boolean> {
-    const provider = this.config.credentials;
-    if (!provider) return Promise.resolve(true);
-    this.#credentialsFetch ??= fetchCredentials(provider)
-      .then((credentials) => {
-        if (!this.#started) return false;
-        this.#useCredentials(credentials);
-        return true;
-      })
-      .catch(() => false)
-      .finally(() => (this.#credentialsFetch = undefined));
-    return this.#credentialsFetch;
-  }
-
-  /**
-   * Puts credentials in JsSIP's configuration: a password (and no stale digest HA1, which JsSIP
-   * keeps in place of the password after a challenge), or a bearer token and nothing else.
-   */
-  #useCredentials(credentials: Credentials): void {
-    const jssip = uaInternals(this.#ua).configuration;
-    jssip.ha1 = null;
-    if ('token' in credentials) {
-      jssip.password = null;
-      jssip.authorization_jwt = `Bearer ${credentials.token}`;
-    } else {
-      jssip.authorization_jwt = null;
-      jssip.password = credentials.password;
-    }
-    this.#credentials = { expiresAt: credentials.expiresAt };
-    clearTimeout(this.#credentialsTimer);
-    const renewIn = renewDelayMs(credentials.expiresAt, Date.now());
-    // A registering phone fetches again with each REGISTER; renew here too if they run out first.
-    if (renewIn !== undefined) {
-      this.#credentialsTimer = setTimeout(() => void this.#renewCredentials(), renewIn);
-    }
-  }
-
-  /** A final non-2xx answer to REGISTER (after any digest challenge). */
-  #registrationRejected(
-    status: number,
-    reason: string,
-    detail: { retryAfter?: number | undefined; minExpires?: number | undefined },
-  ): void {
-    if (
-      (status === 401 || status === 403 || status === 407) &&
-      this.config.credentials &&
-      !this.#retriedWithFreshCredentials
-    ) {
-      // A short-lived credential may have run out between fetching and using it: once more.
-      this.#retriedWithFreshCredentials = true;
-      this.#registerNow();
-      return;
-    }
-    const event: PolicyEvent = {
-      type: 'rejected',
-      status,
-      ...(detail.retryAfter !== undefined ? { retryAfter: detail.retryAfter } : {}),
-      ...(detail.minExpires !== undefined ? { minExpires: detail.minExpires } : {}),
-    };
-    this.#applyPolicy(event, { status, reason });
-  }
-
-  /**
-   * Feeds the policy and carries out what it says. `failure` describes the failure for the
-   * registration snapshot, when the event is one.
-   */
-  #applyPolicy(
-    event: PolicyEvent,
-    failure?: { status?: number; reason?: string; cause?: LocalCause },
-  ): void {
-    const timing = {
-      baseDelay: this.config.retryBaseDelay / 1000,
-      maxDelay: this.config.retryMaxDelay / 1000,
-    };
-    const { state, action } = nextPolicyStep(this.#policy, event, Date.now(), timing);
-    this.#policy = state;
-    switch (action.type) {
-      case 'none':
-        break;
-      case 'stop':
-        this.#cancelAttempt();
-        if (failure) this.#transition('fail', failure);
-        break;
-      case 'register':
-        if (event.type === 'rejected' && event.status === 423 && action.at <= Date.now()) {
-          // JsSIP retries a 423 at once by itself, with the server's Min-Expires. Let it, once.
-          break;
-        }
-        if (failure) this.#transition('fail', { ...failure, retryAt: action.at });
-        this.#scheduleAttempt('register', action.at);
-        break;
-      case 'connect':
-        this.#scheduleAttempt('connect', action.at);
-        break;
-    }
-  }
-
-  #scheduleAttempt(kind: 'register' | 'connect', at: number): void {
-    this.#cancelAttempt();
-    const delay = at - Date.now();
-    if (delay <= 0) {
-      this.#runAttempt(kind);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#attempt = undefined;
-      this.#runAttempt(kind);
-    }, delay);
-    this.#attempt = { kind, at, timer };
-    this.#patchRegistration({ retryAt: at });
-  }
-
-  #runAttempt(kind: 'register' | 'connect'): void {
-    if (!this.#started) return;
-    this.#patchRegistration({ retryAt: undefined });
-    if (kind === 'connect') this.#socket.reopen();
-    else this.#registerNow();
-  }
-
-  #cancelAttempt(kind?: 'register' | 'connect'): void {
-    if (!this.#attempt || (kind && this.#attempt.kind !== kind)) return;
-    clearTimeout(this.#attempt.timer);
-    this.#attempt = undefined;
-  }
-
-  /** Runs a scheduled attempt that is due (its timer may have been throttled in the background). */
-  #runOverdueAttempt(): void {
-    const attempt = this.#attempt;
-    if (!attempt || attempt.at > Date.now()) return;
-    this.#cancelAttempt();
-    this.#runAttempt(attempt.kind);
-  }
-
   /** The connection came up or went down (transport.ts keeps this from JsSIP). */
   #handleFlow(event: FlowEvent): void {
-    if (this.#stopping) return;
+    if (this.#lifecycle === 'stopped') return;
     if (event.type === 'up') {
-      this.#registeredOnFlow = false;
+      this.#registration.connected();
       // Answered calls tell the far end where the phone is now (a target refresh), or their BYE
       // and re-INVITEs would still be routed to the connection that was lost.
       if (event.reconnect) for (const call of this.calls) void call.refreshTarget();
       if (this.config.keepAlive !== 'off') this.#keepAlive.start();
-      if (this.config.register) this.#applyPolicy({ type: 'connected' });
-      else this.#probe();
+      if (!this.config.register) this.#probe();
       return;
     }
     this.#keepAlive.stop();
-    this.#clearRefresh();
     this.#failTransactionsOfLostConnection();
-    const registered = this.#registeredOnFlow;
-    this.#registeredOnFlow = false;
-    this.#applyPolicy({
-      type: 'connection-lost',
-      registered,
-      upFor: event.upFor,
-      offline: this.#offline,
-    });
-    if (!this.config.register || this.#policy.stopped) return;
-    // A healthy connection is replaced at once: "reconnecting". Otherwise the phone waits first:
-    // failed, with the time of the retry.
-    const retryAt = this.#attempt?.at;
-    const cause: LocalCause = 'connection-error';
-    if (retryAt === undefined || this.#policy.failures === 0) {
-      // A wait of a second or more gets its countdown and "Retry now"; a blink does not.
-      const shown = retryAt !== undefined && retryAt - Date.now() >= 1000 ? { retryAt } : {};
-      if (this.#registration.state === 'registered') {
-        this.#transition('transport-lost', { cause, ...shown });
-      }
-    } else if (this.#registration.state === 'registered') {
-      this.#transition('fail', { cause, retryAt });
-    } else if (this.#registration.state === 'registering') {
-      this.#transition('transport-error', { cause, retryAt });
-    }
+    this.#registration.connectionLost(event.upFor);
   }
 
   /**
@@ -814,70 +535,36 @@ export class Phone extends Emitter<PhoneEvents> {
     }
   }
 
-  /** A 2xx to our REGISTER arrived: registered on this connection until `expires` runs out. */
-  #registered(status: number, reason: string, text: string): void {
-    const granted =
-      grantedExpires(text, uaInternals(this.#ua).configuration.instance_id) ??
-      this.config.registerExpires;
-    this.#registeredOnFlow = true;
-    this.#retriedWithFreshCredentials = false;
-    // The registrar's Flow-Timer: keep-alives often enough that it keeps the flow.
-    const flowTimer = flowTimerSeconds(text);
-    this.#keepAlive.setInterval(
-      flowTimer === undefined
-        ? this.config.keepAliveInterval
-        : Math.min(this.config.keepAliveInterval, flowTimer * 1000),
-    );
-    this.#applyPolicy({ type: 'registered' });
-    this.#cancelAttempt();
-    this.#transition('registered', { status, reason });
-    this.#scheduleRefresh(granted);
-  }
-
-  #scheduleRefresh(expires: number): void {
-    this.#clearRefresh();
-    const delay = refreshDelayMs(Math.max(expires, 1));
-    this.#refreshAt = Date.now() + delay;
-    this.#refreshTimer = setTimeout(() => this.#registerNow(), delay);
-  }
-
-  #clearRefresh(): void {
-    clearTimeout(this.#refreshTimer);
-    this.#refreshTimer = undefined;
-    this.#refreshAt = undefined;
-  }
-
   /**
    * The page came back (visible again, resumed from freezing, back online): timers may not have
    * run for a long time. Refresh a registration that is due, run a retry that is overdue, and
    * probe a connection that has been silent — it may have died while the page slept.
    */
   #recheck(): void {
-    if (!this.#started || this.#stopping) return;
-    if (this.#refreshAt !== undefined && Date.now() >= this.#refreshAt) this.#registerNow();
-    this.#runOverdueAttempt();
+    if (this.#lifecycle !== 'running') return;
+    this.#registration.recheck();
     if (this.#socket.state === 'open') this.#keepAlive.check(RECHECK_FRESHNESS_MS);
   }
 
   #watchLifecycle(): () => void {
     if (typeof window === 'undefined') return () => {};
     const onOnline = () => {
-      this.#offline = false;
-      if (!this.#started || this.#stopping) return;
+      this.#registration.setOffline(false);
+      if (this.#lifecycle !== 'running') return;
       // A new network: answered calls restart ICE at once (their pair may be gone with the old one).
       for (const call of this.calls) call.recoverMedia(true);
-      if (this.#socket.state === 'down') this.#applyPolicy({ type: 'online' });
+      if (this.#socket.state === 'down') this.#registration.online();
       else this.#recheck();
     };
     // The browser knows the network is gone: the connection is dead even if it does not know yet.
     const onOffline = () => {
-      this.#offline = true;
+      this.#registration.setOffline(true);
       this.#socket.drop();
     };
     // Another network (Wi-Fi to cellular, a VPN): the connection and the audio path may be dead.
     const connection = (navigator as { connection?: EventTarget }).connection;
     const onNetworkChange = () => {
-      if (!this.#started || this.#stopping || this.#offline) return;
+      if (this.#lifecycle !== 'running' || this.#registration.offline) return;
       for (const call of this.calls) call.recoverMedia(true);
       this.#recheck();
     };
@@ -888,7 +575,7 @@ export class Phone extends Emitter<PhoneEvents> {
     const onResume = () => this.#recheck();
     // The page is going away: hang up (BYE) and un-REGISTER while the connection is still there.
     const onPageHide = (event: PageTransitionEvent) => {
-      if (!this.#started) return;
+      if (this.#lifecycle !== 'running') return;
       void this.stop();
       if (event.persisted) {
         // Kept in the back/forward cache: come back as it was when the page is shown again.
@@ -931,7 +618,7 @@ export class Phone extends Emitter<PhoneEvents> {
 
   /** The first look at a REFER whose Refer-To is well formed: refuse it now, or go on (202). */
   #screenTransfer(target: ReferToTarget): TransferRefusal | undefined {
-    if (this.config.transfers === 'refuse' || this.#stopping) {
+    if (this.config.transfers === 'refuse' || this.#lifecycle === 'stopped') {
       return { code: 'refused', status: 603, reason: 'Decline' };
     }
     if (!this.#transferTarget(target.uri)) {
@@ -946,7 +633,7 @@ export class Phone extends Emitter<PhoneEvents> {
   /** A REFER answered 202: ask (or follow, per the policy), then place the call or decline. */
   #handleTransferRequest(call: Call, request: CallEvents['transfer-request']): void {
     const checked = this.#transferTarget(request.target.uri);
-    if (!checked || this.#stopping) {
+    if (!checked || this.#lifecycle === 'stopped') {
       request.reject();
       return;
     }
@@ -964,7 +651,7 @@ export class Phone extends Emitter<PhoneEvents> {
       timeout: this.config.transferAskTimeout,
       decline: () => request.reject(),
       accept: () => {
-        if (this.calls.length >= this.config.maxLines || this.#stopping) {
+        if (this.calls.length >= this.config.maxLines || this.#lifecycle === 'stopped') {
           request.reject();
           return;
         }
@@ -991,7 +678,7 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   #handleIncoming(session: RTCSession, request: IncomingRequest): void {
-    if (this.calls.length >= this.config.maxLines || this.#stopping) {
+    if (this.calls.length >= this.config.maxLines || this.#lifecycle === 'stopped') {
       session.terminate({ status_code: 486 });
       return;
     }
@@ -1012,107 +699,10 @@ export class Phone extends Emitter<PhoneEvents> {
   #handleWire(message: WireMessage, text: string): void {
     this.#diagnostics.recordWire(message, text);
     this.emit('wire', message);
-    if (message.method === 'REGISTER') this.#handleRegisterOnWire(message, text);
-    else if (!this.config.register && message.direction === 'in' && message.status !== undefined) {
-      // A phone that does not register: the first answer on a connection proves it healthy.
-      if (!this.#registeredOnFlow) {
-        this.#registeredOnFlow = true;
-        this.#applyPolicy({ type: 'registered' });
-      }
-    }
+    this.#registration.observe(message, text);
     this.#callsByCallId.get(message.callId)?.handleWireMessage(message);
-  }
-
-  /**
-   * REGISTER traffic as it really is: JsSIP reports only the first success (not refreshes, nor a
-   * registration on a new connection) and retries a 423 by itself without a word.
-   */
-  #handleRegisterOnWire(message: WireMessage, text: string): void {
-    if (message.direction === 'out') {
-      if (message.status === undefined) {
-        this.#lastRegister = {
-          callId: message.callId,
-          cseq: message.cseq,
-          unregister: /\r\nExpires:[ \t]*0[ \t]*\r\n/i.test(text),
-          answered: false,
-        };
-      }
-      return;
-    }
-    const sent = this.#lastRegister;
-    if (!sent || sent.callId !== message.callId || sent.cseq !== message.cseq) return;
-    const status = message.status ?? 0;
-    if (status < 200 || sent.unregister || this.#stopping) return;
-    // A retransmitted final response is not a new outcome (JsSIP's transaction absorbs it too).
-    if (sent.answered) return;
-    sent.answered = true;
-    const reason = sanitizeRemoteText(message.reason);
-    if (status < 300) {
-      // JsSIP handles the response right after this: read its verdict once it has.
-      queueMicrotask(() => {
-        if (this.#registrator.registered && this.#started) this.#registered(status, reason, text);
-      });
-    } else if (status === 423) {
-      const minExpires = /\r\nMin-Expires:[ \t]*(\d+)/i.exec(text)?.[1];
-      if (minExpires === undefined) return; // JsSIP reports it as a failure itself.
-      const retried = this.#policy.retried423;
-      this.#registrationRejected(423, reason, { minExpires: Number(minExpires) });
-      // The second 423 in a row: JsSIP must not retry at once; the policy has scheduled it.
-      if (retried) this.#suppressRetryOf = message.cseq;
-    }
-  }
-
-  #transition(
-    input: RegistrationInput,
-    detail: { status?: number; reason?: string; cause?: LocalCause; retryAt?: number },
-  ): void {
-    const current = this.#registration;
-    const state = nextRegistrationState(current.state, input);
-    if (state === undefined) return;
-    const next: RegistrationSnapshot = { state, ...detail };
-    if (state !== current.state) next.previous = current.state;
-    else if (current.previous) next.previous = current.previous;
-    if (detail.cause) next.outcome = describeLocalCause(detail.cause);
-    else if (detail.status !== undefined) next.outcome = describeStatus(detail.status, 'register');
-    if (
-      state === current.state &&
-      next.status === current.status &&
-      next.cause === current.cause &&
-      next.retryAt === current.retryAt
-    )
-      return;
-    this.#registration = next;
-    this.#diagnostics.recordTransition({
-      kind: 'registration',
-      state,
-      previous: next.previous,
-      status: next.status,
-      reason: next.reason,
-      cause: next.cause,
-    });
-    this.emit('registration-change', next);
-  }
-
-  /** Updates the snapshot's retry time without a state change. */
-  #patchRegistration(patch: { retryAt: number | undefined }): void {
-    const current = this.#registration;
-    if (current.retryAt === patch.retryAt) return;
-    // A retry time means something only while the phone is (re)trying to register.
-    if (
-      patch.retryAt !== undefined &&
-      current.state !== 'failed' &&
-      current.state !== 'registering'
-    )
-      return;
-    const next: RegistrationSnapshot = { ...current };
-    if (patch.retryAt === undefined) delete next.retryAt;
-    else next.retryAt = patch.retryAt;
-    this.#registration = next;
-    this.emit('registration-change', next);
   }
 }
 
-// Credentials this close to their expiry are fetched again before they are used.
-const CREDENTIALS_MARGIN_MS = 15_000;
 // After the page comes back, a connection silent for longer than this is probed.
 const RECHECK_FRESHNESS_MS = 5000;
