@@ -2,15 +2,10 @@
  * Browser-side access to the fault peer (fault-plugin.mjs): scenarios, the wire log with counters,
  * and `<sip-phone>` fixtures that connect through a scenario.
  */
-import { fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../../components/index.js';
-import type {
-  SipPhone,
-  SipCallChangeDetail,
-  SipRegistrationChangeDetail,
-} from '../../components/index.js';
+import type { SipPhone } from '../../components/index.js';
 import type { PhoneConfig } from '../../src/index.js';
+import { phoneFixture, type PhoneUnderTest } from '../helpers/phone-fixture.js';
 import {
   waitFor,
   type OutboundCall,
@@ -230,11 +225,7 @@ export const tortureFixtures = () => command<string[]>('fixtures');
 export const consoleStart = () => command<boolean>('console-start');
 export const consoleStop = () => command<string[]>('console-stop');
 
-export interface FaultPhone {
-  el: SipPhone;
-  registrations: SipRegistrationChangeDetail[];
-  calls: SipCallChangeDetail[];
-}
+export type FaultPhone = PhoneUnderTest;
 
 /** Fast, but not zero: the tests watch the same policy with shorter clocks. */
 export const TEST_TIMING: Partial<PhoneConfig> = {
@@ -256,22 +247,14 @@ export async function faultPhone(
   } = {},
 ): Promise<FaultPhone> {
   const info = await sandbox();
-  const password = options.password ?? (await passwordOf(user));
-  const registrations: SipRegistrationChangeDetail[] = [];
-  const calls: SipCallChangeDetail[] = [];
-  const el = await fixture<SipPhone>(
-    html`<sip-phone
-      .server=${options.server ?? through.wsUrl}
-      uri=${`sip:${user}@${info.domain}`}
-      display-name=${options.displayName ?? ''}
-      end-reason-timeout="0"
-      .password=${password}
-      .config=${{ ...TEST_TIMING, ...options.config }}
-      @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
-      @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
-    ></sip-phone>`,
-  );
-  return { el, registrations, calls };
+  return phoneFixture({
+    server: options.server ?? through.wsUrl,
+    uri: `sip:${user}@${info.domain}`,
+    password: options.password ?? (await passwordOf(user)),
+    config: { ...TEST_TIMING, ...options.config },
+    ...(options.displayName ? { displayName: options.displayName } : {}),
+    endReasonTimeout: 0,
+  });
 }
 
 /**

@@ -1,11 +1,13 @@
 /** Fixtures for `<sip-phone>` against the sandbox, and readers for its shadow DOM. */
 import { fixture, html } from '@open-wc/testing';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import '../../components/index.js';
 import type {
   SipPhone,
   SipCallChangeDetail,
   SipRegistrationChangeDetail,
 } from '../../components/index.js';
+import { inboundAudioPackets, type PhoneConfig } from '../../src/index.js';
 import { passwordOf, sandbox, waitFor } from './sandbox.js';
 
 export interface PhoneUnderTest {
@@ -14,26 +16,52 @@ export interface PhoneUnderTest {
   calls: SipCallChangeDetail[];
 }
 
+/** What {@link phoneFixture} gives the element. */
+export interface PhoneFixtureOptions {
+  /** A WebSocket URL, or a server list (space-separated or an array). */
+  server: PhoneConfig['server'];
+  uri: string;
+  password: string;
+  config?: Partial<PhoneConfig>;
+  displayName?: string;
+  /** The `end-reason-timeout` attribute (ms); omitted: the element's default. */
+  endReasonTimeout?: number;
+}
+
+/**
+ * The one `<sip-phone>` fixture of the suites (sandbox, fault peer, interop bed): the element with
+ * these settings, and every registration and call event it fires recorded.
+ */
+export async function phoneFixture(options: PhoneFixtureOptions): Promise<PhoneUnderTest> {
+  const registrations: SipRegistrationChangeDetail[] = [];
+  const calls: SipCallChangeDetail[] = [];
+  const el = await fixture<SipPhone>(
+    html`<sip-phone
+      .server=${options.server}
+      uri=${options.uri}
+      display-name=${options.displayName ?? ''}
+      end-reason-timeout=${ifDefined(options.endReasonTimeout)}
+      .password=${options.password}
+      .config=${options.config ?? {}}
+      @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
+      @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
+    ></sip-phone>`,
+  );
+  return { el, registrations, calls };
+}
+
 /** A `<sip-phone>` for a sandbox user, with every event it fires recorded. */
 export async function phoneFor(
   user: string,
   options: { password?: string; displayName?: string; register?: boolean } = {},
 ): Promise<PhoneUnderTest> {
   const info = await sandbox();
-  const password = options.password ?? (await passwordOf(user));
-  const registrations: SipRegistrationChangeDetail[] = [];
-  const calls: SipCallChangeDetail[] = [];
-  const el = await fixture<SipPhone>(
-    html`<sip-phone
-      server=${info.wsUrl}
-      uri=${`sip:${user}@${info.domain}`}
-      display-name=${options.displayName ?? ''}
-      .password=${password}
-      @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
-      @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
-    ></sip-phone>`,
-  );
-  return { el, registrations, calls };
+  return phoneFixture({
+    server: info.wsUrl,
+    uri: `sip:${user}@${info.domain}`,
+    password: options.password ?? (await passwordOf(user)),
+    ...(options.displayName ? { displayName: options.displayName } : {}),
+  });
 }
 
 export async function registeredPhone(user: string, displayName?: string): Promise<PhoneUnderTest> {
@@ -72,15 +100,7 @@ export async function waitForCall(
 /** Inbound RTP packets counted by the browser for the element's current call. */
 export async function inboundPackets(el: SipPhone): Promise<number> {
   const pc = el.currentCall?.peerConnection;
-  if (!pc) return 0;
-  let packets = 0;
-  (await pc.getStats()).forEach(
-    (report: { type: string; kind?: string; packetsReceived?: number }) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'audio')
-        packets += report.packetsReceived ?? 0;
-    },
-  );
-  return packets;
+  return pc ? inboundAudioPackets(pc) : 0;
 }
 
 /**
