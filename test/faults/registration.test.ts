@@ -9,6 +9,7 @@ import {
   registered,
   scenario,
   type FaultPhone,
+  type FaultRule,
 } from './fault-helpers.js';
 
 const registrationText = (phone: FaultPhone) => textOf(part(phone.el, 'registration'));
@@ -18,23 +19,46 @@ const failedWith = (phone: FaultPhone, status: number) =>
     `registration failed with ${status} (now ${phone.el.registrationState} ${phone.el.phone?.registration.status})`,
   );
 
+/**
+ * The fault peer answers the phone's `method` requests itself (instead of the server) with `status`
+ * and `reason`, with `headers`, as often as `times` says (default: every one).
+ */
+function answers(
+  method: 'REGISTER' | 'OPTIONS',
+  status: number,
+  reason: string,
+  options: {
+    headers?: Array<[string, string]>;
+    times?: number;
+    withHeader?: string;
+    repeat?: number;
+  } = {},
+): FaultRule {
+  const { headers, repeat, ...match } = options;
+  return {
+    from: 'phone',
+    method,
+    ...match,
+    action: {
+      type: 'respond',
+      status,
+      reason,
+      ...(headers && { headers }),
+      ...(repeat && { repeat }),
+    },
+  };
+}
+const MIN_EXPIRES_3600: Array<[string, string]> = [['Min-Expires', '3600']];
+const retryAfterHeader = (seconds: number): Array<[string, string]> => [
+  ['Retry-After', String(seconds)],
+];
+
 describe('faults: registration', () => {
   afterEach(closeScenarios);
 
   it('423 on every REGISTER: one retry with Min-Expires, then backoff (JsSIP alone: ~600/s)', async () => {
     const peer = await scenario({
-      rules: [
-        {
-          from: 'phone',
-          method: 'REGISTER',
-          action: {
-            type: 'respond',
-            status: 423,
-            reason: 'Interval Too Brief',
-            headers: [['Min-Expires', '3600']],
-          },
-        },
-      ],
+      rules: [answers('REGISTER', 423, 'Interval Too Brief', { headers: MIN_EXPIRES_3600 })],
     });
     const phone = await faultPhone(peer, 'alice', { config: { retryBaseDelay: 1000 } });
     await failedWith(phone, 423);
@@ -79,13 +103,7 @@ describe('faults: registration', () => {
 
   it('403 on REGISTER: one REGISTER, the reason shown, nothing more until the settings change', async () => {
     const peer = await scenario({
-      rules: [
-        {
-          from: 'phone',
-          method: 'REGISTER',
-          action: { type: 'respond', status: 403, reason: 'Forbidden - account blocked' },
-        },
-      ],
+      rules: [answers('REGISTER', 403, 'Forbidden - account blocked')],
     });
     const phone = await faultPhone(peer);
     await failedWith(phone, 403);
@@ -106,17 +124,10 @@ describe('faults: registration', () => {
   it('503 with Retry-After: 120 — the retry is scheduled no earlier, and said so', async () => {
     const peer = await scenario({
       rules: [
-        {
-          from: 'phone',
-          method: 'REGISTER',
+        answers('REGISTER', 503, 'Service Unavailable', {
+          headers: retryAfterHeader(120),
           times: 1,
-          action: {
-            type: 'respond',
-            status: 503,
-            reason: 'Service Unavailable',
-            headers: [['Retry-After', '120']],
-          },
-        },
+        }),
       ],
     });
     const phone = await faultPhone(peer);
@@ -133,17 +144,7 @@ describe('faults: registration', () => {
   it('503 with Retry-After: 2 — no REGISTER before 2 s, then one, and registered', async () => {
     const peer = await scenario({
       rules: [
-        {
-          from: 'phone',
-          method: 'REGISTER',
-          times: 1,
-          action: {
-            type: 'respond',
-            status: 503,
-            reason: 'Service Unavailable',
-            headers: [['Retry-After', '2']],
-          },
-        },
+        answers('REGISTER', 503, 'Service Unavailable', { headers: retryAfterHeader(2), times: 1 }),
       ],
     });
     const phone = await faultPhone(peer);
@@ -165,17 +166,10 @@ describe('faults: registration', () => {
   it('503 with Retry-After: 0 to every authenticated REGISTER: the backoff still holds (JsSIP alone: hundreds a second)', async () => {
     const peer = await scenario({
       rules: [
-        {
-          from: 'phone',
-          method: 'REGISTER',
+        answers('REGISTER', 503, 'Service Unavailable', {
+          headers: retryAfterHeader(0),
           withHeader: 'Authorization',
-          action: {
-            type: 'respond',
-            status: 503,
-            reason: 'Service Unavailable',
-            headers: [['Retry-After', '0']],
-          },
-        },
+        }),
       ],
     });
     const phone = await faultPhone(peer);
@@ -194,18 +188,7 @@ describe('faults: registration', () => {
   it('a non-registering phone whose OPTIONS keep-alive gets 503 Retry-After: 0 and loses its connection: reconnections back off', async () => {
     const peer = await scenario({
       acceptThenDropMs: 300,
-      rules: [
-        {
-          from: 'phone',
-          method: 'OPTIONS',
-          action: {
-            type: 'respond',
-            status: 503,
-            reason: 'Service Unavailable',
-            headers: [['Retry-After', '0']],
-          },
-        },
-      ],
+      rules: [answers('OPTIONS', 503, 'Service Unavailable', { headers: retryAfterHeader(0) })],
     });
     await faultPhone(peer, 'alice', { config: { register: false } });
     await waitFor(async () => (await peer.connections()) >= 1, 'connected');
@@ -221,18 +204,11 @@ describe('faults: registration', () => {
   it('a 423 answered twice (a duplicating proxy): the duplicate is not a new failure; registered soon after', async () => {
     const peer = await scenario({
       rules: [
-        {
-          from: 'phone',
-          method: 'REGISTER',
+        answers('REGISTER', 423, 'Interval Too Brief', {
+          headers: MIN_EXPIRES_3600,
           times: 2,
-          action: {
-            type: 'respond',
-            status: 423,
-            reason: 'Interval Too Brief',
-            headers: [['Min-Expires', '3600']],
-            repeat: 2,
-          },
-        },
+          repeat: 2,
+        }),
       ],
     });
     const phone = await faultPhone(peer, 'alice', { config: { retryBaseDelay: 500 } });
