@@ -1,8 +1,10 @@
 import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
+import { baseStyles } from '../shared/base.styles.js';
 import type { CallSnapshot } from '../../src/index.js';
 import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
+import { callBannerStyles } from './sip-call-banner.styles.js';
 
 /**
  * @tagname sip-call-banner
@@ -22,7 +24,7 @@ import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
  */
 @defineElement('sip-call-banner')
 export class SipCallBanner extends LitElement {
-  static override styles = bannerStyles;
+  static override styles = [baseStyles, bannerStyles, callBannerStyles];
 
   /** The call snapshot to describe; unset means "no call". */
   @property({ attribute: false }) snapshot: CallSnapshot | undefined;

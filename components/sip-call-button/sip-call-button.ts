@@ -1,6 +1,8 @@
-import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { callButtonStyles } from './sip-call-button.styles.js';
 // Light modules only (the first paint): JsSIP is loaded by the KioskController, and the words and
 // tones of a call (./call-ui.ts) by this element, on first hover, focus or touch.
 import { KioskController } from '../controllers/kiosk-controller.js';
@@ -55,59 +57,7 @@ interface CallUi {
  */
 @defineElement('sip-call-button')
 export class SipCallButton extends LitElement {
-  static override styles = [
-    bannerStyles,
-    css`
-      :host {
-        display: inline-block;
-        font-family: var(--sip-font, system-ui, sans-serif);
-        color: var(--sip-color-text, #111827);
-      }
-      .base {
-        display: grid;
-        gap: 0.75em;
-        min-width: 14em;
-      }
-      button {
-        font: inherit;
-        cursor: pointer;
-        border: none;
-        border-radius: var(--sip-radius, 8px);
-        color: var(--sip-color-on-accent, #ffffff);
-      }
-      button:focus-visible {
-        outline: 3px solid var(--sip-color-focus, #2563eb);
-        outline-offset: 3px;
-      }
-      button:disabled {
-        opacity: 0.55;
-        cursor: not-allowed;
-      }
-      .call {
-        font-size: var(--sip-call-button-size, 1.5em);
-        font-weight: 700;
-        padding: 0.8em 1.4em;
-        background: var(--sip-color-accept, #15803d);
-      }
-      .hangup {
-        font-size: 1.2em;
-        font-weight: 700;
-        padding: 0.7em 1.2em;
-        background: var(--sip-color-danger, #b91c1c);
-      }
-      .visually-hidden {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-      }
-      .cooldown {
-        margin: 0;
-        font-size: 0.9em;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, bannerStyles, callButtonStyles];
 
   readonly #lang = new LangController(this);
 

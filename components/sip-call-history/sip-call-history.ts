@@ -1,6 +1,8 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { callHistoryStyles } from './sip-call-history.styles.js';
 import {
   CallHistory,
   describeLocalCause,
@@ -69,60 +71,7 @@ const directionLabel = (direction: Direction, t: UiStrings): string => t[directi
  */
 @defineElement('sip-call-history')
 export class SipCallHistory extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-family: var(--sip-font, system-ui, sans-serif);
-      color: var(--sip-color-text, #111827);
-    }
-    ul {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    li {
-      display: grid;
-      grid-template-columns: 5.5em 1fr auto;
-      align-items: center;
-      gap: 0.5em;
-      padding: 0.4em 0;
-      border-bottom: 1px solid var(--sip-color-border, #e5e7eb);
-      font-size: 0.9em;
-    }
-    .peer {
-      min-width: 0;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .meta {
-      display: block;
-      font-size: 0.85em;
-      opacity: 0.8;
-    }
-    [data-state='failed'] .outcome,
-    [data-direction='missed'] .direction {
-      color: var(--sip-color-danger, #b91c1c);
-    }
-    button {
-      font: inherit;
-      padding: 0.3em 0.7em;
-      border-radius: var(--sip-radius, 8px);
-      border: 1px solid var(--sip-color-border, #d1d5db);
-      background: var(--sip-color-surface, #ffffff);
-      color: inherit;
-      cursor: pointer;
-    }
-    button:focus-visible {
-      outline: 3px solid var(--sip-color-focus, #2563eb);
-      outline-offset: 2px;
-    }
-    .toolbar {
-      display: flex;
-      justify-content: flex-end;
-      margin-top: 0.5em;
-    }
-  `;
+  static override styles = [baseStyles, callHistoryStyles];
 
   /** IndexedDB database shared with `<sip-phone history>` (same default). */
   @property({ attribute: 'database-name' }) databaseName = 'sip-phone-history';

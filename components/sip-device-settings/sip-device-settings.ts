@@ -1,6 +1,8 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { deviceSettingsStyles } from './sip-device-settings.styles.js';
 import { canChooseSpeaker, listAudioDevices, type AudioDevices } from '../../src/index.js';
 import { SipDeviceChangeEvent, type SipDeviceKind } from '../events.js';
 import { LocaleController } from '../controllers/locale-controller.js';
@@ -23,38 +25,7 @@ import { LocaleController } from '../controllers/locale-controller.js';
  */
 @defineElement('sip-device-settings')
 export class SipDeviceSettings extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-family: var(--sip-font, system-ui, sans-serif);
-      color: var(--sip-color-text, #111827);
-    }
-    .field {
-      display: grid;
-      gap: 0.2em;
-      margin-bottom: 0.6em;
-      font-size: 0.9em;
-    }
-    select,
-    button {
-      font: inherit;
-      padding: 0.35em;
-      border: 1px solid var(--sip-color-border, #d1d5db);
-      border-radius: var(--sip-radius, 8px);
-      background: var(--sip-color-surface, #ffffff);
-      color: inherit;
-    }
-    select:focus-visible,
-    button:focus-visible {
-      outline: 3px solid var(--sip-color-focus, #2563eb);
-      outline-offset: 2px;
-    }
-    .notice {
-      font-size: 0.85em;
-      min-height: 1.2em;
-      margin: 0;
-    }
-  `;
+  static override styles = [baseStyles, deviceSettingsStyles];
 
   readonly #locale = new LocaleController(this);
 

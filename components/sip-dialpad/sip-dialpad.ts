@@ -1,6 +1,8 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { dialpadStyles } from './sip-dialpad.styles.js';
 import { SipDialpadPressEvent } from '../events.js';
 // The language only, and the keypad's name from the light first-paint words: the kiosk button
 // defines this element in its first paint, without the UI catalogues.
@@ -40,46 +42,7 @@ const KEYS: ReadonlyArray<readonly [key: string, letters: string]> = [
  */
 @defineElement('sip-dialpad')
 export class SipDialpad extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    .grid {
-      display: grid;
-      grid-template-columns: repeat(3, 1fr);
-      gap: var(--sip-dialpad-gap, 0.5em);
-    }
-    button {
-      display: flex;
-      flex-direction: column;
-      align-items: center;
-      justify-content: center;
-      min-height: var(--sip-key-size, 3.2em);
-      border: 1px solid var(--sip-color-border, #d1d5db);
-      border-radius: var(--sip-radius, 8px);
-      background: var(--sip-key-background, var(--sip-color-surface, #ffffff));
-      color: var(--sip-key-color, var(--sip-color-text, #111827));
-      font: inherit;
-      cursor: pointer;
-    }
-    button:focus-visible {
-      outline: 3px solid var(--sip-color-focus, #2563eb);
-      outline-offset: 2px;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: not-allowed;
-    }
-    .digit {
-      font-size: 1.3em;
-      font-weight: 600;
-    }
-    .letters {
-      font-size: 0.65em;
-      letter-spacing: 0.1em;
-      min-height: 1em;
-    }
-  `;
+  static override styles = [baseStyles, dialpadStyles];
 
   readonly #lang = new LangController(this);
 

@@ -4,8 +4,6 @@ export const phoneStyles = css`
   :host {
     display: block;
     max-width: var(--sip-phone-width, 22em);
-    font-family: var(--sip-font, system-ui, sans-serif);
-    color: var(--sip-color-text, #111827);
   }
   :host([hidden]) {
     display: none;
@@ -27,7 +25,6 @@ export const phoneStyles = css`
     font-size: 0.85em;
   }
   .retry-now {
-    font: inherit;
     padding: 0.1em 0.6em;
   }
   .dot {
@@ -57,7 +54,6 @@ export const phoneStyles = css`
     font-size: 0.85em;
   }
   .sound-prompt button {
-    font: inherit;
     font-weight: 600;
     padding: 0.35em 0.7em;
     border-radius: var(--sip-radius, 8px);
@@ -81,16 +77,10 @@ export const phoneStyles = css`
     display: flex;
     gap: 0.5em;
   }
+  /* The transfer prompt's buttons keep the browser's button font, as before (base reset undone). */
   .transfer-prompt button {
     flex: 1;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
+    font: revert;
   }
   .quality.poor {
     padding: 0.4em 0.6em;
@@ -144,17 +134,11 @@ export const phoneStyles = css`
     width: 100%;
     box-sizing: border-box;
     padding: 0.5em 0.6em;
-    font: inherit;
     font-size: 1.2em;
     border: 1px solid var(--sip-color-border, #d1d5db);
     border-radius: var(--sip-radius, 8px);
     background: var(--sip-color-surface, #ffffff);
     color: inherit;
-  }
-  input:focus-visible,
-  button:focus-visible {
-    outline: 3px solid var(--sip-color-focus, #2563eb);
-    outline-offset: 2px;
   }
   .error {
     margin: 0;
@@ -174,7 +158,6 @@ export const phoneStyles = css`
     padding: 0.7em;
     border: none;
     border-radius: var(--sip-radius, 8px);
-    font: inherit;
     font-weight: 600;
     color: var(--sip-color-on-accent, #ffffff);
     cursor: pointer;

@@ -52,6 +52,7 @@ import {
   disconnectedBanner,
   whoOf,
 } from '../shared/banner.js';
+import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
 import '../sip-dialpad/sip-dialpad.js';
 
@@ -129,7 +130,7 @@ export class SipPhone extends LitElement {
     delegatesFocus: true,
   };
 
-  static override styles = [bannerStyles, phoneStyles];
+  static override styles = [baseStyles, bannerStyles, phoneStyles];
 
   readonly #locale = new LocaleController(this);
 

@@ -1,6 +1,8 @@
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { selfTestStyles } from './sip-self-test.styles.js';
 import type { SelfTestCheck, SelfTestReport } from '../../src/index.js';
 import { selfTestStrings } from '../../src/i18n/self-test.js';
 import { LocaleController } from '../controllers/locale-controller.js';
@@ -34,73 +36,7 @@ import type { SipPhone } from '../sip-phone/sip-phone.js';
  */
 @defineElement('sip-self-test')
 export class SipSelfTest extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-family: var(--sip-font, system-ui, sans-serif);
-      color: var(--sip-color-text, #111827);
-    }
-    button {
-      font: inherit;
-      padding: 0.4em 0.8em;
-      border: 1px solid var(--sip-color-border, #d1d5db);
-      border-radius: var(--sip-radius, 8px);
-      background: var(--sip-color-surface, #ffffff);
-      color: inherit;
-      cursor: pointer;
-    }
-    button:focus-visible {
-      outline: 3px solid var(--sip-color-focus, #2563eb);
-      outline-offset: 2px;
-    }
-    .actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5em;
-    }
-    .summary {
-      margin: 0.6em 0;
-      min-height: 1.3em;
-    }
-    ul {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-      display: grid;
-      gap: 0.5em;
-    }
-    li {
-      border-left: 4px solid var(--sip-color-border, #d1d5db);
-      padding: 0.2em 0.6em;
-    }
-    li[data-status='pass'] {
-      border-color: var(--sip-color-accept, #15803d);
-    }
-    li[data-status='fail'] {
-      border-color: var(--sip-color-danger, #b91c1c);
-    }
-    li[data-status='warn'] {
-      border-color: var(--sip-color-warning, #b45309);
-    }
-    .name {
-      font-weight: 600;
-    }
-    .detail,
-    .fix {
-      margin: 0.2em 0 0;
-      font-size: 0.9em;
-      overflow-wrap: anywhere;
-    }
-    .prompt {
-      margin: 0.6em 0;
-      padding: 0.6em;
-      border: 1px solid var(--sip-color-border, #d1d5db);
-      border-radius: var(--sip-radius, 8px);
-    }
-    .prompt p {
-      margin: 0 0 0.5em;
-    }
-  `;
+  static override styles = [baseStyles, selfTestStyles];
 
   readonly #locale = new LocaleController(this);
 
