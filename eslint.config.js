@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'components/**/*.ts', 'app/**/*.ts', 'test/**/*.ts'],
-    ignores: ['test/node/**'],
+    ignores: ['test/sandbox/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
@@ -76,7 +76,7 @@ export default tseslint.config(
       'bench/**/*.ts',
       'bench/**/*.mjs',
       'scripts/**/*.mjs',
-      'test/node/**/*.ts',
+      'test/sandbox/**/*.ts',
       'test/**/*.mjs',
       '*.js',
       '*.mjs',

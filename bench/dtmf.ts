@@ -13,7 +13,7 @@
 // BENCH_DTMF_BARE_REPEATS (calls with bare JsSIP's INFO defaults, 2).
 import type { CallRecord, DtmfRecord } from '../sandbox/records.js';
 import { DEFAULTS } from '../src/config.js';
-import { api } from '../test/node/helpers/sip-client.js';
+import { api } from '../test/sandbox/helpers/sip-client.js';
 import type { DtmfOptions } from './pages/types.js';
 import { BenchBrowser, PageServer, type SubjectPageHandle } from './lib/browser.js';
 import { buildCdnFile } from './lib/build.js';

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CallRecord } from '../sandbox/records.js';
-import { api } from '../test/node/helpers/sip-client.js';
+import { api } from '../test/sandbox/helpers/sip-client.js';
 import { EchoCall, FRAME_MS } from './lib/echo-call.js';
 import {
   busiestOthers,

@@ -66,9 +66,9 @@ if (!args.length) {
     '--test',
     '--test-reporter=spec',
     // Node 20 does not expand globs for --test: list the files.
-    ...readdirSync(join(root, 'test/node'))
+    ...readdirSync(join(root, 'test/sandbox'))
       .filter((name) => name.endsWith('.test.ts'))
-      .map((name) => join('test/node', name)),
+      .map((name) => join('test/sandbox', name)),
   ]);
 }
 stage('browser tests (Chromium)', process.execPath, [

@@ -1,12 +1,12 @@
 // One call to the sandbox's `echo` number as a load generator sees it: a werift caller
-// (test/node/helpers/werift-caller.ts: Chromium-like offer, ICE + DTLS-SRTP on loopback) on its
-// own SIP-over-WebSocket connection (test/node/helpers/sip-client.ts, digest auth), sending
+// (test/sandbox/helpers/werift-caller.ts: Chromium-like offer, ICE + DTLS-SRTP on loopback) on its
+// own SIP-over-WebSocket connection (test/sandbox/helpers/sip-client.ts, digest auth), sending
 // numbered 20 ms PCMU frames on a fixed schedule and matching each echo to the frame it carries.
 import { performance } from 'node:perf_hooks';
 import { RtpHeader, RtpPacket } from 'werift';
 import type { RTCRtpSender } from 'werift';
-import { SipTestClient, tagFrom } from '../../test/node/helpers/sip-client.js';
-import { WeriftCaller } from '../../test/node/helpers/werift-caller.js';
+import { SipTestClient, tagFrom } from '../../test/sandbox/helpers/sip-client.js';
+import { WeriftCaller } from '../../test/sandbox/helpers/werift-caller.js';
 
 export const FRAME_MS = 20;
 const PCMU_PT = 0;
