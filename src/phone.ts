@@ -41,6 +41,7 @@ import { sanitizeRemoteText } from './text.js';
 import { ObservedSocket, type FlowEvent, type WireMessage } from './transport.js';
 import { microphoneConstraints } from './devices.js';
 import { KeepAlive } from './keep-alive.js';
+import { watchPageLifecycle } from './page-lifecycle.js';
 import { uaInternals, WAITING_TRANSACTION_STATES } from './jssip-internals.js';
 import { RegistrationDriver, type RegistrationSnapshot } from './registration-driver.js';
 import { addSecretHeaders, enableDebugLog } from './log-redaction.js';
@@ -91,6 +92,8 @@ export class Phone extends Emitter<PhoneEvents> {
   /** Call-IDs of INVITEs with Replaces we agreed to: they are answered without ringing. */
   readonly #replacements = new Set<string>();
   #offLifecycle: (() => void) | undefined;
+  /** Stopped by `pagehide` into the back/forward cache: start again on `pageshow`. */
+  #resumeOnShow = false;
   /** What a support engineer will ask for: ladders, transitions, statistics (bounded). */
   readonly #diagnostics = new DiagnosticsRecorder();
   readonly #prewarm = new Prewarm();
@@ -547,54 +550,40 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   #watchLifecycle(): () => void {
-    if (typeof window === 'undefined') return () => {};
-    const onOnline = () => {
-      this.#registration.setOffline(false);
-      if (this.#lifecycle !== 'running') return;
-      // A new network: answered calls restart ICE at once (their pair may be gone with the old one).
-      for (const call of this.calls) call.recoverMedia(true);
-      if (this.#socket.state === 'down') this.#registration.online();
-      else this.#recheck();
-    };
-    // The browser knows the network is gone: the connection is dead even if it does not know yet.
-    const onOffline = () => {
-      this.#registration.setOffline(true);
-      this.#socket.drop();
-    };
-    // Another network (Wi-Fi to cellular, a VPN): the connection and the audio path may be dead.
-    const connection = (navigator as { connection?: EventTarget }).connection;
-    const onNetworkChange = () => {
-      if (this.#lifecycle !== 'running' || this.#registration.offline) return;
-      for (const call of this.calls) call.recoverMedia(true);
-      this.#recheck();
-    };
-    connection?.addEventListener('change', onNetworkChange);
-    const onVisibility = () => {
-      if (document.visibilityState === 'visible') this.#recheck();
-    };
-    const onResume = () => this.#recheck();
-    // The page is going away: hang up (BYE) and un-REGISTER while the connection is still there.
-    const onPageHide = (event: PageTransitionEvent) => {
-      if (this.#lifecycle !== 'running') return;
-      void this.stop();
-      if (event.persisted) {
+    return watchPageLifecycle({
+      online: () => {
+        this.#registration.setOffline(false);
+        if (this.#lifecycle !== 'running') return;
+        // A new network: answered calls restart ICE at once (their pair may be gone with it).
+        for (const call of this.calls) call.recoverMedia(true);
+        if (this.#socket.state === 'down') this.#registration.online();
+        else this.#recheck();
+      },
+      // The browser knows the network is gone: the connection is dead even if it does not know.
+      offline: () => {
+        this.#registration.setOffline(true);
+        this.#socket.drop();
+      },
+      // Another network: the connection and the audio path may be dead.
+      networkChange: () => {
+        if (this.#lifecycle !== 'running' || this.#registration.offline) return;
+        for (const call of this.calls) call.recoverMedia(true);
+        this.#recheck();
+      },
+      wake: () => this.#recheck(),
+      // The page is going away: hang up (BYE) and un-REGISTER while the connection is still there.
+      pageHide: (persisted) => {
+        if (this.#lifecycle !== 'running') return;
+        void this.stop();
         // Kept in the back/forward cache: come back as it was when the page is shown again.
-        window.addEventListener('pageshow', () => this.start(), { once: true });
-      }
-    };
-    window.addEventListener('online', onOnline);
-    window.addEventListener('offline', onOffline);
-    window.addEventListener('pagehide', onPageHide);
-    document.addEventListener('visibilitychange', onVisibility);
-    document.addEventListener('resume', onResume);
-    return () => {
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('offline', onOffline);
-      connection?.removeEventListener('change', onNetworkChange);
-      window.removeEventListener('pagehide', onPageHide);
-      document.removeEventListener('visibilitychange', onVisibility);
-      document.removeEventListener('resume', onResume);
-    };
+        if (persisted) this.#resumeOnShow = true;
+      },
+      pageShow: () => {
+        if (!this.#resumeOnShow) return;
+        this.#resumeOnShow = false;
+        this.start();
+      },
+    });
   }
 
   /**
