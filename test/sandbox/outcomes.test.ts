@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OUTCOMES, TEST_NUMBERS, TEST_NUMBER_LIST } from '../../sandbox/numbers.js';
 import { startSandbox, type CallRecord, type Sandbox } from '../../sandbox/server.js';
+import type { SipMessage } from '../../sandbox/sip-message.js';
 import { SipTestClient, api, rand, tagFrom, testLog, webrtcOffer } from './helpers/sip-client.js';
 
 describe('outcome numbers', () => {
@@ -18,6 +19,30 @@ describe('outcome numbers', () => {
     alice.close();
     await sandbox.close();
   });
+
+  /** alice's INVITE to `number` with an offer, as alice with her password unless `as` differs. */
+  const invite = (
+    number: string,
+    as: { user?: string; authUser?: string; password?: string } = {},
+  ) =>
+    alice.invite({ number, user: 'alice', password: 'alice-sandbox', sdp: webrtcOffer(), ...as });
+  const finalResponse = (callId: string) => alice.response(callId, 'INVITE', (s) => s >= 200);
+  /** The ACK of a final response to an INVITE that {@link invite} sent. */
+  const ack = (
+    sent: { uri: string; fromTag: string; callId: string },
+    final: SipMessage,
+    branch: string | undefined,
+  ) =>
+    alice.send({
+      method: 'ACK',
+      uri: sent.uri,
+      fromUser: 'alice',
+      fromTag: sent.fromTag,
+      callId: sent.callId,
+      cseq: 2,
+      branch,
+      toTag: tagFrom(final.get('To')),
+    });
 
   it('lists every test number with a description', () => {
     for (const n of ['echo', 'tone', 'early', 'progress', 'ring', ...Object.keys(OUTCOMES)]) {
@@ -37,60 +62,56 @@ describe('outcome numbers', () => {
       contact: alice.contact,
       body: webrtcOffer(),
     });
-    const res = await alice.response(callId, 'INVITE', (s) => s >= 200);
+    const res = await finalResponse(callId);
     assert.equal(res.status, 407);
     assert.match(res.get('Proxy-Authenticate') ?? '', /^Digest realm="localhost", nonce="/);
   });
 
-  it('challenges an INVITE with a wrong password again with 407', async () => {
-    const { callId } = await alice.invite({
+  // INVITEs the sandbox answers with one final response (after the digest challenge, if any).
+  const refusals: Array<{
+    title: string;
+    number: string;
+    as?: { user?: string; authUser?: string; password?: string };
+    status: number;
+    reason?: string;
+  }> = [
+    {
+      title: 'challenges an INVITE with a wrong password again with 407',
       number: 'echo',
-      user: 'alice',
-      password: 'wrong-password',
-      sdp: webrtcOffer(),
-    });
-    const res = await alice.response(callId, 'INVITE', (s) => s >= 200);
-    assert.equal(res.status, 407);
-  });
-
-  it('refuses an INVITE whose caller ID differs from the auth user with the carrier 403', async () => {
-    const { callId } = await alice.invite({
+      as: { password: 'wrong-password' },
+      status: 407,
+    },
+    {
+      title: 'refuses an INVITE whose caller ID differs from the auth user with the carrier 403',
       number: 'echo',
-      user: 'bob',
-      authUser: 'alice',
-      password: 'alice-sandbox',
-      sdp: webrtcOffer(),
+      as: { user: 'bob', authUser: 'alice' },
+      status: 403,
+      reason: OUTCOMES['403']!.reason,
+    },
+    { title: 'answers an unknown number with 404', number: 'nobody-here', status: 404 },
+    { title: 'answers 480 for a known user who is not registered', number: 'bob', status: 480 },
+  ];
+  for (const { title, number, as, status, reason } of refusals) {
+    it(title, async () => {
+      const { callId } = await invite(number, as);
+      const res = await finalResponse(callId);
+      assert.equal(res.status, status);
+      if (reason !== undefined) assert.equal(res.reason, reason);
     });
-    const res = await alice.response(callId, 'INVITE', (s) => s >= 200);
-    assert.equal(res.status, 403);
-    assert.equal(res.reason, OUTCOMES['403']!.reason);
-  });
+  }
 
   for (const [number, outcome] of Object.entries(OUTCOMES)) {
     it(`${number} answers 100 Trying then ${outcome.status} ${outcome.reason}`, async () => {
-      const { callId, uri, fromTag } = await alice.invite({
-        number,
-        user: 'alice',
-        password: 'alice-sandbox',
-        sdp: webrtcOffer(),
-      });
+      const sent = await invite(number);
+      const { callId } = sent;
       const trying = await alice.response(callId, 'INVITE', (s) => s === 100);
       assert.equal(trying.reason, 'Trying');
-      const final = await alice.response(callId, 'INVITE', (s) => s >= 200);
+      const final = await finalResponse(callId);
       assert.equal(final.status, outcome.status);
       assert.equal(final.reason, outcome.reason);
       assert.doesNotMatch(final.reason, /[[\]]/, 'JsSIP drops reason phrases with brackets');
       if (number === '503') assert.equal(final.get('Retry-After'), '120');
-      alice.send({
-        method: 'ACK',
-        uri,
-        fromUser: 'alice',
-        fromTag,
-        callId,
-        cseq: 2,
-        branch: final.values('Via')[0]!.match(/branch=([^;]+)/)![1],
-        toTag: tagFrom(final.get('To')),
-      });
+      ack(sent, final, final.values('Via')[0]!.match(/branch=([^;]+)/)![1]);
       const records = await api<CallRecord[]>(sandbox.httpUrl, `/api/calls?number=${number}`);
       const rec = records.find((r) => r.callId === callId);
       assert.ok(rec, 'call record');
@@ -108,35 +129,9 @@ describe('outcome numbers', () => {
     assert.match(OUTCOMES['403']!.reason, /^Forbidden - Caller ID must match the auth username/);
   });
 
-  it('answers an unknown number with 404', async () => {
-    const { callId } = await alice.invite({
-      number: 'nobody-here',
-      user: 'alice',
-      password: 'alice-sandbox',
-      sdp: webrtcOffer(),
-    });
-    const final = await alice.response(callId, 'INVITE', (s) => s >= 200);
-    assert.equal(final.status, 404);
-  });
-
-  it('answers 480 for a known user who is not registered', async () => {
-    const { callId } = await alice.invite({
-      number: 'bob',
-      user: 'alice',
-      password: 'alice-sandbox',
-      sdp: webrtcOffer(),
-    });
-    const final = await alice.response(callId, 'INVITE', (s) => s >= 200);
-    assert.equal(final.status, 480);
-  });
-
   it('ring: 180 until CANCEL, then 200 for the CANCEL and 487 for the INVITE', async () => {
-    const { callId, uri, fromTag, branch } = await alice.invite({
-      number: 'ring',
-      user: 'alice',
-      password: 'alice-sandbox',
-      sdp: webrtcOffer(),
-    });
+    const sent = await invite('ring');
+    const { callId, uri, fromTag, branch } = sent;
     const ringing = await alice.response(callId, 'INVITE', (s) => s === 180);
     assert.ok(tagFrom(ringing.get('To')), 'tagFrom(ringing.get("To"))');
     // Still ringing a little later: no final response.
@@ -149,22 +144,13 @@ describe('outcome numbers', () => {
       [],
     );
     const cancelOk = alice.response(callId, 'CANCEL');
-    const terminated = alice.response(callId, 'INVITE', (s) => s >= 200);
+    const terminated = finalResponse(callId);
     alice.send({ method: 'CANCEL', uri, fromUser: 'alice', fromTag, callId, cseq: 2, branch });
     assert.equal((await cancelOk).status, 200);
     const final = await terminated;
     assert.equal(final.status, 487);
     assert.equal(final.reason, 'Request Terminated');
-    alice.send({
-      method: 'ACK',
-      uri,
-      fromUser: 'alice',
-      fromTag,
-      callId,
-      cseq: 2,
-      branch,
-      toTag: tagFrom(final.get('To')),
-    });
+    ack(sent, final, branch);
     const [rec] = await api<CallRecord[]>(sandbox.httpUrl, '/api/calls?number=ring');
     assert.ok(rec, 'rec');
     assert.equal(rec.callId, callId);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { TextDecoder } from 'node:util';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { SipTestClient, rand, testLog } from './helpers/sip-client.js';
+import type { SipMessage } from '../../sandbox/sip-message.js';
+import { SipTestClient, rand, testLog, type RequestSpec } from './helpers/sip-client.js';
 
 // The shared torture fixtures sit beside the checkout (../shared), or at the workplace's path.
 const FIXTURES =
@@ -58,12 +59,19 @@ describe('robustness', () => {
     await sandbox.close();
   });
 
-  it('answers a malformed request with 400 and keeps serving', async () => {
-    const c = await connect();
-    const callId = rand(8);
-    // CSeq method does not match, and the From is unparseable.
-    c.sendRaw(
-      [
+  // Hand-written messages (what SipTestClient.send cannot build): each is answered on its CSeq
+  // method with `status`; `check` asserts the rest of the answer.
+  const rawRequests: Array<{
+    title: string;
+    lines: (c: SipTestClient, callId: string) => string[];
+    cseqMethod: string;
+    status: number;
+    check?: (res: SipMessage, c: SipTestClient) => Promise<void> | void;
+  }> = [
+    {
+      title: 'answers a malformed request with 400 and keeps serving',
+      // CSeq method does not match, and the From is unparseable.
+      lines: (c, callId) => [
         'OPTIONS sip:localhost SIP/2.0',
         `Via: SIP/2.0/WSS ${c.contactHost};branch=z9hG4bK${rand(5)}`,
         'To: <sip:localhost>',
@@ -71,33 +79,58 @@ describe('robustness', () => {
         `Call-ID: ${callId}`,
         'CSeq: 1 INVITE',
         'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n'),
-    );
-    const res = await c.response(callId, 'INVITE');
-    assert.equal(res.status, 400);
-    assert.equal(res.reason, 'Bad Request');
-    await assertServing(c);
-  });
-
-  it('answers a bad start line with 400 when a response can be built', async () => {
-    const c = await connect();
-    const callId = rand(8);
-    c.sendRaw(
-      [
+      ],
+      cseqMethod: 'INVITE',
+      status: 400,
+      check: async (res, c) => {
+        assert.equal(res.reason, 'Bad Request');
+        await assertServing(c);
+      },
+    },
+    {
+      title: 'answers a bad start line with 400 when a response can be built',
+      lines: (c, callId) => [
         'OPTIONS  sip:localhost  SIP/2.0',
         `Via: SIP/2.0/WSS ${c.contactHost};branch=z9hG4bK${rand(5)}`,
         'To: <sip:localhost>',
         'From: <sip:alice@localhost>;tag=1',
         `Call-ID: ${callId}`,
         'CSeq: 1 OPTIONS',
-        '',
-        '',
-      ].join('\r\n'),
-    );
-    assert.equal((await c.response(callId, 'OPTIONS')).status, 400);
-  });
+      ],
+      cseqMethod: 'OPTIONS',
+      status: 400,
+    },
+    {
+      title: 'parses compact headers, folding and a multi-value Via',
+      lines: (c, callId) => [
+        'OPTIONS sip:localhost SIP/2.0',
+        `v: SIP/2.0/WSS ${c.contactHost};branch=z9hG4bK${rand(5)},`,
+        '   SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKsecond',
+        't: <sip:localhost>',
+        'f: <sip:alice@localhost>',
+        '   ;tag=abc',
+        `i: ${callId}`,
+        'CSeq: 7 OPTIONS',
+        'l: 0',
+      ],
+      cseqMethod: 'OPTIONS',
+      status: 200,
+      check: (res) => {
+        assert.equal(res.values('Via').length, 2, 'both Via values come back');
+        assert.match(res.get('From') ?? '', /tag=abc/);
+      },
+    },
+  ];
+  for (const { title, lines, cseqMethod, status, check } of rawRequests) {
+    it(title, async () => {
+      const c = await connect();
+      const callId = rand(8);
+      c.sendRaw([...lines(c, callId), '', ''].join('\r\n'));
+      const res = await c.response(callId, cseqMethod);
+      assert.equal(res.status, status);
+      await check?.(res, c);
+    });
+  }
 
   it('drops garbage it cannot answer and keeps serving', async () => {
     const c = await connect();
@@ -108,75 +141,55 @@ describe('robustness', () => {
     await assertServing(c);
   });
 
-  it('answers an unknown method with 501 Not Implemented', async () => {
-    const c = await connect();
-    const callId = rand(8);
-    c.send({ method: 'FOOBAR', uri: 'sip:localhost', fromUser: 'alice', callId });
-    const res = await c.response(callId, 'FOOBAR');
-    assert.equal(res.status, 501);
-    assert.match(res.get('Allow') ?? '', /INVITE/);
-  });
-
-  it('answers a known but unsupported method with 405', async () => {
-    const c = await connect();
-    const callId = rand(8);
-    c.send({ method: 'SUBSCRIBE', uri: 'sip:bob@localhost', fromUser: 'alice', callId });
-    const res = await c.response(callId, 'SUBSCRIBE');
-    assert.equal(res.status, 405);
-    assert.match(res.get('Allow') ?? '', /REGISTER/);
-  });
-
-  it('answers an unknown Request-URI scheme with 416', async () => {
-    const c = await connect();
-    const callId = rand(8);
-    c.send({
-      method: 'OPTIONS',
-      uri: 'nobodyKnowsThisScheme:totallyopaquecontent',
-      toUri: 'sip:user@localhost',
-      fromUser: 'alice',
-      callId,
+  // Well-formed requests the sandbox refuses: `status`, and what `check` asserts besides.
+  const refused: Array<{
+    title: string;
+    request: Omit<RequestSpec, 'fromUser' | 'callId'>;
+    status: number;
+    check?: (res: SipMessage) => void;
+  }> = [
+    {
+      title: 'answers an unknown method with 501 Not Implemented',
+      request: { method: 'FOOBAR', uri: 'sip:localhost' },
+      status: 501,
+      check: (res) => assert.match(res.get('Allow') ?? '', /INVITE/),
+    },
+    {
+      title: 'answers a known but unsupported method with 405',
+      request: { method: 'SUBSCRIBE', uri: 'sip:bob@localhost' },
+      status: 405,
+      check: (res) => assert.match(res.get('Allow') ?? '', /REGISTER/),
+    },
+    {
+      title: 'answers an unknown Request-URI scheme with 416',
+      request: {
+        method: 'OPTIONS',
+        uri: 'nobodyKnowsThisScheme:totallyopaquecontent',
+        toUri: 'sip:user@localhost',
+      },
+      status: 416,
+    },
+    {
+      title: 'answers an unsupported Require with 420',
+      request: {
+        method: 'OPTIONS',
+        uri: 'sip:localhost',
+        headers: ['Require: nothingSupportsThis'],
+      },
+      status: 420,
+      check: (res) => assert.equal(res.get('Unsupported'), 'nothingSupportsThis'),
+    },
+  ];
+  for (const { title, request, status, check } of refused) {
+    it(title, async () => {
+      const c = await connect();
+      const callId = rand(8);
+      c.send({ ...request, fromUser: 'alice', callId });
+      const res = await c.response(callId, request.method);
+      assert.equal(res.status, status);
+      check?.(res);
     });
-    assert.equal((await c.response(callId, 'OPTIONS')).status, 416);
-  });
-
-  it('answers an unsupported Require with 420', async () => {
-    const c = await connect();
-    const callId = rand(8);
-    c.send({
-      method: 'OPTIONS',
-      uri: 'sip:localhost',
-      fromUser: 'alice',
-      callId,
-      headers: ['Require: nothingSupportsThis'],
-    });
-    const res = await c.response(callId, 'OPTIONS');
-    assert.equal(res.status, 420);
-    assert.equal(res.get('Unsupported'), 'nothingSupportsThis');
-  });
-
-  it('parses compact headers, folding and a multi-value Via', async () => {
-    const c = await connect();
-    const callId = rand(8);
-    c.sendRaw(
-      [
-        'OPTIONS sip:localhost SIP/2.0',
-        `v: SIP/2.0/WSS ${c.contactHost};branch=z9hG4bK${rand(5)},`,
-        '   SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKsecond',
-        't: <sip:localhost>',
-        'f: <sip:alice@localhost>',
-        '   ;tag=abc',
-        `i: ${callId}`,
-        'CSeq: 7 OPTIONS',
-        'l: 0',
-        '',
-        '',
-      ].join('\r\n'),
-    );
-    const res = await c.response(callId, 'OPTIONS');
-    assert.equal(res.status, 200);
-    assert.equal(res.values('Via').length, 2, 'both Via values come back');
-    assert.match(res.get('From') ?? '', /tag=abc/);
-  });
+  }
 
   it('closes the connection on a frame over 64 KiB and keeps serving others', async () => {
     const c = await connect();
