@@ -2,7 +2,6 @@
  * `Call` wraps one JsSIP RTCSession: it drives the pure call state machine from JsSIP's events and
  * from the responses seen on the wire, applies the media policy (codecs, ICE cutoff) and sends DTMF.
  */
-import JsSIP from 'jssip';
 import type {
   DTMFOptions,
   EndEvent,
@@ -31,20 +30,23 @@ import {
 import { validateDtmf, validateDtmfTiming } from './dtmf.js';
 import { DtmfQueue } from './dtmf-sender.js';
 import { IceRecovery, waitUntil } from './ice-recovery.js';
-import { referToUri, sessionInternals, type ReplacingInvite } from './jssip-internals.js';
+import { sessionInternals, type ReplacingInvite } from './jssip-internals.js';
 import { DtmfError, PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
 import { microphoneAllowedHere, microphoneConstraints } from './devices.js';
 import type { WireMessage } from './transport.js';
 import { MediaWatchdog } from './media-watchdog.js';
-import { checkReferTo, type ReferToTarget } from './transfer-policy.js';
+import type { ReferToTarget } from './transfer-policy.js';
+import {
+  guardIncomingRefers,
+  rewriteReferTo,
+  sendRefer,
+  type TransferProgress,
+  type TransferRefusal,
+} from './transfer.js';
 
 /** Why a REFER is refused, and the final response it gets. */
-export interface TransferRefusal {
-  code: 'malformed' | 'scheme' | 'uri-headers' | 'replaces' | 'refused' | 'target' | 'busy';
-  status: number;
-  reason: string;
-}
+export type { TransferRefusal };
 
 export type CallDirection = 'outgoing' | 'incoming';
 
@@ -73,7 +75,7 @@ export interface TransferState {
   kind: 'blind' | 'attended';
   /** The transfer target's SIP URI. */
   target: string;
-  state: 'requested' | 'accepted' | 'progress' | 'succeeded' | 'failed';
+  state: TransferProgress;
   /** The status the far end reported: 202 for the REFER, then the target's 1xx/2xx/final. */
   status?: number;
   reason?: string;
@@ -245,7 +247,7 @@ export class Call extends Emitter<CallEvents> {
     reason: 'Decline',
   });
   /** REFERs that passed the checks, with what the checks made of their Refer-To. */
-  readonly #screenedRefers = new WeakMap<object, ReferToTarget>();
+  readonly #screenedRefers: WeakMap<object, ReferToTarget>;
 
   /** @internal Created by {@link Phone}; not part of the public API. */
   constructor(
@@ -271,7 +273,11 @@ export class Call extends Emitter<CallEvents> {
     };
     sessions.set(this, session);
     this.#governTerminate();
-    this.#governRefer();
+    this.#screenedRefers = guardIncomingRefers(session, {
+      screen: (target) => this.screenTransfer(target),
+      refused: (refusal, target) =>
+        this.emit('transfer-refused', { ...refusal, ...(target ? { target } : {}) }),
+    });
     this.#bindSession();
     if (session.connection) this.#bindPeerConnection(session.connection);
   }
@@ -393,7 +399,7 @@ export class Call extends Emitter<CallEvents> {
       throw new PhoneStateError('not-connected', 'Only a connected call can be transferred.');
     }
     const kind = replaces ? 'attended' : 'blind';
-    const set = (state: TransferState['state'], status?: number, reason?: string) =>
+    const report = (state: TransferProgress, status?: number, reason?: string) =>
       this.#update(undefined, {
         transfer: {
           kind,
@@ -403,46 +409,14 @@ export class Call extends Emitter<CallEvents> {
           ...(reason ? { reason: sanitizeRemoteText(reason) } : {}),
         },
       });
-    set('requested');
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(
-        () => finish(false, 'failed', undefined, 'No answer to the transfer'),
-        TRANSFER_WAIT_MS,
-      );
-      const finish = (
-        ok: boolean,
-        state: TransferState['state'],
-        status?: number,
-        reason?: string,
-      ) => {
-        clearTimeout(timer);
-        set(state, status, reason);
-        resolve(ok);
-        if (ok && !isFinalCallState(this.state)) {
-          // Our part is done: leave the call to the two others.
-          this.#localEndCause = 'transferred';
-          this.#session.terminate();
-        }
-      };
-      type StatusLine = { status_line: { status_code: number; reason_phrase: string } };
-      type Response = { response: { status_code: number; reason_phrase: string } | null };
-      this.#session.refer(uri, {
-        ...(replaces ? { replaces: sessions.get(replaces) } : {}),
-        eventHandlers: {
-          requestSucceeded: ({ response }: Response) =>
-            set('accepted', response?.status_code, response?.reason_phrase),
-          requestFailed: ({ response }: Response) =>
-            finish(false, 'failed', response?.status_code, response?.reason_phrase),
-          trying: ({ status_line }: StatusLine) =>
-            set('progress', status_line.status_code, status_line.reason_phrase),
-          progress: ({ status_line }: StatusLine) =>
-            set('progress', status_line.status_code, status_line.reason_phrase),
-          accepted: ({ status_line }: StatusLine) =>
-            finish(true, 'succeeded', status_line.status_code, status_line.reason_phrase),
-          failed: ({ status_line }: StatusLine) =>
-            finish(false, 'failed', status_line.status_code, status_line.reason_phrase),
-        },
-      });
+    const other = replaces ? sessions.get(replaces) : undefined;
+    return sendRefer(this.#session, uri, other, report).then((ok) => {
+      if (ok && !isFinalCallState(this.state)) {
+        // Our part is done: leave the call to the two others.
+        this.#localEndCause = 'transferred';
+        this.#session.terminate();
+      }
+      return ok;
     });
   }
 
@@ -675,22 +649,7 @@ export class Call extends Emitter<CallEvents> {
       this.emit('transfer-request', {
         target,
         accept: (uri, options, initCallback) => {
-          // JsSIP builds the INVITE from the REFER's Refer-To: give it exactly what was checked.
-          const referTo = referToUri(request);
-          const checked = JsSIP.URI.parse(uri);
-          if (!checked) return reject();
-          referTo.scheme = checked.scheme;
-          referTo.user = checked.user;
-          referTo.host = checked.host;
-          referTo.port = checked.port ?? null;
-          referTo.clearParams();
-          // The checked URI's user has no ';' (dial rules): what follows the first one are params.
-          for (const param of uri.split(';').slice(1)) {
-            const [name = '', value] = param.split('=');
-            referTo.setParam(name, value ?? null);
-          }
-          referTo.clearHeaders();
-          if (target.replaces) referTo.setHeader('replaces', encodeURIComponent(target.replaces));
+          if (!rewriteReferTo(request, uri, target)) return reject();
           (accept as (cb: unknown, o: unknown) => void)(initCallback, options);
         },
         reject: () => reject(),
@@ -713,38 +672,6 @@ export class Call extends Emitter<CallEvents> {
     });
     session.on('failed', (event: EndEvent) => this.#handleFailed(event));
     session.on('ended', (event: EndEvent) => this.#handleEnded(event));
-  }
-
-  /**
-   * JsSIP answers every REFER 202 and then builds the new INVITE from its Refer-To, copying the
-   * Refer-To's Replaces into a header verbatim after percent-decoding. Check the REFER before
-   * JsSIP sees it: a malformed, forbidden or unwanted one gets its final response here instead.
-   */
-  #governRefer(): void {
-    const session = sessionInternals(this.#session);
-    const receive = session._receiveRefer.bind(session);
-    session._receiveRefer = (request) => {
-      const values = request.getHeaders('Refer-To');
-      // JsSIP itself answers a REFER without a (parseable) Refer-To.
-      if (!request.refer_to || values.length === 0) return receive(request);
-      const check: ReturnType<typeof checkReferTo> =
-        values.length === 1
-          ? checkReferTo(values[0]!)
-          : { ok: false, code: 'malformed', status: 400, reason: 'Bad Refer-To' };
-      const refusal = check.ok ? this.screenTransfer(check) : check;
-      if (refusal) {
-        request.reply(refusal.status, refusal.reason);
-        this.emit('transfer-refused', {
-          code: refusal.code,
-          status: refusal.status,
-          reason: refusal.reason,
-          ...(check.ok ? { target: check.uri } : {}),
-        });
-        return;
-      }
-      this.#screenedRefers.set(request, check as ReferToTarget);
-      receive(request);
-    };
   }
 
   /**
@@ -1009,8 +936,6 @@ const GLARE_RETRIES = 2;
 const TARGET_REFRESH_WAIT_MS = 32_000;
 // JsSIP's cause when ICE fails (it then hangs up by itself).
 const RTP_TIMEOUT = 'RTP Timeout';
-// A transfer target that neither answers nor fails within this time is reported as failed.
-const TRANSFER_WAIT_MS = 45_000;
 
 /** Each call's JsSIP session, for the phone's internal use (attended transfer needs the other one). */
 const sessions = new WeakMap<Call, RTCSession>();
