@@ -2,16 +2,9 @@
  * Browser-side access to the interop test bed (Kamailio, rtpengine, sipp, baresip, coturn) that
  * testbed-plugin.mjs runs, and a `<sip-phone>` fixture registered to it.
  */
-import { fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../../components/index.js';
-import type {
-  SipCallChangeDetail,
-  SipPhone,
-  SipRegistrationChangeDetail,
-} from '../../components/index.js';
 import { audioCodecsInSdp, type PhoneConfig, type WireMessage } from '../../src/index.js';
-import type { PhoneUnderTest } from '../helpers/phone-fixture.js';
+import { phoneFixture, type PhoneUnderTest } from '../helpers/phone-fixture.js';
 import { waitFor } from '../helpers/sandbox.js';
 
 export interface BedInfo {
@@ -114,19 +107,13 @@ export async function bedPhone(
   const info = await bed();
   const account = [...info.users, info.kiosk].find((u) => u.user === user);
   if (!account) throw new Error(`the bed has no user ${user}`);
-  const registrations: SipRegistrationChangeDetail[] = [];
-  const calls: SipCallChangeDetail[] = [];
-  const el = await fixture<SipPhone>(
-    html`<sip-phone
-      .server=${options.server ?? (options.transport === 'ws' ? info.wsUrl : info.wssUrl)}
-      uri=${`sip:${user}@${info.domain}`}
-      display-name=${options.displayName ?? ''}
-      .password=${options.password ?? account.password}
-      .config=${options.config ?? {}}
-      @sip-registration-change=${(e: CustomEvent<SipRegistrationChangeDetail>) => registrations.push(e.detail)}
-      @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
-    ></sip-phone>`,
-  );
+  const { el, registrations, calls } = await phoneFixture({
+    server: options.server ?? (options.transport === 'ws' ? info.wsUrl : info.wssUrl),
+    uri: `sip:${user}@${info.domain}`,
+    password: options.password ?? account.password,
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.displayName ? { displayName: options.displayName } : {}),
+  });
   // The phone exists from the first update; its socket cannot have connected yet.
   const wire: WireMessage[] = [];
   el.phone!.on('wire', (m) => wire.push(m));
