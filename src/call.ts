@@ -220,7 +220,7 @@ export class Call extends Emitter<CallEvents> {
     established: () => isEstablishedCallState(this.state),
     isOver: () => isFinalCallState(this.state),
     canReoffer: () =>
-      this.canSignal() &&
+      this.#hooks.canSignal() &&
       sessionInternals(this.#session).isReadyToReOffer() &&
       !this.#snapshot.pending,
     sendRestart: () => this.#sendIceRestart(),
@@ -232,20 +232,7 @@ export class Call extends Emitter<CallEvents> {
     },
     giveUp: () => this.#giveUpMedia(),
   });
-  /**
-   * @internal Whether signalling can go out now (the phone's connection is open). A re-INVITE
-   * while it is down would wait and could time out, and JsSIP ends the call on a timeout.
-   */
-  canSignal: () => boolean = () => true;
-  /**
-   * @internal The phone's verdict on a REFER whose Refer-To is well formed: a refusal (answered
-   * with its final response), or undefined to go on (202, then `transfer-request`).
-   */
-  screenTransfer: (target: ReferToTarget) => TransferRefusal | undefined = () => ({
-    code: 'refused',
-    status: 603,
-    reason: 'Decline',
-  });
+  readonly #hooks: CallHooks;
   /** REFERs that passed the checks, with what the checks made of their Refer-To. */
   readonly #screenedRefers: WeakMap<object, ReferToTarget>;
 
@@ -255,9 +242,11 @@ export class Call extends Emitter<CallEvents> {
     direction: CallDirection,
     config: ResolvedPhoneConfig,
     remote: RemoteParty,
+    hooks: CallHooks = DEFAULT_HOOKS,
   ) {
     super();
     this.#session = session;
+    this.#hooks = hooks;
     this.#config = config;
     this.direction = direction;
     this.remote = remote;
@@ -272,9 +261,19 @@ export class Call extends Emitter<CallEvents> {
       startedAt: Date.now(),
     };
     sessions.set(this, session);
+    drivers.set(this, {
+      start: () => this.#update(this.direction === 'outgoing' ? 'dial' : 'incoming', {}),
+      handleWireMessage: (message) => this.#handleWireMessage(message),
+      setCallId: (callId) => (this.#callId = callId),
+      bindPeerConnection: (pc) => this.#bindPeerConnection(pc),
+      noteConnectionLost: () => (this.#connectionLost = true),
+      refreshTarget: () => this.#refreshTarget(),
+      recoverMedia: (networkChanged) => this.#ice.recover(networkChanged),
+      refer: (uri, replaces) => this.#refer(uri, replaces),
+    });
     this.#governTerminate();
     this.#screenedRefers = guardIncomingRefers(session, {
-      screen: (target) => this.screenTransfer(target),
+      screen: (target) => this.#hooks.screenTransfer(target),
       refused: (refusal, target) =>
         this.emit('transfer-refused', { ...refusal, ...(target ? { target } : {}) }),
     });
@@ -390,11 +389,11 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /**
-   * @internal Asks the far end to call `uri` (REFER); with `replaces`, to take over that call
-   * (attended transfer). Resolves true when the far end reports the transfer target answered;
-   * this call then hangs up. Use `Phone.transfer()`, which validates the target.
+   * Asks the far end to call `uri` (REFER); with `replaces`, to take over that call (attended
+   * transfer). Resolves true when the far end reports the transfer target answered; this call then
+   * hangs up. `Phone.transfer()` validates the target first.
    */
-  refer(uri: string, replaces?: Call): Promise<boolean> {
+  #refer(uri: string, replaces?: Call): Promise<boolean> {
     if (!isEstablishedCallState(this.state)) {
       throw new PhoneStateError('not-connected', 'Only a connected call can be transferred.');
     }
@@ -476,8 +475,8 @@ export class Call extends Emitter<CallEvents> {
     for (const tone of tones) if (tone !== ',') this.emit('dtmf', { tone, transport: 'info' });
   }
 
-  /** @internal The phone routes every wire message with this call's Call-ID here. */
-  handleWireMessage(message: WireMessage): void {
+  /** Every wire message with this call's Call-ID (the phone routes them here). */
+  #handleWireMessage(message: WireMessage): void {
     if (message.direction !== 'in' || message.status === undefined || message.method !== 'INVITE')
       return;
     const info: SipResponseInfo = {
@@ -493,37 +492,22 @@ export class Call extends Emitter<CallEvents> {
     }
   }
 
-  /** @internal Called by the phone to learn the Call-ID of an outgoing call. */
-  setCallId(callId: string): void {
-    this.#callId = callId;
-  }
-
-  /** @internal Binds the peer connection (outgoing: from `peerconnection`; incoming: at once). */
-  bindPeerConnection(pc: RTCPeerConnection): void {
-    this.#bindPeerConnection(pc);
-  }
-
-  /** @internal The phone ends this call for a reason of its own (e.g. replaced by a transfer). */
+  /** Ends this call for a reason of the phone's or the page's own (a time limit, a replacement). */
   endFor(cause: LocalCause): void {
     if (isFinalCallState(this.state)) return;
     this.#localEndCause = cause;
     this.#session.terminate();
   }
 
-  /** @internal The connection dropped while this call was set up: it fails as a connection error. */
-  noteConnectionLost(): void {
-    this.#connectionLost = true;
-  }
-
   /**
-   * @internal The phone's connection was replaced by a new one (RFC 5626 §4.5): a target refresh
+   * The phone's connection was replaced by a new one (RFC 5626 §4.5): a target refresh
    * — a re-INVITE with the same media, hold kept, carrying the phone's Contact over the new
    * connection — so that the far end's BYE and re-INVITEs reach the phone again (a proxy routes
    * them by the connection the Contact arrived on). A 481 or 408 means the dialog did not survive
    * the drop: the call ends as "lost when the connection dropped" instead of lingering. Any other
    * refusal leaves the call as it was. Resolves true when the far end took the refresh.
    */
-  async refreshTarget(): Promise<boolean> {
+  async #refreshTarget(): Promise<boolean> {
     if (!isEstablishedCallState(this.state)) return false;
     const session = sessionInternals(this.#session);
     for (let attempt = 0; attempt <= GLARE_RETRIES; attempt++) {
@@ -532,7 +516,7 @@ export class Call extends Emitter<CallEvents> {
       const ready = await waitUntil(
         () =>
           isFinalCallState(this.state) ||
-          (this.canSignal() && session.isReadyToReOffer() && !this.#snapshot.pending),
+          (this.#hooks.canSignal() && session.isReadyToReOffer() && !this.#snapshot.pending),
         TARGET_REFRESH_WAIT_MS,
       );
       if (!ready || isFinalCallState(this.state)) return false;
@@ -556,19 +540,6 @@ export class Call extends Emitter<CallEvents> {
       if (status !== 491) return false;
     }
     return false;
-  }
-
-  /**
-   * @internal The network changed (the browser came back online): restore the audio path at once
-   * if it is interrupted, without the usual grace period.
-   */
-  recoverMedia(networkChanged = false): void {
-    this.#ice.recover(networkChanged);
-  }
-
-  /** @internal Starts the state machine: `dial` for outgoing, `incoming` for incoming calls. */
-  start(): void {
-    this.#update(this.direction === 'outgoing' ? 'dial' : 'incoming', {});
   }
 
   #pcConfig(): RTCConfiguration {
@@ -731,7 +702,7 @@ export class Call extends Emitter<CallEvents> {
   async #reoffer(action: 'hold' | 'unhold'): Promise<boolean> {
     const wanted = action === 'hold' ? 'connected' : 'held';
     if (this.state !== wanted || this.#snapshot.pending) return false;
-    if (!this.canSignal()) {
+    if (!this.#hooks.canSignal()) {
       // The connection is down: the re-INVITE would wait, and time out into a hang-up.
       this.#update(undefined, { holdError: { action } });
       return false;
@@ -941,6 +912,49 @@ const RTP_TIMEOUT = 'RTP Timeout';
 const sessions = new WeakMap<Call, RTCSession>();
 /** @internal */
 export const sessionOf = (call: Call): RTCSession | undefined => sessions.get(call);
+
+/** What only the phone may do with a call, kept off the public class. */
+export interface CallDriver {
+  /** Starts the state machine: `dial` for outgoing, `incoming` for incoming calls. */
+  start(): void;
+  /** Every wire message with this call's Call-ID. */
+  handleWireMessage(message: WireMessage): void;
+  /** The Call-ID of an outgoing call, once its INVITE is sent. */
+  setCallId(callId: string): void;
+  /** The peer connection (outgoing: from `peerconnection`; incoming: at once). */
+  bindPeerConnection(pc: RTCPeerConnection): void;
+  /** The connection dropped while this call was set up: it fails as a connection error. */
+  noteConnectionLost(): void;
+  /** A target refresh after the phone's connection was replaced. */
+  refreshTarget(): Promise<boolean>;
+  /** The network changed: restore an interrupted audio path at once (all of it, when changed). */
+  recoverMedia(networkChanged?: boolean): void;
+  /** REFER the far end to `uri` (with `replaces`: attended). */
+  refer(uri: string, replaces?: Call): Promise<boolean>;
+}
+
+/** What a call asks of the phone. */
+export interface CallHooks {
+  /**
+   * Whether signalling can go out now (the phone's connection is open). A re-INVITE while it is
+   * down would wait and could time out, and JsSIP ends the call on a timeout.
+   */
+  canSignal(): boolean;
+  /**
+   * The phone's verdict on a REFER whose Refer-To is well formed: a refusal (answered with its
+   * final response), or undefined to go on (202, then `transfer-request`).
+   */
+  screenTransfer(target: ReferToTarget): TransferRefusal | undefined;
+}
+
+const DEFAULT_HOOKS: CallHooks = {
+  canSignal: () => true,
+  screenTransfer: () => ({ code: 'refused', status: 603, reason: 'Decline' }),
+};
+
+const drivers = new WeakMap<Call, CallDriver>();
+/** @internal The phone's handle on a call it created. */
+export const driverOf = (call: Call): CallDriver => drivers.get(call)!;
 const REOFFER_READY_WAIT_MS = 5000;
 
 /**

@@ -26,6 +26,7 @@ import {
   type CallSnapshot,
   type RemoteParty,
   type TransferRefusal,
+  driverOf,
 } from './call.js';
 import {
   addressUri,
@@ -322,7 +323,7 @@ export class Phone extends Emitter<PhoneEvents> {
           }),
       extraHeaders: [...this.config.extraHeaders, ...extraHeaders],
       eventHandlers: Call.earlyHandlers((pc) => {
-        if (early.call) early.call.bindPeerConnection(pc);
+        if (early.call) driverOf(early.call).bindPeerConnection(pc);
         else early.pc = pc;
       }),
     });
@@ -332,7 +333,7 @@ export class Phone extends Emitter<PhoneEvents> {
       uri: dial.uri,
     });
     early.call = call;
-    if (early.pc) call.bindPeerConnection(early.pc);
+    if (early.pc) driverOf(call).bindPeerConnection(early.pc);
     if (warm) {
       const off = call.on('change', ({ state }) => {
         if (isLiveCallState(state)) return;
@@ -340,7 +341,7 @@ export class Phone extends Emitter<PhoneEvents> {
         this.#prewarm.finished(warm.stream);
       });
     }
-    call.start();
+    driverOf(call).start();
     return call;
   }
 
@@ -381,7 +382,7 @@ export class Phone extends Emitter<PhoneEvents> {
    * true when the far end reports success; `call.snapshot.transfer` tracks the progress.
    */
   transfer(call: Call, target: string | Call): Promise<boolean> {
-    if (typeof target === 'string') return call.refer(this.parseTarget(target).uri);
+    if (typeof target === 'string') return driverOf(call).refer(this.parseTarget(target).uri);
     if (target === call || !isEstablishedCallState(target.state)) {
       throw new PhoneStateError('bad-transfer-target', 'Transfer to another connected call.');
     }
@@ -394,7 +395,7 @@ export class Phone extends Emitter<PhoneEvents> {
         'The address of the other call cannot be used for a transfer.',
       );
     }
-    return call.refer(uri, target);
+    return driverOf(call).refer(uri, target);
   }
 
   /** Answers an incoming call; a call you are talking on goes on hold first (call waiting). */
@@ -418,9 +419,11 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   #adopt(session: RTCSession, direction: 'outgoing' | 'incoming', remote: RemoteParty): Call {
-    const call = new Call(session, direction, this.config, remote);
+    const call = new Call(session, direction, this.config, remote, {
+      canSignal: () => this.#socket.state === 'open',
+      screenTransfer: (target) => this.#screenTransfer(target),
+    });
     call.microphoneId = this.#microphoneId;
-    call.canSignal = () => this.#socket.state === 'open';
     this.#calls.add(call);
     this.#watchForDiagnostics(call);
     const offChange = call.on('change', (snapshot) => {
@@ -438,7 +441,6 @@ export class Phone extends Emitter<PhoneEvents> {
       }
     });
     session.on('sending', ({ request }) => this.#callsByCallId.set(request.call_id, call));
-    call.screenTransfer = (target) => this.#screenTransfer(target);
     call.on('transfer-refused', (refusal) => this.emit('transfer-refused', { ...refusal, call }));
     call.on('transfer-request', (request) => this.#handleTransferRequest(call, request));
     call.on('replace-request', ({ callId, from, referredBy, accept, reject }) => {
@@ -492,7 +494,7 @@ export class Phone extends Emitter<PhoneEvents> {
       this.#registration.connected();
       // Answered calls tell the far end where the phone is now (a target refresh), or their BYE
       // and re-INVITEs would still be routed to the connection that was lost.
-      if (event.reconnect) for (const call of this.calls) void call.refreshTarget();
+      if (event.reconnect) for (const call of this.calls) void driverOf(call).refreshTarget();
       if (this.config.keepAlive !== 'off') this.#keepAlive.start();
       if (!this.config.register) this.#probe();
       return;
@@ -517,7 +519,8 @@ export class Phone extends Emitter<PhoneEvents> {
     ].filter((tx) => WAITING_TRANSACTION_STATES.has(tx.state) && !tx.request.to?.hasParam('tag'));
     for (const tx of waiting) {
       if (tx.request.method === 'INVITE') {
-        this.#callsByCallId.get(tx.request.call_id)?.noteConnectionLost();
+        const lost = this.#callsByCallId.get(tx.request.call_id);
+        if (lost) driverOf(lost).noteConnectionLost();
       }
       try {
         tx.onTransportError();
@@ -555,7 +558,7 @@ export class Phone extends Emitter<PhoneEvents> {
         this.#registration.setOffline(false);
         if (this.#lifecycle !== 'running') return;
         // A new network: answered calls restart ICE at once (their pair may be gone with it).
-        for (const call of this.calls) call.recoverMedia(true);
+        for (const call of this.calls) driverOf(call).recoverMedia(true);
         if (this.#socket.state === 'down') this.#registration.online();
         else this.#recheck();
       },
@@ -567,7 +570,7 @@ export class Phone extends Emitter<PhoneEvents> {
       // Another network: the connection and the audio path may be dead.
       networkChange: () => {
         if (this.#lifecycle !== 'running' || this.#registration.offline) return;
-        for (const call of this.calls) call.recoverMedia(true);
+        for (const call of this.calls) driverOf(call).recoverMedia(true);
         this.#recheck();
       },
       wake: () => this.#recheck(),
@@ -657,7 +660,7 @@ export class Phone extends Emitter<PhoneEvents> {
               user: checked.dial.user,
               uri: checked.uri,
             });
-            next.start();
+            driverOf(next).start();
           },
         );
       },
@@ -678,9 +681,9 @@ export class Phone extends Emitter<PhoneEvents> {
       uri: sanitizeRemoteText(identity?.uri?.toString() ?? '', 256),
     });
     const callId = (request as IncomingRequest & { call_id: string }).call_id;
-    call.setCallId(callId);
+    driverOf(call).setCallId(callId);
     this.#callsByCallId.set(callId, call);
-    call.start();
+    driverOf(call).start();
     // An attended transfer we agreed to: this call takes over one we already have.
     if (this.#replacements.delete(callId)) call.answer();
   }
@@ -689,7 +692,8 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#diagnostics.recordWire(message, text);
     this.emit('wire', message);
     this.#registration.observe(message, text);
-    this.#callsByCallId.get(message.callId)?.handleWireMessage(message);
+    const call = this.#callsByCallId.get(message.callId);
+    if (call) driverOf(call).handleWireMessage(message);
   }
 }
 
