@@ -6,7 +6,6 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 // Types only: the core module itself is imported on demand (see `load()`).
-import { isEstablishedCallState } from '../../src/call-machine.js';
 import type {
   Call,
   CallSnapshot,
@@ -14,6 +13,11 @@ import type {
   PhoneConfig,
   RegistrationSnapshot,
 } from '../../src/index.js';
+
+// The kiosk's first paint imports no core module, not even call-machine.ts (a chunk of its own):
+// its `isEstablishedCallState`, restated.
+const isAnswered = (state: string | undefined): boolean =>
+  state === 'connected' || state === 'held';
 
 export interface KioskOptions {
   config: PhoneConfig;
@@ -197,7 +201,7 @@ export class KioskController implements ReactiveController {
       if (snapshot.state === 'connected' && options.maxDurationMs > 0 && !limit) {
         limit = this.#after(options.maxDurationMs, () => call.endFor('time-limit'));
       }
-      if (isEstablishedCallState(snapshot.state)) void this.#holdWakeLock();
+      if (isAnswered(snapshot.state)) void this.#holdWakeLock();
       if (!isOver(snapshot)) return;
       off();
       if (limit) this.#clear(limit);
@@ -255,7 +259,7 @@ export class KioskController implements ReactiveController {
   /** The browser drops a wake lock when the page hides: take it again on return. */
   #handleVisibility = (): void => {
     const state = this.call?.snapshot.state;
-    if (document.visibilityState === 'visible' && isEstablishedCallState(state)) {
+    if (document.visibilityState === 'visible' && isAnswered(state)) {
       this.#wakeLock = undefined;
       void this.#holdWakeLock();
     }
