@@ -1,7 +1,7 @@
 /**
  * PhoneController: the only bridge between an element and the core `Phone`. It creates the phone
  * from the element's configuration, starts it while the element is connected, stops it when the
- * element leaves the DOM, tracks every line, decides which call the element shows ("focus"), and
+ * element leaves the DOM, tracks every line, decides which call the element shows (`shownCall`), and
  * asks the element to re-render on every registration or call change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -21,7 +21,7 @@ export interface PhoneControllerCallbacks {
   onRegistrationChange?(snapshot: RegistrationSnapshot): void;
   onCallChange?(snapshot: CallSnapshot, call: Call): void;
   onCall?(call: Call): void;
-  /** The focused call's end reason stopped showing and nothing else is live: back to idle. */
+  /** The shown call's end reason stopped showing and nothing else is live: back to idle. */
   onIdle?(last: Call): void;
   /** The far end asks to transfer a call; answer with `accept()` or `decline()`. */
   onTransferRequest?(request: TransferRequest): void;
@@ -62,15 +62,30 @@ export class PhoneController implements ReactiveController {
    * The call the element shows: one that rings for us, else the one we talk on, else the newest
    * live line, else the call that just ended (while its reason is on show).
    */
-  get focus(): Call | undefined {
+  get shownCall(): Call | undefined {
     const lines = this.lines;
     return (
-      lines.findLast((c) => c.state === 'incoming') ??
-      lines.find((c) => c.state === 'connected') ??
+      this.ringing ??
+      this.active ??
       (this.#lastEnded && !lines.some((c) => c.state !== 'held') ? this.#lastEnded : undefined) ??
       lines.at(-1) ??
       this.#lastEnded
     );
+  }
+
+  /** The newest call that rings for us (incoming, not answered yet). */
+  get ringing(): Call | undefined {
+    return this.lines.findLast((c) => c.state === 'incoming');
+  }
+
+  /** The call we talk on (connected, not held). */
+  get active(): Call | undefined {
+    return this.lines.find((c) => c.state === 'connected');
+  }
+
+  /** The newest call on hold. */
+  get held(): Call | undefined {
+    return this.lines.findLast((c) => c.state === 'held');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { callButtonStyles } from './sip-call-button.styles.js';
@@ -7,6 +7,9 @@ import { callButtonStyles } from './sip-call-button.styles.js';
 // tones of a call (./call-ui.ts) by this element, on first hover, focus or touch.
 import { KioskController } from '../controllers/kiosk-controller.js';
 import { LangController } from '../controllers/lang-controller.js';
+import { ToneController } from '../controllers/tone-controller.js';
+import { RemoteAudioController } from '../controllers/remote-audio-controller.js';
+import { TickController } from '../controllers/tick-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
@@ -67,6 +70,19 @@ export class SipCallButton extends LitElement {
     onRemoteStream: (stream) => this.handleRemoteStream(stream),
   });
 
+  /** Ringback and key tones, once the call-time parts (with the tone player) are loaded. */
+  readonly #tones = new ToneController(this, () => this.#ui?.tones);
+
+  /** The far end's audio. A blocked autoplay is ignored: the press itself allows audio. */
+  readonly #remoteAudio = new RemoteAudioController(this);
+
+  /** Re-renders while the cooldown runs, for its countdown and to enable the button after it. */
+  readonly #clock = new TickController(
+    this,
+    () => !this.#kiosk.call && Date.now() < this.#kiosk.cooldownUntil,
+    250,
+  );
+
   /** Loaded with the phone (never in the first paint); a call starts only once it is here. */
   #ui: CallUi | undefined;
   #uiLoading: Promise<CallUi | undefined> | undefined;
@@ -123,10 +139,6 @@ export class SipCallButton extends LitElement {
 
   /** How long the end reason stays shown before the button returns, in ms. */
   @property({ type: Number, attribute: 'end-reason-timeout' }) endReasonTimeout = 5000;
-
-  @state() private now = Date.now();
-
-  @query('audio') private remoteAudio!: HTMLAudioElement | null;
 
   /** The call's state: `idle` when the button waits for a press. */
   get callState(): CallSnapshot['state'] {
@@ -203,13 +215,7 @@ export class SipCallButton extends LitElement {
     const ui = this.#ui;
     if (!ui) return;
     const tone = ui.words.toneFor(this.#kiosk.call ? [this.#kiosk.call.snapshot] : []);
-    if (tone === 'ringback') ui.tones.start('ringback');
-    else ui.tones.stop();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    void this.#ui?.tones.close();
+    this.#tones.play(tone === 'ringback' ? tone : undefined);
   }
 
   /** Imports the call-time parts once (again after a failed attempt); undefined when that fails. */
@@ -237,7 +243,7 @@ export class SipCallButton extends LitElement {
     // Normally here since the hover, focus or touch that came before the press.
     const ui = this.#ui ?? (await this.#loadUi());
     if (!ui) return;
-    await ui.tones.unlock();
+    await this.#tones.unlock();
     await this.#kiosk.dial();
   }
 
@@ -248,14 +254,12 @@ export class SipCallButton extends LitElement {
   private handleDialpadPress(event: SipDialpadPressEvent): void {
     const call = this.#kiosk.call;
     if (call?.state !== 'connected') return;
-    this.#ui?.tones.key(event.detail.key);
+    this.#tones.key(event.detail.key);
     call.sendDtmf(event.detail.key);
   }
 
   private handleRemoteStream(stream: MediaStream): void {
-    if (!this.remoteAudio) return;
-    this.remoteAudio.srcObject = stream;
-    void this.remoteAudio.play().catch(() => undefined);
+    this.#remoteAudio.play(stream);
   }
 
   private handleCallChange(snapshot: CallSnapshot): void {
@@ -266,13 +270,8 @@ export class SipCallButton extends LitElement {
     this.dispatchEvent(
       new SipCallChangeEvent({ ...callChangeDetail(last), state: 'idle', previous: last.state }),
     );
-    this.#tickCooldown();
-  }
-
-  /** Re-render each second while the cooldown runs, for its countdown. */
-  #tickCooldown(): void {
-    this.now = Date.now();
-    if (this.now < this.#kiosk.cooldownUntil) setTimeout(() => this.#tickCooldown(), 250);
+    // The cooldown's countdown starts now (the clock ticks from this render on).
+    this.requestUpdate();
   }
 
   override render() {
@@ -284,7 +283,7 @@ export class SipCallButton extends LitElement {
     const snapshot = ui && this.#kiosk.call?.snapshot;
     const live =
       snapshot !== undefined && snapshot.state !== 'ended' && snapshot.state !== 'failed';
-    const waitMs = this.#kiosk.cooldownUntil - Date.now();
+    const waitMs = this.#kiosk.cooldownUntil - this.#clock.now;
     return html`<div part="base" class="base">
       ${
         snapshot

@@ -1,21 +1,17 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import {
   CallHistory,
   PhoneStateError,
   describeLocalCause,
-  describeOutcome,
-  describeStatus,
   microphoneCause,
   TonePlayer,
   historyEntryFor,
   isLiveCallState,
   isEstablishedCallState,
-  shouldNotify,
   toneFor,
   isSipPhoneError,
-  formatDiagnosticsText,
   runSelfTest,
   validateDtmf,
   type DiagnosticsReport,
@@ -36,6 +32,10 @@ import {
 import { PhoneController } from '../controllers/phone-controller.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 import { QualityController } from '../controllers/quality-controller.js';
+import { ToneController } from '../controllers/tone-controller.js';
+import { RemoteAudioController } from '../controllers/remote-audio-controller.js';
+import { TickController } from '../controllers/tick-controller.js';
+import { NotificationController } from '../controllers/notification-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
@@ -52,6 +52,23 @@ import {
   disconnectedBanner,
   whoOf,
 } from '../shared/banner.js';
+import {
+  connectionLost,
+  registrationLine,
+  registrationTemplate,
+} from '../shared/registration-line.js';
+import { noticeText } from '../shared/notice.js';
+import { linesModel, linesTemplate } from '../shared/lines.js';
+import {
+  actionsTemplate,
+  controlsTemplate,
+  qualityTemplate,
+  soundPromptTemplate,
+  timerTemplate,
+  transferPromptTemplate,
+  transferTarget,
+} from '../shared/phone-controls.js';
+import { downloadDiagnostics } from '../shared/diagnostics-download.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
 import '../sip-dialpad/sip-dialpad.js';
@@ -59,19 +76,6 @@ import '../sip-dialpad/sip-dialpad.js';
 const DTMF_KEY = /^[0-9*#A-Da-d]$/;
 /** No pre-warming for this long after a call ended. */
 const PREWARM_QUIET_AFTER_CALL_MS = 1000;
-const SETUP_STATES: ReadonlySet<CallState> = new Set(['calling', 'ringing', 'early-media']);
-
-/** `m:ss` (or `h:mm:ss`) since `since`. */
-function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
-
-const nameOf = (snapshot: CallSnapshot, unknown: string): string =>
-  snapshot.remote.displayName || snapshot.remote.user || unknown;
 
 /**
  * @tagname sip-phone
@@ -136,9 +140,9 @@ export class SipPhone extends LitElement {
 
   readonly #quality = new QualityController(
     this,
-    () => this.#phone.focus,
+    () => this.#session.shownCall,
     (snapshot, call) => {
-      this.#phone.phone?.noteQuality(call, snapshot.issues, snapshot.mos);
+      this.#session.phone?.noteQuality(call, snapshot.issues, snapshot.mos);
       this.dispatchEvent(
         new SipQualityChangeEvent({
           id: call.id,
@@ -149,13 +153,38 @@ export class SipPhone extends LitElement {
     },
   );
 
-  readonly #phone = new PhoneController(this, {
+  /** The phone session: the core phone, its registration, the lines and the call on show. */
+  readonly #session = new PhoneController(this, {
     onRegistrationChange: (snapshot) => this.handleRegistrationChange(snapshot),
     onCallChange: (snapshot) => this.handleCallChange(snapshot),
     onCall: (call) => this.handleNewCall(call),
     onIdle: (last) => this.handleIdle(last),
     onTransferRequest: (request) => this.handleTransferRequest(request),
     onTransferRefused: (refusal) => this.handleTransferRefused(refusal),
+  });
+
+  /** Plays `tones` (the public player) as the calls want; re-renders when audio is blocked. */
+  readonly #tones = new ToneController(this, () => this.tones, { watchBlocked: true });
+
+  readonly #remoteAudio = new RemoteAudioController(this, {
+    reportBlocked: true,
+    stream: () => this.#session.shownCall?.remoteStream ?? null,
+  });
+
+  /** The call timer and the retry countdown. */
+  readonly #clock = new TickController(
+    this,
+    () =>
+      this.#session.lines.some((c) => c.snapshot.answeredAt !== undefined) ||
+      this.#session.registration.retryAt !== undefined,
+  );
+
+  readonly #notifications = new NotificationController(this, {
+    enabled: () => this.notifications,
+    words: (snapshot) => ({
+      title: this.#t.incomingCall,
+      body: this.#t.notificationFrom(whoOf(snapshot, this.#t)),
+    }),
   });
 
   /**
@@ -251,18 +280,11 @@ export class SipPhone extends LitElement {
   /** What became of a transfer the far end asked for, shown while that call is on show. */
   @state() private transferNotice: { call: string; text: string } | undefined;
 
-  /** The browser refused to play the far end's audio until the user interacts with the page. */
-  @state() private remoteAudioBlocked = false;
-
   /** Ringtone, ringback and key tones (Web Audio). */
   readonly tones = new TonePlayer();
 
-  @query('audio') private remoteAudio!: HTMLAudioElement | null;
   @query('input') private numberInput!: HTMLInputElement | null;
 
-  #clock: ReturnType<typeof setInterval> | undefined;
-  #notification: Notification | undefined;
-  #offTones: (() => void) | undefined;
   #focusAfterRender: 'answer' | 'number' | 'transfer' | undefined;
   #callEndedAt = 0;
 
@@ -273,7 +295,7 @@ export class SipPhone extends LitElement {
 
   /** Registration state: `unregistered`, `registering`, `registered` or `failed`. */
   get registrationState(): RegistrationState {
-    return this.#phone.registration.state;
+    return this.#session.registration.state;
   }
 
   /**
@@ -281,32 +303,32 @@ export class SipPhone extends LitElement {
    * `idle`, `calling`, `ringing`, `early-media`, `incoming`, `connected`, `held`, `ended`, `failed`.
    */
   get callState(): CallState {
-    return this.#phone.focus?.state ?? 'idle';
+    return this.#session.shownCall?.state ?? 'idle';
   }
 
   /** Snapshot of the call the phone shows (state, SIP status, remote party, times). */
   get callSnapshot(): CallSnapshot | undefined {
-    return this.#phone.focus?.snapshot;
+    return this.#session.shownCall?.snapshot;
   }
 
   /** The call the phone shows, for advanced use (statistics, the peer connection). */
   get currentCall(): Call | undefined {
-    return this.#phone.focus;
+    return this.#session.shownCall;
   }
 
   /** Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). */
   get lines(): Call[] {
-    return [...this.#phone.lines];
+    return [...this.#session.lines];
   }
 
   /** The desktop notification shown for the ringing call, if any. */
   get notification(): Notification | undefined {
-    return this.#notification;
+    return this.#notifications.current;
   }
 
   /** The core `Phone` behind the element, once configured (advanced use: wire log, events). */
   get phone(): Phone | undefined {
-    return this.#phone.phone;
+    return this.#session.phone;
   }
 
   /**
@@ -316,14 +338,14 @@ export class SipPhone extends LitElement {
    */
   call(target: string = this.number): void {
     try {
-      const phone = this.#phone.phone;
+      const phone = this.#session.phone;
       if (!phone) {
         throw new PhoneStateError(
           'not-configured',
-          this.#phone.configError?.message ?? this.#t.notConfiguredYet,
+          this.#session.configError?.message ?? this.#t.notConfiguredYet,
         );
       }
-      if (this.#phone.registration.state !== 'registered' && phone.config.register) {
+      if (this.#session.registration.state !== 'registered' && phone.config.register) {
         throw new PhoneStateError('not-registered', this.#t.notRegisteredYet);
       }
       // The microphone property may have changed in this same task, before an update ran.
@@ -338,15 +360,15 @@ export class SipPhone extends LitElement {
 
   /** Hangs up the shown call (CANCEL before answer, BYE after), or rejects it when it rings. */
   hangup(): void {
-    const call = this.#phone.focus;
+    const call = this.#session.shownCall;
     if (call?.state === 'incoming') call.reject(this.rejectStatus);
     else call?.hangup();
   }
 
   /** Answers the ringing call; a call you are talking on goes on hold. */
   answer(): void {
-    const call = this.#phone.lines.findLast((c) => c.state === 'incoming');
-    const phone = this.#phone.phone;
+    const call = this.#session.ringing;
+    const phone = this.#session.phone;
     if (!call || !phone) {
       throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     }
@@ -356,20 +378,17 @@ export class SipPhone extends LitElement {
 
   /** Rejects the ringing call (with `rejectStatus` unless given: 486 Busy Here or 603 Decline). */
   reject(status: 486 | 603 = this.rejectStatus): void {
-    this.#phone.lines.findLast((c) => c.state === 'incoming')?.reject(status);
+    this.#session.ringing?.reject(status);
   }
 
   /** Puts the call you are talking on on hold. Resolves false when the far end refused. */
   hold(): Promise<boolean> {
-    const call = this.#phone.lines.find((c) => c.state === 'connected');
-    return call ? call.hold() : Promise.resolve(false);
+    return this.#session.active?.hold() ?? Promise.resolve(false);
   }
 
   /** Resumes a held call (the newest, unless given); any other call goes on hold. */
-  resume(
-    call: Call | undefined = this.#phone.lines.findLast((c) => c.state === 'held'),
-  ): Promise<boolean> {
-    const phone = this.#phone.phone;
+  resume(call: Call | undefined = this.#session.held): Promise<boolean> {
+    const phone = this.#session.phone;
     return call && phone ? phone.resume(call) : Promise.resolve(false);
   }
 
@@ -379,9 +398,7 @@ export class SipPhone extends LitElement {
    * connects the two calls (REFER with Replaces). Resolves true when the transfer succeeded.
    */
   transfer(target?: string): Promise<boolean> {
-    const phone = this.#phone.phone;
-    const lines = this.#phone.lines;
-    const call = this.#phone.focus;
+    const { phone, lines, shownCall: call } = this.#session;
     if (!phone || !call || !isEstablishedCallState(call.state)) {
       return Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
     }
@@ -399,12 +416,12 @@ export class SipPhone extends LitElement {
    * registration line's "Retry now"). False when nothing is waiting.
    */
   retryNow(): boolean {
-    return this.#phone.phone?.retryNow() ?? false;
+    return this.#session.phone?.retryNow() ?? false;
   }
 
   /** Mutes or unmutes the microphone on the shown call (no renegotiation). */
   setMuted(muted: boolean): void {
-    this.#phone.focus?.setMuted(muted);
+    this.#session.shownCall?.setMuted(muted);
   }
 
   /**
@@ -431,7 +448,7 @@ export class SipPhone extends LitElement {
    * Throws `PhoneStateError` before the phone is configured.
    */
   diagnostics(): Promise<DiagnosticsReport> {
-    const phone = this.#phone.phone;
+    const phone = this.#session.phone;
     if (!phone) {
       return Promise.reject(
         new PhoneStateError(
@@ -448,29 +465,12 @@ export class SipPhone extends LitElement {
    * tools) or `text` (readable). Resolves with the file's name.
    */
   async saveDiagnostics(format: 'json' | 'text' = 'json'): Promise<string> {
-    const report = await this.diagnostics();
-    const stamp = report.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const json = format === 'json';
-    const name = `sip-phone-diagnostics-${stamp}.${json ? 'json' : 'txt'}`;
-    const blob = new Blob(
-      [json ? `${JSON.stringify(report, null, 2)}\n` : formatDiagnosticsText(report)],
-      { type: json ? 'application/json' : 'text/plain;charset=utf-8' },
-    );
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = name;
-    link.hidden = true;
-    this.renderRoot.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    return name;
+    return downloadDiagnostics(await this.diagnostics(), format, this.renderRoot);
   }
 
   /** Sends DTMF digits (`0-9 * # A-D`, `,` = pause) during a call. Throws `DtmfError` on bad input. */
   sendDtmf(digits: string): void {
-    const call = this.#phone.focus;
+    const call = this.#session.shownCall;
     validateDtmf(digits);
     if (!call || !isEstablishedCallState(call.state)) {
       throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
@@ -481,23 +481,15 @@ export class SipPhone extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.handleKeydown);
-    this.addEventListener('pointerdown', this.handleFirstPointer, { once: true });
-    this.#offTones = this.tones.on('blocked-change', () => this.requestUpdate());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.handleKeydown);
-    this.removeEventListener('pointerdown', this.handleFirstPointer);
-    this.#notification?.close();
-    this.#offTones?.();
-    void this.tones.close();
-    clearInterval(this.#clock);
-    this.#clock = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('endReasonTimeout')) this.#phone.endReasonTimeout = this.endReasonTimeout;
+    if (changed.has('endReasonTimeout')) this.#session.endReasonTimeout = this.endReasonTimeout;
     const configKeys = [
       'server',
       'uri',
@@ -508,7 +500,7 @@ export class SipPhone extends LitElement {
       'allowOtherDomains',
       'config',
     ] as const;
-    if (configKeys.some((key) => changed.has(key))) this.#phone.configure(this.#phoneConfig());
+    if (configKeys.some((key) => changed.has(key))) this.#session.configure(this.#phoneConfig());
   }
 
   /** The core configuration from the attributes and `config`; undefined until server and URI are set. */
@@ -530,16 +522,16 @@ export class SipPhone extends LitElement {
     if (changed.has('microphone') || (changed.has('config') && this.microphone)) {
       void this.#applyMicrophone();
     }
-    if (changed.has('speaker') && this.remoteAudio) void this.#applySpeaker();
-    if (changed.has('ringer')) void this.tones.setSinkId(this.ringer).catch(() => undefined);
+    if (changed.has('speaker') && this.#remoteAudio.element) {
+      void this.#remoteAudio.setSinkId(this.speaker, () => {
+        this.deviceNotice = this.#t.speakerUnavailable;
+      });
+    }
+    if (changed.has('ringer')) this.#tones.setSinkId(this.ringer);
     this.setAttribute('registration-state', this.registrationState);
     this.setAttribute('call-state', this.callState);
-    const stream = this.#phone.focus?.remoteStream ?? null;
-    if (this.remoteAudio && this.remoteAudio.srcObject !== stream) {
-      this.remoteAudio.srcObject = stream;
-    }
-    this.#runClock();
-    this.#playTones();
+    // Ringtone while a call rings for us, ringback while the far end rings without early media.
+    this.#tones.play(this.silent ? undefined : toneFor(this.#session.lines.map((c) => c.snapshot)));
     const focusTarget = this.#focusAfterRender;
     this.#focusAfterRender = undefined;
     if (focusTarget === 'answer') {
@@ -552,7 +544,7 @@ export class SipPhone extends LitElement {
   }
 
   async #applyMicrophone(): Promise<void> {
-    const phone = this.#phone.phone;
+    const phone = this.#session.phone;
     if (!phone || phone.microphoneId === this.microphone) return;
     try {
       await phone.setMicrophone(this.microphone);
@@ -565,58 +557,18 @@ export class SipPhone extends LitElement {
     }
   }
 
-  async #applySpeaker(): Promise<void> {
-    const audio = this.remoteAudio as
-      (HTMLAudioElement & { setSinkId?(id: string): Promise<void> }) | null;
-    if (!audio?.setSinkId) return;
+  async #record(snapshot: CallSnapshot): Promise<void> {
+    const history = new CallHistory({ databaseName: this.historyDatabase });
     try {
-      await audio.setSinkId(this.speaker);
-    } catch {
-      this.deviceNotice = this.#t.speakerUnavailable;
-      await audio.setSinkId('').catch(() => undefined);
+      await history.add(historyEntryFor(snapshot));
+    } finally {
+      history.close();
     }
-  }
-
-  /** Ringtone while a call rings for us, ringback while the far end rings without early media. */
-  #playTones(): void {
-    const tone = this.silent ? undefined : toneFor(this.#phone.lines.map((c) => c.snapshot));
-    if (tone) this.tones.start(tone);
-    else this.tones.stop();
-  }
-
-  /** The phone was registered and has lost its connection (reconnecting, or waiting to). */
-  #connectionLost(): boolean {
-    const registration = this.#phone.registration;
-    if (registration.state === 'registering') return registration.previous === 'registered';
-    return registration.state === 'failed' && registration.cause === 'connection-error';
-  }
-
-  /** Ticks once a second while a call is answered, for the timer. */
-  #runClock(): void {
-    const needed =
-      this.#phone.lines.some((c) => c.snapshot.answeredAt !== undefined) ||
-      this.#phone.registration.retryAt !== undefined;
-    if (needed && !this.#clock) this.#clock = setInterval(() => this.requestUpdate(), 1000);
-    if (!needed && this.#clock) {
-      clearInterval(this.#clock);
-      this.#clock = undefined;
-    }
-  }
-
-  #playRemoteAudio(): void {
-    this.remoteAudio?.play().then(
-      () => (this.remoteAudioBlocked = false),
-      (error: unknown) => {
-        // NotAllowedError: autoplay policy. Anything else (no source yet) is not our concern.
-        if ((error as { name?: string })?.name === 'NotAllowedError')
-          this.remoteAudioBlocked = true;
-      },
-    );
   }
 
   private async handleEnableSound(): Promise<void> {
-    await this.tones.unlock();
-    this.#playRemoteAudio();
+    await this.#tones.unlock();
+    this.#remoteAudio.resume();
     this.requestUpdate();
   }
 
@@ -636,10 +588,7 @@ export class SipPhone extends LitElement {
       this.deviceNotice = recovered ? this.#t.microphoneLost : this.#t.microphoneGone;
     });
     call.on('remote-stream', (stream) => {
-      if (this.remoteAudio && this.#phone.focus === call) {
-        this.remoteAudio.srcObject = stream;
-        this.#playRemoteAudio();
-      }
+      if (this.#session.shownCall === call) this.#remoteAudio.play(stream);
     });
     this.handleCallChange(call.snapshot);
   }
@@ -649,12 +598,12 @@ export class SipPhone extends LitElement {
     const focusWithin = this.matches(':focus-within');
     if (snapshot.state === 'incoming' && snapshot.previous === 'idle' && focusWithin) {
       this.#focusAfterRender = 'answer';
-    } else if (!isLiveCallState(snapshot.state) && focusWithin && !this.#phone.lines.length) {
+    } else if (!isLiveCallState(snapshot.state) && focusWithin && !this.#session.lines.length) {
       // The button that had focus (hang up, answer) is gone: put focus where the next call starts.
       this.#focusAfterRender = 'number';
     }
     this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
-    this.#notify(snapshot);
+    this.#notifications.update(snapshot);
     if (!isLiveCallState(snapshot.state)) this.#callEndedAt = Date.now();
     if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
   }
@@ -664,7 +613,7 @@ export class SipPhone extends LitElement {
    * (`sip-transfer-request`); with the `ask` policy the user answers in the transfer prompt.
    */
   private handleTransferRequest(request: TransferRequest): void {
-    const target = request.target.replace(/^sips?:/, '').split(';')[0]!;
+    const target = transferTarget(request);
     void request.settled.then((outcome) => {
       if (this.transferPrompt === request) this.transferPrompt = undefined;
       if (outcome === 'accepted') return;
@@ -682,7 +631,7 @@ export class SipPhone extends LitElement {
       accept: () => request.accept(),
     });
     if (!this.dispatchEvent(event)) request.decline();
-    if (request.state !== 'pending' || this.#phone.phone?.config.transfers !== 'ask') return;
+    if (request.state !== 'pending' || this.#session.phone?.config.transfers !== 'ask') return;
     this.transferPrompt = request;
     if (this.matches(':focus-within')) this.#focusAfterRender = 'transfer';
   }
@@ -705,58 +654,12 @@ export class SipPhone extends LitElement {
     this.transferPrompt?.decline();
   }
 
-  /** A desktop notification while a call rings and nobody is looking at the page. */
-  #notify(snapshot: CallSnapshot): void {
-    if (snapshot.state !== 'incoming') {
-      if (this.#notification?.tag === snapshot.id) {
-        this.#notification.close();
-        this.#notification = undefined;
-      }
-      return;
-    }
-    const permission =
-      typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
-    const visibility = document.visibilityState;
-    if (!shouldNotify({ enabled: this.notifications, permission, visibility, snapshot })) return;
-    this.#notification?.close();
-    const notification = new Notification(this.#t.incomingCall, {
-      body: this.#t.notificationFrom(whoOf(snapshot, this.#t)),
-      tag: snapshot.id,
-      requireInteraction: true,
-    });
-    notification.addEventListener('click', () => {
-      window.focus();
-      this.focus();
-      notification.close();
-    });
-    this.#notification = notification;
-  }
-
   /** The pointer or focus reached Call: with `prewarm`, prepare the call before the press. */
   private handleCallIntent(): void {
     // Right after a call, Call appears under the pointer that pressed Hang up: that is no intent
     // to call again, and the microphone should close with the call.
     if (!this.prewarm || Date.now() - this.#callEndedAt < PREWARM_QUIET_AFTER_CALL_MS) return;
-    this.#phone.phone?.prewarm().catch(() => undefined);
-  }
-
-  private handleFirstPointer = (): void => {
-    if (
-      this.notifications &&
-      typeof Notification !== 'undefined' &&
-      Notification.permission === 'default'
-    ) {
-      void Notification.requestPermission();
-    }
-  };
-
-  async #record(snapshot: CallSnapshot): Promise<void> {
-    const history = new CallHistory({ databaseName: this.historyDatabase });
-    try {
-      await history.add(historyEntryFor(snapshot));
-    } finally {
-      history.close();
-    }
+    this.#session.phone?.prewarm().catch(() => undefined);
   }
 
   private handleIdle(last: Call): void {
@@ -789,7 +692,7 @@ export class SipPhone extends LitElement {
   }
 
   private handleKey(key: string): void {
-    if (!this.silent) this.tones.key(key);
+    if (!this.silent) this.#tones.key(key);
     const state = this.callState;
     if (isEstablishedCallState(state)) {
       try {
@@ -843,18 +746,18 @@ export class SipPhone extends LitElement {
   }
 
   private handleMuteClick(): void {
-    const call = this.#phone.focus;
+    const call = this.#session.shownCall;
     if (call) call.setMuted(!call.snapshot.muted);
   }
 
   private handleHoldClick(): void {
-    const call = this.#phone.focus;
+    const call = this.#session.shownCall;
     if (call?.state === 'connected') void call.hold();
     else if (call?.state === 'held') void this.resume(call);
   }
 
   private handleTransferClick(): void {
-    const others = this.#phone.lines.filter((c) => c !== this.#phone.focus);
+    const others = this.#session.lines.filter((c) => c !== this.#session.shownCall);
     const target = others.length ? undefined : this.number.trim();
     if (target === '') {
       this.inputError = this.#t.typeTransferTarget;
@@ -866,10 +769,10 @@ export class SipPhone extends LitElement {
 
   private handleLineAction(event: Event): void {
     const button = event.currentTarget as HTMLButtonElement;
-    const call = this.#phone.lines.find((c) => c.id === button.dataset.call);
+    const call = this.#session.lines.find((c) => c.id === button.dataset.call);
     if (!call) return;
     if (button.dataset.action === 'resume') void this.resume(call);
-    else if (button.dataset.action === 'answer') this.#phone.phone?.answer(call);
+    else if (button.dataset.action === 'answer') this.#session.phone?.answer(call);
     else call.hangup();
   }
 
@@ -877,326 +780,54 @@ export class SipPhone extends LitElement {
     this.retryNow();
   }
 
-  private renderRegistration() {
-    const registration = this.#phone.registration;
-    const account = this.#phone.phone?.config.uri.replace(/^sips?:/, '') ?? '';
-    const t = this.#t;
-    let text: string;
-    switch (registration.state) {
-      case 'registered':
-        text = t.registered(account);
-        break;
-      case 'registering':
-        if (registration.previous !== 'registered') text = t.registering(account);
-        // With a countdown, the countdown says it ("Connection lost. Reconnecting in 2 s.").
-        else text = registration.retryAt === undefined ? t.reconnecting : '';
-        break;
-      case 'failed': {
-        const outcome = describeOutcome(registration, 'register', this.#locale.lang);
-        text = this.#phone.configError
-          ? t.settingsProblem(this.#phone.configError.message)
-          : [outcome?.title ?? t.registrationFailed, outcome?.explanation, outcome?.action]
-              .filter(Boolean)
-              .join('. ')
-              .replace(/\.\./g, '.');
-        break;
-      }
-      default:
-        text = this.#phone.phone ? t.notRegistered : t.notConfigured;
-    }
-    return html`<div
-      part="registration"
-      class="registration"
-      role=${registration.state === 'failed' ? 'alert' : 'status'}
-      aria-live="polite"
-      data-state=${registration.state}
-      data-status=${registration.status ?? nothing}
-    >
-      <span class="dot" aria-hidden="true"></span><span>${text}</span>${this.renderRetry()}
-    </div>`;
-  }
-
-  /**
-   * When the next registration attempt is: a countdown to look at (hidden from screen readers, or
-   * the live region would speak every second) and the clock time, which does not change, to hear;
-   * and "Retry now", which makes that attempt at once.
-   */
-  private renderRetry() {
-    const registration = this.#phone.registration;
-    const retryAt = registration.retryAt;
-    if (retryAt === undefined) return nothing;
-    const t = this.#t;
-    const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
-    const when = seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
-    const clock = new Date(retryAt).toLocaleTimeString(this.#locale.lang);
-    const countdown =
-      registration.state === 'registering' ? t.reconnectingIn(when) : t.retryingIn(when);
-    return html` <span aria-hidden="true">${countdown}</span
-      ><span class="visually-hidden">${t.retryingAt(clock)}</span>
-      <button part="retry-now-button" class="retry-now" @click=${this.handleRetryNow}>
-        ${t.retryNow}
-      </button>`;
-  }
-
-  /** A second line (or more): each call with its state and what can be done with it. */
-  private renderLines() {
-    const lines = this.#phone.lines;
-    if (lines.length < 2) return nothing;
-    const t = this.#t;
-    const focus = this.#phone.focus;
-    return html`<ul part="lines" class="lines" aria-label=${t.calls}>
-      ${lines.map((call) => {
-        const snapshot = call.snapshot;
-        const name = nameOf(snapshot, t.unknownCaller);
-        const action =
-          snapshot.state === 'held'
-            ? { key: 'resume', label: t.resume, label2: t.resumeWho(name) }
-            : snapshot.state === 'incoming'
-              ? { key: 'answer', label: t.answer, label2: t.answerWho(name) }
-              : undefined;
-        return html`<li
-          part="line"
-          class="line"
-          data-state=${snapshot.state}
-          ?data-focused=${call === focus}
-        >
-          <span class="who">${name} · ${t.lineStates[snapshot.state]}</span>
-          ${
-            action
-              ? html`<button
-                  part="${action.key}-button"
-                  class="accept"
-                  type="button"
-                  data-call=${call.id}
-                  data-action=${action.key}
-                  aria-label=${action.label2}
-                  @click=${this.handleLineAction}
-                >
-                  ${action.label}
-                </button>`
-              : nothing
-          }
-          <button
-            class="danger"
-            type="button"
-            data-call=${call.id}
-            data-action="hangup"
-            aria-label=${t.hangUpWho(name)}
-            @click=${this.handleLineAction}
-          >
-            ${t.end}
-          </button>
-        </li>`;
-      })}
-    </ul>`;
-  }
-
-  /** A short, passing message: devices, transfers, hold failures, being held. */
-  private noticeText(): string {
-    const t = this.#t;
-    const snapshot = this.#phone.focus?.snapshot;
-    const holdError = snapshot?.holdError;
-    if (this.deviceNotice) return this.deviceNotice;
-    if (snapshot && this.transferNotice?.call === snapshot.id) return this.transferNotice.text;
-    const transfer = snapshot?.transfer;
-    if (transfer) {
-      const who = transfer.target.replace(/^sips?:/, '');
-      const code = transfer.status !== undefined ? ` (${transfer.status})` : '';
-      if (transfer.state === 'failed') {
-        const why =
-          transfer.status !== undefined
-            ? describeStatus(transfer.status, 'call', this.#locale.lang).title
-            : t.noAnswer;
-        return t.transferFailed(who, why, code);
-      }
-      if (transfer.state === 'succeeded') return t.transferred(who);
-      return t.transferring(who, code);
-    }
-    if (holdError) {
-      const code = holdError.status ? ` (${holdError.status})` : '';
-      return holdError.action === 'hold' ? t.holdFailed(code) : t.resumeFailed(code);
-    }
-    return snapshot?.remoteHold ? t.heldByOther : '';
-  }
-
-  /** "X wants to transfer you to Y — Accept / Decline", while a transfer request waits. */
-  private renderTransferPrompt() {
-    const request = this.transferPrompt;
-    if (!request || request.state !== 'pending') return nothing;
-    const t = this.#t;
-    const who = request.from.displayName || request.from.user || t.theOtherSide;
-    const target = request.target.replace(/^sips?:/, '').split(';')[0]!;
-    return html`<div
-      part="transfer-prompt"
-      class="transfer-prompt"
-      role="group"
-      aria-labelledby="transfer-ask"
-      @keydown=${this.handleTransferKeydown}
-    >
-      <p id="transfer-ask" role="alert">
-        <strong>${t.transferAsk(who, target)}</strong> ${t.transferAskHint}
-      </p>
-      <div class="choices">
-        <button
-          part="transfer-accept-button"
-          class="accept"
-          type="button"
-          @click=${this.handleTransferAccept}
-        >
-          ${t.transferAccept}
-        </button>
-        <button
-          part="transfer-decline-button"
-          class="danger"
-          type="button"
-          @click=${this.handleTransferDecline}
-        >
-          ${t.transferDecline}
-        </button>
-      </div>
-    </div>`;
-  }
-
-  /** A call-quality warning in plain words, while one is raised (not while all is well). */
-  private renderQuality() {
-    const issues = this.#quality.snapshot.issues;
-    const t = this.#t;
-    // Always in the page (a live region that appears would not be announced); empty when fine.
-    return html`<div
-      part="quality"
-      class=${issues.length ? 'quality poor' : 'quality'}
-      role="status"
-      data-issues=${issues.join(' ')}
-    >
-      ${
-        issues.length
-          ? html`<strong>${t.qualityPoor}:</strong>
-              ${issues.map((i) => t.qualityIssues[i]).join(' ')}`
-          : nothing
-      }
-    </div>`;
-  }
-
-  private renderTimer() {
-    const answeredAt = this.#phone.focus?.snapshot.answeredAt;
-    const live = isLiveCallState(this.callState);
-    if (!answeredAt || !live) return html`<span part="timer" class="timer"></span>`;
-    const duration = formatDuration(Date.now() - answeredAt);
-    return html`<span
-      part="timer"
-      class="timer"
-      role="timer"
-      aria-label=${this.#t.callDuration(duration)}
-      >${duration}</span
-    >`;
-  }
-
-  private renderControls() {
-    const t = this.#t;
-    const snapshot = this.#phone.focus?.snapshot;
-    if (!snapshot || !isEstablishedCallState(snapshot.state)) return nothing;
-    const held = snapshot.state === 'held';
-    const holdLabel =
-      snapshot.pending === 'hold' ? t.holding : snapshot.pending === 'unhold' ? t.resuming : t.hold;
-    return html`<div part="controls" class="controls">
-      <button
-        part="mute-button"
-        type="button"
-        aria-pressed=${snapshot.muted ? 'true' : 'false'}
-        @click=${this.handleMuteClick}
-      >
-        ${t.mute}
-      </button>
-      <button
-        part="hold-button"
-        type="button"
-        aria-pressed=${held ? 'true' : 'false'}
-        ?disabled=${snapshot.pending !== undefined}
-        @click=${this.handleHoldClick}
-      >
-        ${holdLabel}
-      </button>
-      <button
-        part="transfer-button"
-        type="button"
-        ?disabled=${snapshot.transfer !== undefined && snapshot.transfer.state !== 'failed'}
-        @click=${this.handleTransferClick}
-      >
-        ${this.#phone.lines.length > 1 ? t.connectCalls : t.transfer}
-      </button>
-    </div>`;
-  }
-
-  private renderActions() {
-    const t = this.#t;
-    const focus = this.#phone.focus;
-    const state = this.callState;
-    if (state === 'incoming') {
-      return html`<button
-          part="answer-button"
-          class="accept"
-          type="button"
-          @click=${this.handleAnswerClick}
-        >
-          ${t.answer}
-        </button>
-        <button part="reject-button" class="danger" type="button" @click=${this.handleRejectClick}>
-          ${t.reject}
-        </button>`;
-    }
-    if (focus && isLiveCallState(state)) {
-      return html`<button
-        part="hangup-button"
-        class="danger"
-        type="button"
-        @click=${this.handleHangupClick}
-      >
-        ${SETUP_STATES.has(state) ? t.cancel : t.hangUp}
-      </button>`;
-    }
-    const phone = this.#phone.phone;
-    const full = phone !== undefined && this.#phone.lines.length >= phone.config.maxLines;
-    return html`<button
-      part="call-button"
-      class="accept"
-      type="submit"
-      form="dial"
-      ?disabled=${!phone || full}
-      @pointerenter=${this.handleCallIntent}
-      @focus=${this.handleCallIntent}
-    >
-      ${t.call}
-    </button>`;
-  }
-
   override render() {
-    const live = isLiveCallState(this.callState);
-    const focus = this.#phone.focus;
+    const t = this.#t;
+    const { phone, lines, registration, shownCall } = this.#session;
+    const lang = this.#locale.lang;
+    const state = this.callState;
+    const maxLines = phone?.config.maxLines;
     return html`<div part="base" class="card">
-      ${this.renderRegistration()}
-      ${bannerTemplate(
-        !focus && this.#connectionLost()
-          ? disconnectedBanner(this.#locale.lang)
-          : bannerModel(focus?.snapshot, this.#locale.lang),
+      ${registrationTemplate(
+        registrationLine(registration, {
+          now: this.#clock.now,
+          uri: phone?.config.uri,
+          configError: this.#session.configError,
+          lang,
+        }),
+        this.handleRetryNow,
       )}
-      ${this.renderTransferPrompt()}
-      ${
-        this.tones.blocked || this.remoteAudioBlocked
-          ? html`<div part="sound-prompt" class="sound-prompt" role="alert">
-              <span>${this.#t.soundBlocked}</span>
-              <button part="sound-button" type="button" @click=${this.handleEnableSound}>
-                ${this.#t.enableSound}
-              </button>
-            </div>`
-          : nothing
-      }
+      ${bannerTemplate(
+        !shownCall && connectionLost(registration)
+          ? disconnectedBanner(lang)
+          : bannerModel(shownCall?.snapshot, lang),
+      )}
+      ${transferPromptTemplate(this.transferPrompt, t, {
+        accept: this.handleTransferAccept,
+        decline: this.handleTransferDecline,
+        keydown: this.handleTransferKeydown,
+      })}
+      ${soundPromptTemplate(this.#tones.blocked || this.#remoteAudio.blocked, t, this.handleEnableSound)}
       <div class="status-row">
-        <span part="notice" class="notice" role="status">${this.noticeText()}</span>
-        ${this.renderTimer()}
+        <span part="notice" class="notice" role="status"
+          >${noticeText(shownCall?.snapshot, {
+            deviceNotice: this.deviceNotice,
+            transferNotice: this.transferNotice,
+            lang,
+          })}</span
+        >
+        ${timerTemplate(shownCall?.snapshot, t, this.#clock.now)}
       </div>
-      ${this.renderQuality()} ${this.renderLines()}
+      ${qualityTemplate(this.#quality.snapshot.issues, t)}
+      ${linesTemplate(
+        linesModel(
+          lines.map((c) => c.snapshot),
+          shownCall?.id,
+          lang,
+        ),
+        this.handleLineAction,
+      )}
       <form id="dial" @submit=${this.handleSubmit}>
-        <label for="number">${this.#t.numberLabel}</label>
+        <label for="number">${t.numberLabel}</label>
         <input
           id="number"
           part="number"
@@ -1205,7 +836,7 @@ export class SipPhone extends LitElement {
           autocomplete="off"
           spellcheck="false"
           .value=${this.number}
-          ?readonly=${live && this.#phone.lines.length >= (this.#phone.phone?.config.maxLines ?? 1)}
+          ?readonly=${isLiveCallState(state) && lines.length >= (maxLines ?? 1)}
           aria-invalid=${this.inputError ? 'true' : 'false'}
           aria-describedby="error"
           @input=${this.handleNumberInput}
@@ -1214,11 +845,25 @@ export class SipPhone extends LitElement {
       <p id="error" part="error" class="error" role="alert">${this.inputError}</p>
       <sip-dialpad
         part="dialpad"
-        lang=${this.#locale.lang}
+        lang=${lang}
         @sip-dialpad-press=${this.handleDialpadPress}
       ></sip-dialpad>
-      ${this.renderControls()}
-      <div class="actions">${this.renderActions()}</div>
+      ${controlsTemplate(shownCall?.snapshot, t, {
+        lines: lines.length,
+        mute: this.handleMuteClick,
+        hold: this.handleHoldClick,
+        transfer: this.handleTransferClick,
+      })}
+      <div class="actions">
+        ${actionsTemplate(state, t, {
+          shown: shownCall !== undefined,
+          callDisabled: !phone || lines.length >= phone.config.maxLines,
+          answer: this.handleAnswerClick,
+          reject: this.handleRejectClick,
+          hangup: this.handleHangupClick,
+          callIntent: this.handleCallIntent,
+        })}
+      </div>
       <audio autoplay hidden></audio>
     </div>`;
   }

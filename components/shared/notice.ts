@@ -1,0 +1,47 @@
+/**
+ * The notice of `<sip-phone>`: one short, passing message about the shown call or the devices, as
+ * a plain function of what happened and the shown call's snapshot.
+ */
+import { describeStatus } from '../../src/outcomes.js';
+import { uiStrings } from '../../src/i18n/index.js';
+import type { CallSnapshot } from '../../src/call.js';
+
+export interface NoticeContext {
+  /** A message about the devices (microphone unplugged, speaker refused); it comes first. */
+  deviceNotice?: string;
+  /** What became of a transfer the far end asked for, on the call with that id. */
+  transferNotice?: { call: string; text: string } | undefined;
+  lang?: string;
+}
+
+/** Devices first, then transfers, hold failures, being held; `''` when there is nothing to say. */
+export function noticeText(
+  snapshot: CallSnapshot | undefined,
+  context: NoticeContext = {},
+): string {
+  const lang = context.lang ?? 'en';
+  const t = uiStrings(lang);
+  const holdError = snapshot?.holdError;
+  if (context.deviceNotice) return context.deviceNotice;
+  const transferNotice = context.transferNotice;
+  if (snapshot && transferNotice?.call === snapshot.id) return transferNotice.text;
+  const transfer = snapshot?.transfer;
+  if (transfer) {
+    const who = transfer.target.replace(/^sips?:/, '');
+    const code = transfer.status !== undefined ? ` (${transfer.status})` : '';
+    if (transfer.state === 'failed') {
+      const why =
+        transfer.status !== undefined
+          ? describeStatus(transfer.status, 'call', lang).title
+          : t.noAnswer;
+      return t.transferFailed(who, why, code);
+    }
+    if (transfer.state === 'succeeded') return t.transferred(who);
+    return t.transferring(who, code);
+  }
+  if (holdError) {
+    const code = holdError.status ? ` (${holdError.status})` : '';
+    return holdError.action === 'hold' ? t.holdFailed(code) : t.resumeFailed(code);
+  }
+  return snapshot?.remoteHold ? t.heldByOther : '';
+}
