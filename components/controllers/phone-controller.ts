@@ -7,10 +7,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   Phone,
+  PhoneStateError,
   isConfigError,
+  isEstablishedCallState,
   isFinalCallState,
+  validateDtmf,
   type Call,
   type CallSnapshot,
+  type DiagnosticsReport,
   type PhoneConfig,
   type PhoneEvents,
   type RegistrationSnapshot,
@@ -86,6 +90,65 @@ export class PhoneController implements ReactiveController {
   /** The newest call on hold. */
   get held(): Call | undefined {
     return this.lines.findLast((c) => c.state === 'held');
+  }
+
+  /** Mutes the shown call, or unmutes it. */
+  toggleMute(): void {
+    const call = this.shownCall;
+    if (call) call.setMuted(!call.snapshot.muted);
+  }
+
+  /** Puts the shown call on hold, or resumes it (any other call goes on hold). */
+  toggleHold(): void {
+    const call = this.shownCall;
+    if (call?.state === 'connected') void call.hold();
+    else if (call?.state === 'held') void this.phone?.resume(call);
+  }
+
+  /** A line's button (lines list): `resume` or `answer` that call, else hang it up. */
+  lineAction(id: string | undefined, action: string | undefined): void {
+    const call = this.lines.find((c) => c.id === id);
+    if (!call) return;
+    if (action === 'resume') void this.phone?.resume(call);
+    else if (action === 'answer') this.phone?.answer(call);
+    else call.hangup();
+  }
+
+  /**
+   * Transfers the shown call, established: blind to `target`, else attended to the other
+   * established line. Rejects with `PhoneStateError` when there is no such call; throws what the
+   * phone throws for a refused target.
+   */
+  transfer(target?: string): Promise<boolean> {
+    const { phone, lines, shownCall: call } = this;
+    if (!phone || !call || !isEstablishedCallState(call.state)) {
+      return Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
+    }
+    const other = lines.find((c) => c !== call && isEstablishedCallState(c.state));
+    return phone.transfer(call, target ?? other ?? '');
+  }
+
+  /** Sends DTMF on the shown call. Throws `DtmfError` on bad input, `PhoneStateError` without a call. */
+  sendDtmf(digits: string): void {
+    const call = this.shownCall;
+    validateDtmf(digits);
+    if (!call || !isEstablishedCallState(call.state)) {
+      throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
+    }
+    call.sendDtmf(digits);
+  }
+
+  /** The phone's diagnostics report; rejects with `PhoneStateError` before it is configured. */
+  diagnostics(): Promise<DiagnosticsReport> {
+    if (!this.phone) {
+      return Promise.reject(
+        new PhoneStateError(
+          'not-configured',
+          'The phone has no (valid) server and SIP address yet: nothing to report.',
+        ),
+      );
+    }
+    return this.phone.diagnostics();
   }
 
   /**

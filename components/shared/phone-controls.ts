@@ -10,6 +10,8 @@ import type { CallSnapshot } from '../../src/call.js';
 import { isEstablishedCallState, isLiveCallState, type CallState } from '../../src/call-machine.js';
 import type { QualityIssue } from '../../src/quality.js';
 import type { TransferRequest } from '../../src/index.js';
+import type { SipDialpadPressEvent } from '../events.js';
+import '../sip-dialpad/sip-dialpad.js';
 
 type Handler = (event: Event) => void;
 
@@ -182,4 +184,42 @@ export function actionsTemplate(
   >
     ${t.call}
   </button>`;
+}
+
+/** The number field (with why it was refused, under it) and the keypad. */
+export function dialTemplate(
+  number: string,
+  error: string,
+  t: UiStrings,
+  options: {
+    lang: string;
+    /** Every line is in use: the number cannot change. */
+    readonly: boolean;
+    submit: (event: SubmitEvent) => void;
+    input: (event: InputEvent) => void;
+    press: (event: SipDialpadPressEvent) => void;
+  },
+): TemplateResult {
+  return html`<form id="dial" @submit=${options.submit}>
+      <label for="number">${t.numberLabel}</label>
+      <input
+        id="number"
+        part="number"
+        type="text"
+        inputmode="tel"
+        autocomplete="off"
+        spellcheck="false"
+        .value=${number}
+        ?readonly=${options.readonly}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby="error"
+        @input=${options.input}
+      />
+    </form>
+    <p id="error" part="error" class="error" role="alert">${error}</p>
+    <sip-dialpad
+      part="dialpad"
+      lang=${options.lang}
+      @sip-dialpad-press=${options.press}
+    ></sip-dialpad>`;
 }

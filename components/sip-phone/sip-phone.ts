@@ -9,11 +9,9 @@ import {
   TonePlayer,
   historyEntryFor,
   isLiveCallState,
-  isEstablishedCallState,
   toneFor,
   isSipPhoneError,
   runSelfTest,
-  validateDtmf,
   type DiagnosticsReport,
   type SelfTestOptions,
   type SelfTestReport,
@@ -23,10 +21,8 @@ import {
   type CallState,
   type Phone,
   type PhoneConfig,
-  type PhoneEvents,
   type RegistrationSnapshot,
   type RegistrationState,
-  type TransferRequest,
   type ServerEntry,
 } from '../../src/index.js';
 import { PhoneController } from '../controllers/phone-controller.js';
@@ -36,13 +32,14 @@ import { ToneController } from '../controllers/tone-controller.js';
 import { RemoteAudioController } from '../controllers/remote-audio-controller.js';
 import { TickController } from '../controllers/tick-controller.js';
 import { NotificationController } from '../controllers/notification-controller.js';
+import { TransferController } from '../controllers/transfer-controller.js';
+import { DialKeysController } from '../controllers/dial-keys-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
   SipCallRequestEvent,
   SipQualityChangeEvent,
   SipRegistrationChangeEvent,
-  SipTransferRequestEvent,
   type SipDialpadPressEvent,
 } from '../events.js';
 import {
@@ -62,18 +59,17 @@ import { linesModel, linesTemplate } from '../shared/lines.js';
 import {
   actionsTemplate,
   controlsTemplate,
+  dialTemplate,
   qualityTemplate,
   soundPromptTemplate,
   timerTemplate,
   transferPromptTemplate,
-  transferTarget,
 } from '../shared/phone-controls.js';
 import { downloadDiagnostics } from '../shared/diagnostics-download.js';
+import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../shared/phone-config.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
-import '../sip-dialpad/sip-dialpad.js';
 
-const DTMF_KEY = /^[0-9*#A-Da-d]$/;
 /** No pre-warming for this long after a call ended. */
 const PREWARM_QUIET_AFTER_CALL_MS = 1000;
 
@@ -159,8 +155,37 @@ export class SipPhone extends LitElement {
     onCallChange: (snapshot) => this.handleCallChange(snapshot),
     onCall: (call) => this.handleNewCall(call),
     onIdle: (last) => this.handleIdle(last),
-    onTransferRequest: (request) => this.handleTransferRequest(request),
-    onTransferRefused: (refusal) => this.handleTransferRefused(refusal),
+    onTransferRequest: (request) => this.#transfers.request(request),
+    onTransferRefused: (refusal) => this.#transfers.refused(refusal),
+  });
+
+  /** Digit keys: DTMF during a call, the number between calls. */
+  readonly #dialKeys = new DialKeysController(this, {
+    callState: () => this.callState,
+    field: () => this.numberInput,
+    onTone: (key) => {
+      if (!this.silent) this.#tones.key(key);
+    },
+    onDtmf: (key) => {
+      try {
+        this.sendDtmf(key);
+      } catch (error) {
+        this.inputError = isSipPhoneError(error) ? error.message : this.#t.digitNotSent;
+      }
+    },
+    onDigit: (key) => {
+      this.number += key;
+      this.inputError = '';
+    },
+  });
+
+  /** Transfers the far end asks for: the page's say, the prompt, what became of them. */
+  readonly #transfers = new TransferController(this, {
+    strings: () => this.#t,
+    asks: () => this.#session.phone?.config.transfers === 'ask',
+    onPrompt: () => {
+      if (this.matches(':focus-within')) this.#focusAfterRender = 'transfer';
+    },
   });
 
   /** Plays `tones` (the public player) as the calls want; re-renders when audio is blocked. */
@@ -273,12 +298,6 @@ export class SipPhone extends LitElement {
 
   /** A passing notice about devices (e.g. the microphone was unplugged). */
   @state() private deviceNotice = '';
-
-  /** A transfer the far end asked for, waiting for the user's answer. */
-  @state() private transferPrompt: TransferRequest | undefined;
-
-  /** What became of a transfer the far end asked for, shown while that call is on show. */
-  @state() private transferNotice: { call: string; text: string } | undefined;
 
   /** Ringtone, ringback and key tones (Web Audio). */
   readonly tones = new TonePlayer();
@@ -398,13 +417,8 @@ export class SipPhone extends LitElement {
    * connects the two calls (REFER with Replaces). Resolves true when the transfer succeeded.
    */
   transfer(target?: string): Promise<boolean> {
-    const { phone, lines, shownCall: call } = this.#session;
-    if (!phone || !call || !isEstablishedCallState(call.state)) {
-      return Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
-    }
-    const other = lines.find((c) => c !== call && isEstablishedCallState(c.state));
     try {
-      return phone.transfer(call, target ?? other ?? '');
+      return this.#session.transfer(target);
     } catch (error) {
       this.inputError = isSipPhoneError(error) ? error.message : this.#t.notTransferred;
       return Promise.reject(error);
@@ -432,7 +446,7 @@ export class SipPhone extends LitElement {
    * Never throws: failures are in the report.
    */
   selfTest(options: SelfTestOptions = {}): Promise<SelfTestReport> {
-    const config = this.#phoneConfig() ?? { ...this.config, server: this.server, uri: this.uri };
+    const config = phoneConfigOf(this) ?? { ...this.config, server: this.server, uri: this.uri };
     return runSelfTest(config, {
       microphoneId: this.microphone,
       speakerId: this.speaker,
@@ -448,16 +462,7 @@ export class SipPhone extends LitElement {
    * Throws `PhoneStateError` before the phone is configured.
    */
   diagnostics(): Promise<DiagnosticsReport> {
-    const phone = this.#session.phone;
-    if (!phone) {
-      return Promise.reject(
-        new PhoneStateError(
-          'not-configured',
-          'The phone has no (valid) server and SIP address yet: nothing to report.',
-        ),
-      );
-    }
-    return phone.diagnostics();
+    return this.#session.diagnostics();
   }
 
   /**
@@ -470,52 +475,14 @@ export class SipPhone extends LitElement {
 
   /** Sends DTMF digits (`0-9 * # A-D`, `,` = pause) during a call. Throws `DtmfError` on bad input. */
   sendDtmf(digits: string): void {
-    const call = this.#session.shownCall;
-    validateDtmf(digits);
-    if (!call || !isEstablishedCallState(call.state)) {
-      throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
-    }
-    call.sendDtmf(digits);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.addEventListener('keydown', this.handleKeydown);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.removeEventListener('keydown', this.handleKeydown);
+    this.#session.sendDtmf(digits);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('endReasonTimeout')) this.#session.endReasonTimeout = this.endReasonTimeout;
-    const configKeys = [
-      'server',
-      'uri',
-      'authUser',
-      'password',
-      'credentials',
-      'displayName',
-      'allowOtherDomains',
-      'config',
-    ] as const;
-    if (configKeys.some((key) => changed.has(key))) this.#session.configure(this.#phoneConfig());
-  }
-
-  /** The core configuration from the attributes and `config`; undefined until server and URI are set. */
-  #phoneConfig(): PhoneConfig | undefined {
-    if (!this.server || !this.uri) return undefined;
-    return {
-      ...this.config,
-      server: this.server,
-      uri: this.uri,
-      ...(this.authUser ? { authUser: this.authUser } : {}),
-      ...(this.password ? { password: this.password } : {}),
-      ...(this.credentials ? { credentials: this.credentials } : {}),
-      ...(this.displayName ? { displayName: this.displayName } : {}),
-      allowOtherDomains: this.allowOtherDomains || this.config.allowOtherDomains === true,
-    };
+    if (PHONE_CONFIG_KEYS.some((key) => changed.has(key))) {
+      this.#session.configure(phoneConfigOf(this));
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -608,52 +575,6 @@ export class SipPhone extends LitElement {
     if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
   }
 
-  /**
-   * The far end asks to transfer a call: the embedder may decline or accept first
-   * (`sip-transfer-request`); with the `ask` policy the user answers in the transfer prompt.
-   */
-  private handleTransferRequest(request: TransferRequest): void {
-    const target = transferTarget(request);
-    void request.settled.then((outcome) => {
-      if (this.transferPrompt === request) this.transferPrompt = undefined;
-      if (outcome === 'accepted') return;
-      const t = this.#t;
-      this.transferNotice = {
-        call: request.call.id,
-        text: outcome === 'expired' ? t.transferExpired(target) : t.transferDeclined(target),
-      };
-    });
-    const event = new SipTransferRequestEvent({
-      id: request.call.id,
-      target,
-      from: { ...request.from },
-      attended: request.attended,
-      accept: () => request.accept(),
-    });
-    if (!this.dispatchEvent(event)) request.decline();
-    if (request.state !== 'pending' || this.#session.phone?.config.transfers !== 'ask') return;
-    this.transferPrompt = request;
-    if (this.matches(':focus-within')) this.#focusAfterRender = 'transfer';
-  }
-
-  private handleTransferRefused(refusal: PhoneEvents['transfer-refused']): void {
-    this.transferNotice = { call: refusal.call.id, text: this.#t.transferRefused[refusal.code] };
-  }
-
-  private handleTransferAccept(): void {
-    this.transferPrompt?.accept();
-  }
-
-  private handleTransferDecline(): void {
-    this.transferPrompt?.decline();
-  }
-
-  private handleTransferKeydown(event: KeyboardEvent): void {
-    if (event.key !== 'Escape') return;
-    event.preventDefault();
-    this.transferPrompt?.decline();
-  }
-
   /** The pointer or focus reached Call: with `prewarm`, prepare the call before the press. */
   private handleCallIntent(): void {
     // Right after a call, Call appears under the pointer that pressed Hang up: that is no intent
@@ -673,39 +594,8 @@ export class SipPhone extends LitElement {
     );
   }
 
-  private handleKeydown = (event: KeyboardEvent): void => {
-    if (event.ctrlKey || event.metaKey || event.altKey || !DTMF_KEY.test(event.key)) return;
-    const inField = event.composedPath()[0] === this.numberInput;
-    const state = this.callState;
-    if (inField) return; // Typing a number (to dial, or to transfer to) is just typing.
-    if (isEstablishedCallState(state)) {
-      event.preventDefault();
-      this.handleKey(event.key.toUpperCase());
-    } else if (!isLiveCallState(state) && /^[0-9*#]$/.test(event.key)) {
-      event.preventDefault();
-      this.handleKey(event.key);
-    }
-  };
-
   private handleDialpadPress(event: SipDialpadPressEvent): void {
-    this.handleKey(event.detail.key);
-  }
-
-  private handleKey(key: string): void {
-    if (!this.silent) this.#tones.key(key);
-    const state = this.callState;
-    if (isEstablishedCallState(state)) {
-      try {
-        this.sendDtmf(key);
-      } catch (error) {
-        this.inputError = isSipPhoneError(error) ? error.message : this.#t.digitNotSent;
-      }
-      return;
-    }
-    if (!isLiveCallState(state)) {
-      this.number += key;
-      this.inputError = '';
-    }
+    this.#dialKeys.press(event.detail.key);
   }
 
   private handleNumberInput(event: InputEvent): void {
@@ -746,14 +636,11 @@ export class SipPhone extends LitElement {
   }
 
   private handleMuteClick(): void {
-    const call = this.#session.shownCall;
-    if (call) call.setMuted(!call.snapshot.muted);
+    this.#session.toggleMute();
   }
 
   private handleHoldClick(): void {
-    const call = this.#session.shownCall;
-    if (call?.state === 'connected') void call.hold();
-    else if (call?.state === 'held') void this.resume(call);
+    this.#session.toggleHold();
   }
 
   private handleTransferClick(): void {
@@ -768,12 +655,8 @@ export class SipPhone extends LitElement {
   }
 
   private handleLineAction(event: Event): void {
-    const button = event.currentTarget as HTMLButtonElement;
-    const call = this.#session.lines.find((c) => c.id === button.dataset.call);
-    if (!call) return;
-    if (button.dataset.action === 'resume') void this.resume(call);
-    else if (button.dataset.action === 'answer') this.#session.phone?.answer(call);
-    else call.hangup();
+    const { dataset } = event.currentTarget as HTMLButtonElement;
+    this.#session.lineAction(dataset.call, dataset.action);
   }
 
   private handleRetryNow(): void {
@@ -801,17 +684,13 @@ export class SipPhone extends LitElement {
           ? disconnectedBanner(lang)
           : bannerModel(shownCall?.snapshot, lang),
       )}
-      ${transferPromptTemplate(this.transferPrompt, t, {
-        accept: this.handleTransferAccept,
-        decline: this.handleTransferDecline,
-        keydown: this.handleTransferKeydown,
-      })}
+      ${transferPromptTemplate(this.#transfers.prompt, t, this.#transfers)}
       ${soundPromptTemplate(this.#tones.blocked || this.#remoteAudio.blocked, t, this.handleEnableSound)}
       <div class="status-row">
         <span part="notice" class="notice" role="status"
           >${noticeText(shownCall?.snapshot, {
             deviceNotice: this.deviceNotice,
-            transferNotice: this.transferNotice,
+            transferNotice: this.#transfers.notice,
             lang,
           })}</span
         >
@@ -826,28 +705,13 @@ export class SipPhone extends LitElement {
         ),
         this.handleLineAction,
       )}
-      <form id="dial" @submit=${this.handleSubmit}>
-        <label for="number">${t.numberLabel}</label>
-        <input
-          id="number"
-          part="number"
-          type="text"
-          inputmode="tel"
-          autocomplete="off"
-          spellcheck="false"
-          .value=${this.number}
-          ?readonly=${isLiveCallState(state) && lines.length >= (maxLines ?? 1)}
-          aria-invalid=${this.inputError ? 'true' : 'false'}
-          aria-describedby="error"
-          @input=${this.handleNumberInput}
-        />
-      </form>
-      <p id="error" part="error" class="error" role="alert">${this.inputError}</p>
-      <sip-dialpad
-        part="dialpad"
-        lang=${lang}
-        @sip-dialpad-press=${this.handleDialpadPress}
-      ></sip-dialpad>
+      ${dialTemplate(this.number, this.inputError, t, {
+        lang,
+        readonly: isLiveCallState(state) && lines.length >= (maxLines ?? 1),
+        submit: this.handleSubmit,
+        input: this.handleNumberInput,
+        press: this.handleDialpadPress,
+      })}
       ${controlsTemplate(shownCall?.snapshot, t, {
         lines: lines.length,
         mute: this.handleMuteClick,
