@@ -6,6 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { describeOutcome } from '../../src/outcomes.js';
 import { uiStrings } from '../../src/i18n/index.js';
 import type { RegistrationSnapshot, RegistrationState } from '../../src/index.js';
+import type { SipRegistrationChangeDetail } from '../events.js';
 
 export interface RegistrationLine {
   state: RegistrationState;
@@ -124,3 +125,13 @@ export function connectionLost(registration: RegistrationSnapshot): boolean {
   if (registration.state === 'registering') return registration.previous === 'registered';
   return registration.state === 'failed' && registration.cause === 'connection-error';
 }
+
+/** The `sip-registration-change` detail for a snapshot: only what it has. */
+export const registrationChangeDetail = (
+  snapshot: RegistrationSnapshot,
+): SipRegistrationChangeDetail => ({
+  state: snapshot.state,
+  ...(snapshot.previous ? { previous: snapshot.previous } : {}),
+  ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
+  ...(snapshot.reason ? { reason: snapshot.reason } : {}),
+});

@@ -34,6 +34,7 @@ import { TickController } from '../controllers/tick-controller.js';
 import { NotificationController } from '../controllers/notification-controller.js';
 import { TransferController } from '../controllers/transfer-controller.js';
 import { DialKeysController } from '../controllers/dial-keys-controller.js';
+import { FocusController } from '../controllers/focus-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
@@ -51,6 +52,7 @@ import {
 } from '../shared/banner.js';
 import {
   connectionLost,
+  registrationChangeDetail,
   registrationLine,
   registrationTemplate,
 } from '../shared/registration-line.js';
@@ -179,13 +181,14 @@ export class SipPhone extends LitElement {
     },
   });
 
+  /** Focus to Answer when a call rings, to a transfer prompt, back to the number after a call. */
+  readonly #focus = new FocusController(this);
+
   /** Transfers the far end asks for: the page's say, the prompt, what became of them. */
   readonly #transfers = new TransferController(this, {
     strings: () => this.#t,
     asks: () => this.#session.phone?.config.transfers === 'ask',
-    onPrompt: () => {
-      if (this.matches(':focus-within')) this.#focusAfterRender = 'transfer';
-    },
+    onPrompt: () => this.#focus.moveTo('[part~="transfer-accept-button"]'),
   });
 
   /** Plays `tones` (the public player) as the calls want; re-renders when audio is blocked. */
@@ -304,7 +307,6 @@ export class SipPhone extends LitElement {
 
   @query('input') private numberInput!: HTMLInputElement | null;
 
-  #focusAfterRender: 'answer' | 'number' | 'transfer' | undefined;
   #callEndedAt = 0;
 
   /** The UI strings in the element's language. */
@@ -499,15 +501,6 @@ export class SipPhone extends LitElement {
     this.setAttribute('call-state', this.callState);
     // Ringtone while a call rings for us, ringback while the far end rings without early media.
     this.#tones.play(this.silent ? undefined : toneFor(this.#session.lines.map((c) => c.snapshot)));
-    const focusTarget = this.#focusAfterRender;
-    this.#focusAfterRender = undefined;
-    if (focusTarget === 'answer') {
-      this.renderRoot.querySelector<HTMLButtonElement>('[part~="answer-button"]')?.focus();
-    } else if (focusTarget === 'number') {
-      this.numberInput?.focus();
-    } else if (focusTarget === 'transfer') {
-      this.renderRoot.querySelector<HTMLButtonElement>('[part~="transfer-accept-button"]')?.focus();
-    }
   }
 
   async #applyMicrophone(): Promise<void> {
@@ -540,14 +533,7 @@ export class SipPhone extends LitElement {
   }
 
   private handleRegistrationChange(snapshot: RegistrationSnapshot): void {
-    this.dispatchEvent(
-      new SipRegistrationChangeEvent({
-        state: snapshot.state,
-        ...(snapshot.previous ? { previous: snapshot.previous } : {}),
-        ...(snapshot.status !== undefined ? { status: snapshot.status } : {}),
-        ...(snapshot.reason ? { reason: snapshot.reason } : {}),
-      }),
-    );
+    this.dispatchEvent(new SipRegistrationChangeEvent(registrationChangeDetail(snapshot)));
   }
 
   private handleNewCall(call: Call): void {
@@ -562,12 +548,11 @@ export class SipPhone extends LitElement {
 
   private handleCallChange(snapshot: CallSnapshot): void {
     if (snapshot.state === 'idle') return;
-    const focusWithin = this.matches(':focus-within');
-    if (snapshot.state === 'incoming' && snapshot.previous === 'idle' && focusWithin) {
-      this.#focusAfterRender = 'answer';
-    } else if (!isLiveCallState(snapshot.state) && focusWithin && !this.#session.lines.length) {
+    if (snapshot.state === 'incoming' && snapshot.previous === 'idle') {
+      this.#focus.moveTo('[part~="answer-button"]');
+    } else if (!isLiveCallState(snapshot.state) && !this.#session.lines.length) {
       // The button that had focus (hang up, answer) is gone: put focus where the next call starts.
-      this.#focusAfterRender = 'number';
+      this.#focus.moveTo('input');
     }
     this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
     this.#notifications.update(snapshot);

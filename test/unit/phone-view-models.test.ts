@@ -7,6 +7,8 @@ import {
 } from '../../components/shared/registration-line.js';
 import { noticeText } from '../../components/shared/notice.js';
 import { linesModel } from '../../components/shared/lines.js';
+import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../../components/shared/phone-config.js';
+import { formatDuration } from '../../components/shared/phone-controls.js';
 
 const call = (overrides: Partial<CallSnapshot> = {}): CallSnapshot =>
   ({
@@ -163,5 +165,39 @@ describe('lines list (view model)', () => {
     expect(ringing!.text, 'an unknown caller gets a neutral word').to.not.match(/^ · /);
     expect(talking!.action).to.equal(undefined);
     expect(talking!.end.ariaLabel).to.include('Bob');
+  });
+});
+
+describe('phone configuration and call timer (element helpers)', () => {
+  const source = {
+    server: 'wss://sip.example.com/ws',
+    uri: 'sip:alice@example.com',
+    authUser: '',
+    password: 'secret',
+    credentials: undefined,
+    displayName: '',
+    allowOtherDomains: false,
+    config: { maxLines: 1 },
+  };
+
+  it('needs a server and a URI, and keeps only what is set', () => {
+    expect(phoneConfigOf({ ...source, server: '' })).to.equal(undefined);
+    expect(phoneConfigOf({ ...source, uri: '' })).to.equal(undefined);
+    expect(phoneConfigOf(source)).to.deep.equal({
+      maxLines: 1,
+      server: 'wss://sip.example.com/ws',
+      uri: 'sip:alice@example.com',
+      password: 'secret',
+      allowOtherDomains: false,
+    });
+    const other = phoneConfigOf({ ...source, config: { allowOtherDomains: true } });
+    expect(other?.allowOtherDomains).to.equal(true);
+    expect(PHONE_CONFIG_KEYS).to.include('credentials');
+  });
+
+  it('formats a duration as m:ss, or h:mm:ss past the hour', () => {
+    expect(formatDuration(-5)).to.equal('0:00');
+    expect(formatDuration(65_900)).to.equal('1:05');
+    expect(formatDuration(3_725_000)).to.equal('1:02:05');
   });
 });
