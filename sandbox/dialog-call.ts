@@ -220,8 +220,8 @@ export abstract class DialogCall {
     this.core.log(`${this.tag} DTMF ${d.digit} (${ms}, ${transport})`);
   }
 
-  /** Send a request in the dialog (BYE, ...). */
-  protected sendInDialog(method: string): SipMessage {
+  /** A request in the dialog, not sent: to the remote target, along the route set. */
+  protected inDialogRequest(method: string, cseq: number): SipMessage {
     const m = new SipMessage();
     m.method = method;
     m.uri = this.remoteTarget;
@@ -231,7 +231,13 @@ export abstract class DialogCall {
     m.append('From', this.localParty);
     m.append('To', this.remoteParty);
     m.append('Call-ID', this.callId);
-    m.append('CSeq', `${this.localCSeq++} ${method}`);
+    m.append('CSeq', `${cseq} ${method}`);
+    return m;
+  }
+
+  /** Send a request in the dialog (BYE, ...). */
+  protected sendInDialog(method: string): SipMessage {
+    const m = this.inDialogRequest(method, this.localCSeq++);
     this.sent(m);
     return m;
   }

@@ -255,17 +255,7 @@ export class UacCall extends DialogCall {
 
   /** The ACK of a 2xx: a request in the dialog, with CSeq 1 (RFC 3261 §13.2.2.4). */
   private buildAck(): SipMessage {
-    const m = new SipMessage();
-    m.method = 'ACK';
-    m.uri = this.remoteTarget;
-    m.append('Via', `SIP/2.0/WS ${this.core.sentBy};branch=${newBranch()}`);
-    m.append('Max-Forwards', '70');
-    for (const r of this.routeSet) m.append('Route', r);
-    m.append('From', this.localParty);
-    m.append('To', this.remoteParty);
-    m.append('Call-ID', this.callId);
-    m.append('CSeq', '1 ACK');
-    return m;
+    return this.inDialogRequest('ACK', 1);
   }
 
   /**
