@@ -175,14 +175,7 @@ describe('faults: calls', () => {
     await waitFor(() => phone.el.callSnapshot?.reconnecting, 'reconnecting', 15_000);
     expect(textOf(banner(phone.el))).to.match(/^Connection lost, reconnecting… In a call with /);
     expect(banner(phone.el).dataset.state).to.equal('connected');
-    const restart = await waitFor(
-      async () =>
-        (await peer.frames({ from: 'phone', method: 'INVITE', request: true })).find(
-          (f) => f.toTag,
-        ),
-      'an ICE-restart re-INVITE',
-      10_000,
-    );
+    const restart = await waitFor(() => peer.firstReinvite(), 'an ICE-restart re-INVITE', 10_000);
     expect(restart.iceUfrag, 'new ICE credentials')
       .to.be.a('string')
       .and.not.equal(invite!.iceUfrag);

@@ -177,6 +177,13 @@ export class Scenario {
     return this.count({ event: 'open' });
   }
 
+  /** The first re-INVITE the phone sent (an INVITE with a To tag): an ICE restart, a refresh. */
+  async firstReinvite(): Promise<FaultFrame | undefined> {
+    return (await this.frames({ from: 'phone', method: 'INVITE', request: true })).find(
+      (f) => f.toTag,
+    );
+  }
+
   drop(): Promise<boolean> {
     return command('drop', { id: this.id });
   }

@@ -283,14 +283,7 @@ describe('faults: reconnecting (RFC 5626 flows)', () => {
       const [invite] = await peer.frames({ from: 'phone', method: 'INVITE', request: true });
       const changedAt = Date.now();
       change();
-      const restart = await waitFor(
-        async () =>
-          (await peer.frames({ from: 'phone', method: 'INVITE', request: true })).find(
-            (f) => f.toTag,
-          ),
-        'an ICE-restart re-INVITE',
-        5000,
-      );
+      const restart = await waitFor(() => peer.firstReinvite(), 'an ICE-restart re-INVITE', 5000);
       expect(restart.at - changedAt, 'at once, not after ICE noticed').to.be.below(1000);
       expect(restart.iceUfrag, 'new ICE credentials')
         .to.be.a('string')
