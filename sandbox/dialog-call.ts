@@ -11,7 +11,8 @@ import {
   type DtmfTransport,
   type ReinviteRecord,
 } from './records.js';
-import { SipMessage, newBranch, tagOf, type ResponseOptions } from './sip-message.js';
+import { SipMessage, newBranch, type ResponseOptions } from './sip-message.js';
+import { tagOf } from './sip-grammar.js';
 
 /** Methods a sandbox user agent accepts in a dialog. */
 export const UA_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, UPDATE';

@@ -6,15 +6,8 @@
 // Request-URI (the peer's Contact) to the WebSocket that Contact was seen on.
 import type { Connection, CoreApi, InviteServerTxn } from './core.js';
 import type { CallRecord, ReinviteRecord } from './records.js';
-import {
-  SipMessage,
-  newBranch,
-  parseCSeq,
-  parseNameAddr,
-  parseVia,
-  tagOf,
-  userOf,
-} from './sip-message.js';
+import { SipMessage, newBranch } from './sip-message.js';
+import { parseCSeq, parseNameAddr, parseVia, tagOf, userOf } from './sip-grammar.js';
 
 /** RFC 3261 Timer C: give up on an unanswered relayed INVITE after this long. */
 export const TIMER_C_MS = 180_000;

@@ -7,15 +7,8 @@ import { badRequest, type Connection, type CoreApi, type InviteServerTxn } from 
 import { DigestAuthenticator, parseDigest, type DigestCredentials } from './digest.js';
 import { OUTCOMES, isTestNumber } from './numbers.js';
 import { ShortLivedCredentials } from './short-lived.js';
-import {
-  parseNameAddr,
-  parseUri,
-  splitList,
-  userOf,
-  type Params,
-  type ResponseOptions,
-  type SipMessage,
-} from './sip-message.js';
+import { type ResponseOptions, type SipMessage } from './sip-message.js';
+import { parseNameAddr, parseUri, splitList, userOf, type Params } from './sip-grammar.js';
 
 export interface SandboxUser {
   user: string;

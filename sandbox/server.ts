@@ -23,12 +23,12 @@ import {
 import { SipRouter, describe, type RouterHost } from './sip-router.js';
 import {
   buildResponse,
-  parseUri,
   randomToken,
   redactCredentials,
   type ResponseOptions,
   type SipMessage,
 } from './sip-message.js';
+import { parseUri } from './sip-grammar.js';
 import { ACK_TIMEOUT_MS } from './uas.js';
 import type { UacCall } from './uac.js';
 

@@ -11,18 +11,20 @@ import { isDtmfContentType, newRecord, parseInfoDtmf, type ReinviteRecord } from
 import type { Registrar } from './registrar.js';
 import {
   canonicalHeaderName,
-  parseCSeq,
   parseMessage,
+  printableStart,
+  type ResponseOptions,
+  type SipMessage,
+} from './sip-message.js';
+import {
+  parseCSeq,
   parseNameAddr,
   parseParams,
   parseUri,
   parseVia,
-  printableStart,
   tagOf,
   userOf,
-  type ResponseOptions,
-  type SipMessage,
-} from './sip-message.js';
+} from './sip-grammar.js';
 import { UasCall } from './uas.js';
 import type { UacCall } from './uac.js';
 

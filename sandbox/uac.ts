@@ -6,14 +6,8 @@ import { DialogCall } from './dialog-call.js';
 import type { Connection, CoreApi } from './core.js';
 import { MediaSession, offerCodecs } from './media.js';
 import type { CallRecord } from './records.js';
-import {
-  SipMessage,
-  newBranch,
-  parseCSeq,
-  parseNameAddr,
-  parseVia,
-  randomToken,
-} from './sip-message.js';
+import { SipMessage, newBranch, randomToken } from './sip-message.js';
+import { parseCSeq, parseNameAddr, parseVia } from './sip-grammar.js';
 
 /** After a CANCEL (or a decision to send one), wait this long for the INVITE's final response. */
 export const CANCEL_WAIT_MS = 5000;

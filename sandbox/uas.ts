@@ -5,7 +5,8 @@ import type { Connection, CoreApi, InviteServerTxn } from './core.js';
 import { MediaSession } from './media.js';
 import { OUTCOMES } from './numbers.js';
 import type { CallRecord } from './records.js';
-import { parseNameAddr, tagOf, type ResponseOptions } from './sip-message.js';
+import { type ResponseOptions } from './sip-message.js';
+import { parseNameAddr, tagOf } from './sip-grammar.js';
 
 /** Wait for an ACK to our 2xx this long before hanging up (RFC 3261 Timer H / 64*T1). */
 export const ACK_TIMEOUT_MS = 32_000;

@@ -3,7 +3,8 @@
 // on DELETE, and a werift peer answering: tone / echo, DTMF from the callee, hold, BYE.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseNameAddr, parseVia, type SipMessage } from '../../sandbox/sip-message.js';
+import { type SipMessage } from '../../sandbox/sip-message.js';
+import { parseNameAddr, parseVia } from '../../sandbox/sip-grammar.js';
 import { startSandbox, type CallRecord, type Sandbox } from '../../sandbox/server.js';
 import { SipTestClient, api, eventually, rand, tagFrom, testLog } from './helpers/sip-client.js';
 import { WeriftCaller, ulawZeroCrossingRate } from './helpers/werift-caller.js';

@@ -11,14 +11,8 @@ import {
 } from '../../sandbox/g711.js';
 import { offerCodecs } from '../../sandbox/media.js';
 import { parseInfoDtmf } from '../../sandbox/records.js';
-import {
-  buildResponse,
-  parseMessage,
-  parseNameAddr,
-  parseUri,
-  parseVia,
-  redactCredentials,
-} from '../../sandbox/sip-message.js';
+import { buildResponse, parseMessage, redactCredentials } from '../../sandbox/sip-message.js';
+import { parseNameAddr, parseUri, parseVia } from '../../sandbox/sip-grammar.js';
 import { webrtcOffer } from './helpers/sip-client.js';
 
 const CRLF = '\r\n';
