@@ -13,6 +13,13 @@ import type {
   SelfTestReport,
 } from '../src/index.js';
 
+const init = <T>(detail: T, cancelable = false): CustomEventInit<T> => ({
+  detail,
+  bubbles: true,
+  composed: true,
+  cancelable,
+});
+
 export interface SipRegistrationChangeDetail {
   state: RegistrationState;
   previous?: RegistrationState;
@@ -20,6 +27,13 @@ export interface SipRegistrationChangeDetail {
   status?: number;
   /** Reason phrase (sanitised) or a readable description of the failure. */
   reason?: string;
+}
+
+/** Fired when the registration state or its status changes. */
+export class SipRegistrationChangeEvent extends CustomEvent<SipRegistrationChangeDetail> {
+  constructor(detail: SipRegistrationChangeDetail) {
+    super('sip-registration-change', init(detail));
+  }
 }
 
 export interface SipCallChangeDetail {
@@ -38,52 +52,14 @@ export interface SipCallChangeDetail {
   remote: { user: string; displayName: string; uri: string };
 }
 
-export interface SipCallRequestDetail {
-  /** The dial string the user asked to call. */
-  target: string;
-}
-
-export interface SipDialpadPressDetail {
-  /** The key pressed: 0-9, *, #. */
-  key: string;
-}
-
-export interface SipRedialDetail {
-  /** The SIP URI to call. */
-  target: string;
-  entry: HistoryEntry;
-}
-
-export interface SipQualityChangeDetail {
-  /** The call the verdict is about. */
-  id: string;
-  /** Warnings now raised: high-rtt, high-jitter, packet-loss, low-mos, no-inbound-audio, silent-microphone. */
-  issues: QualityIssue[];
-  /** Estimated MOS (1–4.5, E-model for G.711), when the round-trip time is known. */
-  mos?: number;
-}
-
-export type SipDeviceKind = 'microphone' | 'speaker' | 'ringer';
-
-export interface SipDeviceChangeDetail {
-  kind: SipDeviceKind;
-  /** `''` means the system default. */
-  deviceId: string;
-  /** `chosen` by the user, or `disconnected` (the chosen device went away). */
-  reason: 'chosen' | 'disconnected';
-}
-
-export interface SipTransferRequestDetail {
-  /** The call the far end wants to transfer (the `id` of `sip-call-change`). */
-  id: string;
-  /** Where to: `user@host` of the checked target. Plain text. */
-  target: string;
-  /** Who asks: the other party of that call. Plain text. */
-  from: { user: string; displayName: string; uri: string };
-  /** An attended transfer: the new call takes over one the target already has. */
-  attended: boolean;
-  /** Follows the transfer at once, without asking the user. */
-  accept(): void;
+/**
+ * Fired when a call's state, or the SIP status within a state, changes; and with state `idle`
+ * when the last call's end reason stops showing.
+ */
+export class SipCallChangeEvent extends CustomEvent<SipCallChangeDetail> {
+  constructor(detail: SipCallChangeDetail) {
+    super('sip-call-change', init(detail));
+  }
 }
 
 /** The `sip-call-change` detail for a call snapshot. */
@@ -100,28 +76,9 @@ export function callChangeDetail(snapshot: CallSnapshot): SipCallChangeDetail {
   };
 }
 
-const init = <T>(detail: T, cancelable = false): CustomEventInit<T> => ({
-  detail,
-  bubbles: true,
-  composed: true,
-  cancelable,
-});
-
-/** Fired when the registration state or its status changes. */
-export class SipRegistrationChangeEvent extends CustomEvent<SipRegistrationChangeDetail> {
-  constructor(detail: SipRegistrationChangeDetail) {
-    super('sip-registration-change', init(detail));
-  }
-}
-
-/**
- * Fired when a call's state, or the SIP status within a state, changes; and with state `idle`
- * when the last call's end reason stops showing.
- */
-export class SipCallChangeEvent extends CustomEvent<SipCallChangeDetail> {
-  constructor(detail: SipCallChangeDetail) {
-    super('sip-call-change', init(detail));
-  }
+export interface SipCallRequestDetail {
+  /** The dial string the user asked to call. */
+  target: string;
 }
 
 /** Fired when the user asks to place a call. Cancelable: `preventDefault()` vetoes the call. */
@@ -131,11 +88,22 @@ export class SipCallRequestEvent extends CustomEvent<SipCallRequestDetail> {
   }
 }
 
+export interface SipDialpadPressDetail {
+  /** The key pressed: 0-9, *, #. */
+  key: string;
+}
+
 /** Fired by `<sip-dialpad>` when a key is pressed (by pointer or keyboard). */
 export class SipDialpadPressEvent extends CustomEvent<SipDialpadPressDetail> {
   constructor(detail: SipDialpadPressDetail) {
     super('sip-dialpad-press', init(detail));
   }
+}
+
+export interface SipRedialDetail {
+  /** The SIP URI to call. */
+  target: string;
+  entry: HistoryEntry;
 }
 
 /** Fired by `<sip-call-history>` when the user asks to call an entry again. */
@@ -152,6 +120,15 @@ export class SipHistoryClearEvent extends CustomEvent<Record<string, never>> {
   }
 }
 
+export interface SipQualityChangeDetail {
+  /** The call the verdict is about. */
+  id: string;
+  /** Warnings now raised: high-rtt, high-jitter, packet-loss, low-mos, no-inbound-audio, silent-microphone. */
+  issues: QualityIssue[];
+  /** Estimated MOS (1–4.5, E-model for G.711), when the round-trip time is known. */
+  mos?: number;
+}
+
 /** Fired when call-quality warnings rise or clear (sampled from getStats every second). */
 export class SipQualityChangeEvent extends CustomEvent<SipQualityChangeDetail> {
   constructor(detail: SipQualityChangeDetail) {
@@ -159,11 +136,34 @@ export class SipQualityChangeEvent extends CustomEvent<SipQualityChangeDetail> {
   }
 }
 
+export type SipDeviceKind = 'microphone' | 'speaker' | 'ringer';
+
+export interface SipDeviceChangeDetail {
+  kind: SipDeviceKind;
+  /** `''` means the system default. */
+  deviceId: string;
+  /** `chosen` by the user, or `disconnected` (the chosen device went away). */
+  reason: 'chosen' | 'disconnected';
+}
+
 /** Fired by `<sip-device-settings>` when a device is chosen or a chosen one goes away. */
 export class SipDeviceChangeEvent extends CustomEvent<SipDeviceChangeDetail> {
   constructor(detail: SipDeviceChangeDetail) {
     super('sip-device-change', init(detail));
   }
+}
+
+export interface SipTransferRequestDetail {
+  /** The call the far end wants to transfer (the `id` of `sip-call-change`). */
+  id: string;
+  /** Where to: `user@host` of the checked target. Plain text. */
+  target: string;
+  /** Who asks: the other party of that call. Plain text. */
+  from: { user: string; displayName: string; uri: string };
+  /** An attended transfer: the new call takes over one the target already has. */
+  attended: boolean;
+  /** Follows the transfer at once, without asking the user. */
+  accept(): void;
 }
 
 /**
