@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-type AudioWithSink = HTMLAudioElement & { setSinkId?(id: string): Promise<void> };
+type AudioWithSink = HTMLAudioElement & { sinkId?: string; setSinkId?(id: string): Promise<void> };
 
 export interface RemoteAudioControllerOptions {
   /**
@@ -22,6 +22,11 @@ export class RemoteAudioController implements ReactiveController {
   readonly #host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };
   readonly #options: RemoteAudioControllerOptions;
   #blocked = false;
+  /** The output device the audio should play on, and what to do when it is refused. */
+  #sink: { deviceId: string; onFailure?: () => void } = { deviceId: '' };
+  #routing: Promise<void> | undefined;
+  /** A call's stream held back until the audio is on the chosen device (then played or not). */
+  #waiting: { stream: MediaStream; play: boolean } | undefined;
 
   constructor(
     host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment },
@@ -45,13 +50,20 @@ export class RemoteAudioController implements ReactiveController {
   /** Keeps `stream` in the audio (no play: `autoplay` plays a new source where allowed). */
   show(stream: MediaStream | null): void {
     const audio = this.element;
-    if (audio && audio.srcObject !== stream) audio.srcObject = stream;
+    if (!audio || (stream && this.#waiting?.stream === stream)) return;
+    if (stream && audio.srcObject !== stream && this.#needsRouting(audio)) {
+      return this.#routeThenHold(audio, stream, false);
+    }
+    this.#waiting = undefined;
+    if (audio.srcObject !== stream) audio.srcObject = stream;
   }
 
   /** Puts `stream` in the audio and plays it. */
   play(stream: MediaStream): void {
     const audio = this.element;
     if (!audio) return;
+    if (this.#needsRouting(audio)) return this.#routeThenHold(audio, stream, true);
+    this.#waiting = undefined;
     audio.srcObject = stream;
     this.resume();
   }
@@ -73,17 +85,60 @@ export class RemoteAudioController implements ReactiveController {
   }
 
   /**
-   * Sends the audio to that output device (`''`: the system default), where the browser allows.
-   * When the device is refused, `onFailure` runs and the audio goes back to the default.
+   * Sends the audio to that output device (`''`: the system default), where the browser allows:
+   * at once during a call, else before the next call's audio plays. When the device is refused,
+   * `onFailure` runs and the audio goes back to the default.
    */
   async setSinkId(deviceId: string, onFailure?: () => void): Promise<void> {
-    const audio = this.element as AudioWithSink | null;
-    if (!audio?.setSinkId) return;
-    try {
-      await audio.setSinkId(deviceId);
-    } catch {
-      onFailure?.();
-      await audio.setSinkId('').catch(() => undefined);
+    this.#sink = { deviceId, ...(onFailure ? { onFailure } : {}) };
+    if (this.element?.srcObject) await this.#applySink();
+  }
+
+  // Chromium's setSinkId lists the output devices on the page's main thread: in a freshly started
+  // browser that blocked the page (and the WebSocket's open event, so the registration) for about
+  // 300 ms, for a choice that only matters once a call plays. So the device is set when a call's
+  // audio arrives, before the audio takes it: on an element that is already playing a stream,
+  // Chromium aborts a switch made while its player starts.
+  #needsRouting(audio: AudioWithSink): boolean {
+    return typeof audio.setSinkId === 'function' && audio.sinkId !== this.#sink.deviceId;
+  }
+
+  #routeThenHold(audio: HTMLAudioElement, stream: MediaStream, play: boolean): void {
+    if (this.#waiting?.stream === stream) {
+      this.#waiting.play ||= play;
+      return;
+    }
+    const waiting = { stream, play };
+    this.#waiting = waiting;
+    void this.#applySink().then(() => {
+      if (this.#waiting !== waiting) return;
+      this.#waiting = undefined;
+      audio.srcObject = stream;
+      if (waiting.play) this.resume();
+    });
+  }
+
+  /** One switch at a time: Chromium aborts a setSinkId started while another is under way. */
+  #applySink(): Promise<void> {
+    this.#routing ??= this.#route().finally(() => {
+      this.#routing = undefined;
+    });
+    return this.#routing;
+  }
+
+  async #route(): Promise<void> {
+    // A few rounds: the choice may change (or fall back to the default) while a switch runs.
+    for (let round = 0; round < 3; round++) {
+      const audio = this.element as AudioWithSink | null;
+      const sink = this.#sink;
+      if (!audio || !this.#needsRouting(audio)) return;
+      try {
+        await audio.setSinkId!(sink.deviceId);
+      } catch {
+        if (this.#sink !== sink) continue;
+        this.#sink = { deviceId: '' };
+        sink.onFailure?.();
+      }
     }
   }
 

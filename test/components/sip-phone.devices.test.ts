@@ -93,7 +93,30 @@ describe('<sip-phone> devices', () => {
     const audio = alice.el.shadowRoot!.querySelector('audio') as HTMLAudioElement & {
       sinkId: string;
     };
+    alice.el.call('echo');
+    await waitForCall(alice, 'connected');
     await waitFor(() => audio.sinkId === speaker, 'the audio element routed to the speaker');
     expect(await alice.el.tones.setSinkId(speaker), 'the ringer can be routed too').to.equal(true);
+    alice.el.hangup();
+    await waitForCall(alice, 'ended');
+  });
+
+  it('says so when the chosen speaker is refused, and plays the call on the default one', async () => {
+    const alice = await registeredPhone('alice');
+    alice.el.speaker = 'no-such-speaker';
+    await alice.el.updateComplete;
+    alice.el.call('echo');
+    await waitForCall(alice, 'connected');
+    await waitFor(
+      () => /speaker/i.test(textOf(part(alice.el, 'notice'))),
+      'a notice about the speaker',
+    );
+    const audio = alice.el.shadowRoot!.querySelector('audio') as HTMLAudioElement & {
+      sinkId: string;
+    };
+    expect(audio.sinkId).to.equal('');
+    expect(alice.el.callState).to.equal('connected');
+    alice.el.hangup();
+    await waitForCall(alice, 'ended');
   });
 });
