@@ -1,16 +1,11 @@
-import { LitElement, html, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import {
-  CallHistory,
   PhoneStateError,
-  describeLocalCause,
-  microphoneCause,
   TonePlayer,
-  historyEntryFor,
   isLiveCallState,
   toneFor,
-  isSipPhoneError,
   runSelfTest,
   type DiagnosticsReport,
   type SelfTestOptions,
@@ -21,59 +16,34 @@ import {
   type CallState,
   type Phone,
   type PhoneConfig,
-  type RegistrationSnapshot,
   type RegistrationState,
   type ServerEntry,
 } from '../../src/index.js';
 import { PhoneController } from '../controllers/phone-controller.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 import { QualityController } from '../controllers/quality-controller.js';
-import { ToneController } from '../controllers/tone-controller.js';
-import { RemoteAudioController } from '../controllers/remote-audio-controller.js';
 import { TickController } from '../controllers/tick-controller.js';
 import { NotificationController } from '../controllers/notification-controller.js';
 import { TransferController } from '../controllers/transfer-controller.js';
-import { DialKeysController } from '../controllers/dial-keys-controller.js';
+import { ControlsController } from '../controllers/controls-controller.js';
+import { DevicesController } from '../controllers/devices-controller.js';
+import { HistoryController } from '../controllers/history-controller.js';
+import { PrewarmController } from '../controllers/prewarm-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
-  SipCallRequestEvent,
   SipQualityChangeEvent,
   SipRegistrationChangeEvent,
-  type SipDialpadPressEvent,
 } from '../events.js';
-import {
-  bannerModel,
-  bannerStyles,
-  bannerTemplate,
-  disconnectedBanner,
-  whoOf,
-} from '../shared/banner.js';
-import {
-  connectionLost,
-  registrationChangeDetail,
-  registrationLine,
-  registrationTemplate,
-} from '../shared/registration-line.js';
-import { noticeText } from '../shared/notice.js';
-import { linesModel, linesTemplate } from '../shared/lines.js';
-import {
-  actionsTemplate,
-  controlsTemplate,
-  dialTemplate,
-  qualityTemplate,
-  soundPromptTemplate,
-  timerTemplate,
-  transferPromptTemplate,
-} from '../shared/phone-controls.js';
+import { bannerStyles, whoOf } from '../shared/banner.js';
+import { registrationChangeDetail } from '../shared/registration-line.js';
+import { phoneTemplate } from '../shared/phone-view.js';
+import { idleChangeDetail, qualityChangeDetail } from '../shared/change-details.js';
 import { downloadDiagnostics } from '../shared/diagnostics-download.js';
 import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../shared/phone-config.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
-
-/** No pre-warming for this long after a call ended. */
-const PREWARM_QUIET_AFTER_CALL_MS = 1000;
 
 /**
  * @tagname sip-phone
@@ -141,19 +111,14 @@ export class SipPhone extends LitElement {
     () => this.#session.shownCall,
     (snapshot, call) => {
       this.#session.phone?.noteQuality(call, snapshot.issues, snapshot.mos);
-      this.dispatchEvent(
-        new SipQualityChangeEvent({
-          id: call.id,
-          issues: [...snapshot.issues],
-          ...(snapshot.mos !== undefined ? { mos: snapshot.mos } : {}),
-        }),
-      );
+      this.dispatchEvent(new SipQualityChangeEvent(qualityChangeDetail(call.id, snapshot)));
     },
   );
 
   /** The phone session: the core phone, its registration, the lines and the call on show. */
   readonly #session = new PhoneController(this, {
-    onRegistrationChange: (snapshot) => this.handleRegistrationChange(snapshot),
+    onRegistrationChange: (snapshot) =>
+      this.dispatchEvent(new SipRegistrationChangeEvent(registrationChangeDetail(snapshot))),
     onCallChange: (snapshot) => this.handleCallChange(snapshot),
     onCall: (call) => this.handleNewCall(call),
     onIdle: (last) => this.handleIdle(last),
@@ -161,42 +126,14 @@ export class SipPhone extends LitElement {
     onTransferRefused: (refusal) => this.#transfers.refused(refusal),
   });
 
-  /** Digit keys: DTMF during a call, the number between calls. */
-  readonly #dialKeys = new DialKeysController(this, {
-    callState: () => this.callState,
-    field: () => this.numberInput,
-    onTone: (key) => {
-      if (!this.silent) this.#tones.key(key);
-    },
-    onDtmf: (key) => {
-      try {
-        this.sendDtmf(key);
-      } catch (error) {
-        this.inputError = isSipPhoneError(error) ? error.message : this.#t.digitNotSent;
-      }
-    },
-    onDigit: (key) => {
-      this.number += key;
-      this.inputError = '';
-    },
-  });
-
   /** Focus to Answer when a call rings, to a transfer prompt, back to the number after a call. */
   readonly #focus = new FocusController(this);
 
   /** Transfers the far end asks for: the page's say, the prompt, what became of them. */
   readonly #transfers = new TransferController(this, {
-    strings: () => this.#t,
+    strings: () => this.#locale.strings,
     asks: () => this.#session.phone?.config.transfers === 'ask',
     onPrompt: () => this.#focus.moveTo('[part~="transfer-accept-button"]'),
-  });
-
-  /** Plays `tones` (the public player) as the calls want; re-renders when audio is blocked. */
-  readonly #tones = new ToneController(this, () => this.tones, { watchBlocked: true });
-
-  readonly #remoteAudio = new RemoteAudioController(this, {
-    reportBlocked: true,
-    stream: () => this.#session.shownCall?.remoteStream ?? null,
   });
 
   /** The call timer and the retry countdown. */
@@ -207,11 +144,37 @@ export class SipPhone extends LitElement {
       this.#session.registration.retryAt !== undefined,
   );
 
+  /** The microphone, the far end's audio on the speaker, `tones` on the ringer; blocked audio. */
+  readonly #devices = new DevicesController(this, {
+    phone: () => this.#session.phone,
+    shownCall: () => this.#session.shownCall,
+    tones: () => this.tones,
+    locale: this.#locale,
+  });
+
+  /** Ended calls into the IndexedDB history, with `history` on. */
+  readonly #history = new HistoryController(this);
+
+  /** With `prewarm`, the call is prepared when the pointer or focus reaches Call. */
+  readonly #prewarm = new PrewarmController(this, () => this.#session.phone);
+
+  /** What the card's controls do, and the keys; why an action was refused. */
+  readonly #controls = new ControlsController(this, {
+    session: this.#session,
+    strings: () => this.#locale.strings,
+    onTone: (key) => {
+      if (!this.silent) this.#devices.tones.key(key);
+    },
+    transferPrompt: this.#transfers,
+    enableSound: this.#devices.enableSound,
+    callIntent: this.#prewarm.intent,
+  });
+
   readonly #notifications = new NotificationController(this, {
     enabled: () => this.notifications,
     words: (snapshot) => ({
-      title: this.#t.incomingCall,
-      body: this.#t.notificationFrom(whoOf(snapshot, this.#t)),
+      title: this.#locale.strings.incomingCall,
+      body: this.#locale.strings.notificationFrom(whoOf(snapshot, this.#locale.strings)),
     }),
   });
 
@@ -296,23 +259,8 @@ export class SipPhone extends LitElement {
   /** The number or address in the dial field. */
   @property() number = '';
 
-  /** Why the last call attempt or action was refused (shown under the number field). */
-  @state() private inputError = '';
-
-  /** A passing notice about devices (e.g. the microphone was unplugged). */
-  @state() private deviceNotice = '';
-
   /** Ringtone, ringback and key tones (Web Audio). */
   readonly tones = new TonePlayer();
-
-  @query('input') private numberInput!: HTMLInputElement | null;
-
-  #callEndedAt = 0;
-
-  /** The UI strings in the element's language. */
-  get #t() {
-    return this.#locale.strings;
-  }
 
   /** Registration state: `unregistered`, `registering`, `registered` or `failed`. */
   get registrationState(): RegistrationState {
@@ -358,23 +306,21 @@ export class SipPhone extends LitElement {
    * cannot call now; the reason is also shown.
    */
   call(target: string = this.number): void {
+    const t = this.#locale.strings;
     try {
-      const phone = this.#session.phone;
+      const { phone, configError, registration } = this.#session;
       if (!phone) {
-        throw new PhoneStateError(
-          'not-configured',
-          this.#session.configError?.message ?? this.#t.notConfiguredYet,
-        );
+        throw new PhoneStateError('not-configured', configError?.message ?? t.notConfiguredYet);
       }
-      if (this.#session.registration.state !== 'registered' && phone.config.register) {
-        throw new PhoneStateError('not-registered', this.#t.notRegisteredYet);
+      if (registration.state !== 'registered' && phone.config.register) {
+        throw new PhoneStateError('not-registered', t.notRegisteredYet);
       }
       // The microphone property may have changed in this same task, before an update ran.
-      if (phone.microphoneId !== this.microphone) void this.#applyMicrophone();
+      void this.#devices.applyMicrophone();
       phone.call(target);
-      this.inputError = '';
+      this.#controls.error = '';
     } catch (error) {
-      this.inputError = isSipPhoneError(error) ? error.message : this.#t.callNotStarted;
+      this.#controls.refused(error, t.callNotStarted);
       throw error;
     }
   }
@@ -388,12 +334,11 @@ export class SipPhone extends LitElement {
 
   /** Answers the ringing call; a call you are talking on goes on hold. */
   answer(): void {
-    const call = this.#session.ringing;
-    const phone = this.#session.phone;
+    const { ringing: call, phone } = this.#session;
     if (!call || !phone) {
       throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     }
-    if (phone.microphoneId !== this.microphone) void this.#applyMicrophone();
+    void this.#devices.applyMicrophone();
     phone.answer(call);
   }
 
@@ -422,7 +367,7 @@ export class SipPhone extends LitElement {
     try {
       return this.#session.transfer(target);
     } catch (error) {
-      this.inputError = isSipPhoneError(error) ? error.message : this.#t.notTransferred;
+      this.#controls.refused(error, this.#locale.strings.notTransferred);
       return Promise.reject(error);
     }
   }
@@ -488,61 +433,16 @@ export class SipPhone extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('microphone') || (changed.has('config') && this.microphone)) {
-      void this.#applyMicrophone();
-    }
-    if (changed.has('speaker') && this.#remoteAudio.element) {
-      void this.#remoteAudio.setSinkId(this.speaker, () => {
-        this.deviceNotice = this.#t.speakerUnavailable;
-      });
-    }
-    if (changed.has('ringer')) this.#tones.setSinkId(this.ringer);
+    this.#devices.updated(changed);
     this.setAttribute('registration-state', this.registrationState);
     this.setAttribute('call-state', this.callState);
     // Ringtone while a call rings for us, ringback while the far end rings without early media.
-    this.#tones.play(this.silent ? undefined : toneFor(this.#session.lines.map((c) => c.snapshot)));
-  }
-
-  async #applyMicrophone(): Promise<void> {
-    const phone = this.#session.phone;
-    if (!phone || phone.microphoneId === this.microphone) return;
-    try {
-      await phone.setMicrophone(this.microphone);
-      this.deviceNotice = '';
-    } catch (error) {
-      const outcome = describeLocalCause(microphoneCause(error), this.#locale.lang);
-      this.deviceNotice = this.#t.microphoneSwitchFailed(
-        `${outcome.title}: ${outcome.explanation}`,
-      );
-    }
-  }
-
-  async #record(snapshot: CallSnapshot): Promise<void> {
-    const history = new CallHistory({ databaseName: this.historyDatabase });
-    try {
-      await history.add(historyEntryFor(snapshot));
-    } finally {
-      history.close();
-    }
-  }
-
-  private async handleEnableSound(): Promise<void> {
-    await this.#tones.unlock();
-    this.#remoteAudio.resume();
-    this.requestUpdate();
-  }
-
-  private handleRegistrationChange(snapshot: RegistrationSnapshot): void {
-    this.dispatchEvent(new SipRegistrationChangeEvent(registrationChangeDetail(snapshot)));
+    const tone = this.silent ? undefined : toneFor(this.#session.lines.map((c) => c.snapshot));
+    this.#devices.tones.play(tone);
   }
 
   private handleNewCall(call: Call): void {
-    call.on('microphone-lost', ({ recovered }) => {
-      this.deviceNotice = recovered ? this.#t.microphoneLost : this.#t.microphoneGone;
-    });
-    call.on('remote-stream', (stream) => {
-      if (this.#session.shownCall === call) this.#remoteAudio.play(stream);
-    });
+    this.#devices.watch(call);
     this.handleCallChange(call.snapshot);
   }
 
@@ -556,165 +456,36 @@ export class SipPhone extends LitElement {
     }
     this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
     this.#notifications.update(snapshot);
-    if (!isLiveCallState(snapshot.state)) this.#callEndedAt = Date.now();
-    if (this.history && !isLiveCallState(snapshot.state)) void this.#record(snapshot);
-  }
-
-  /** The pointer or focus reached Call: with `prewarm`, prepare the call before the press. */
-  private handleCallIntent(): void {
-    // Right after a call, Call appears under the pointer that pressed Hang up: that is no intent
-    // to call again, and the microphone should close with the call.
-    if (!this.prewarm || Date.now() - this.#callEndedAt < PREWARM_QUIET_AFTER_CALL_MS) return;
-    this.#session.phone?.prewarm().catch(() => undefined);
+    this.#prewarm.callChanged(snapshot);
+    this.#history.callChanged(snapshot);
   }
 
   private handleIdle(last: Call): void {
     this.requestUpdate();
-    this.dispatchEvent(
-      new SipCallChangeEvent({
-        ...callChangeDetail(last.snapshot),
-        state: 'idle',
-        previous: last.state,
-      }),
-    );
-  }
-
-  private handleDialpadPress(event: SipDialpadPressEvent): void {
-    this.#dialKeys.press(event.detail.key);
-  }
-
-  private handleNumberInput(event: InputEvent): void {
-    this.number = (event.target as HTMLInputElement).value;
-    this.inputError = '';
-  }
-
-  private handleSubmit(event: SubmitEvent): void {
-    event.preventDefault();
-    this.handleCallClick();
-  }
-
-  private handleCallClick(): void {
-    const request = new SipCallRequestEvent({ target: this.number });
-    if (!this.dispatchEvent(request)) return;
-    try {
-      this.call(this.number);
-    } catch {
-      // The reason is already shown under the number field.
-      this.numberInput?.focus();
-    }
-  }
-
-  private handleHangupClick(): void {
-    this.hangup();
-  }
-
-  private handleAnswerClick(): void {
-    try {
-      this.answer();
-    } catch (error) {
-      this.inputError = isSipPhoneError(error) ? error.message : this.#t.callNotAnswered;
-    }
-  }
-
-  private handleRejectClick(): void {
-    this.reject();
-  }
-
-  private handleMuteClick(): void {
-    this.#session.toggleMute();
-  }
-
-  private handleHoldClick(): void {
-    this.#session.toggleHold();
-  }
-
-  private handleTransferClick(): void {
-    const others = this.#session.lines.filter((c) => c !== this.#session.shownCall);
-    const target = others.length ? undefined : this.number.trim();
-    if (target === '') {
-      this.inputError = this.#t.typeTransferTarget;
-      this.numberInput?.focus();
-      return;
-    }
-    this.transfer(target).catch(() => undefined);
-  }
-
-  private handleLineAction(event: Event): void {
-    const { dataset } = event.currentTarget as HTMLButtonElement;
-    this.#session.lineAction(dataset.call, dataset.action);
-  }
-
-  private handleRetryNow(): void {
-    this.retryNow();
+    this.dispatchEvent(new SipCallChangeEvent(idleChangeDetail(last.snapshot)));
   }
 
   override render() {
-    const t = this.#t;
-    const { phone, lines, registration, shownCall } = this.#session;
-    const lang = this.#locale.lang;
-    const state = this.callState;
-    const maxLines = phone?.config.maxLines;
-    return html`<div part="base" class="card">
-      ${registrationTemplate(
-        registrationLine(registration, {
-          now: this.#clock.now,
-          uri: phone?.config.uri,
-          configError: this.#session.configError,
-          lang,
-        }),
-        this.handleRetryNow,
-      )}
-      ${bannerTemplate(
-        !shownCall && connectionLost(registration)
-          ? disconnectedBanner(lang)
-          : bannerModel(shownCall?.snapshot, lang),
-      )}
-      ${transferPromptTemplate(this.#transfers.prompt, t, this.#transfers)}
-      ${soundPromptTemplate(this.#tones.blocked || this.#remoteAudio.blocked, t, this.handleEnableSound)}
-      <div class="status-row">
-        <span part="notice" class="notice" role="status"
-          >${noticeText(shownCall?.snapshot, {
-            deviceNotice: this.deviceNotice,
-            transferNotice: this.#transfers.notice,
-            lang,
-          })}</span
-        >
-        ${timerTemplate(shownCall?.snapshot, t, this.#clock.now)}
-      </div>
-      ${qualityTemplate(this.#quality.snapshot.issues, t)}
-      ${linesTemplate(
-        linesModel(
-          lines.map((c) => c.snapshot),
-          shownCall?.id,
-          lang,
-        ),
-        this.handleLineAction,
-      )}
-      ${dialTemplate(this.number, this.inputError, t, {
-        lang,
-        readonly: isLiveCallState(state) && lines.length >= (maxLines ?? 1),
-        submit: this.handleSubmit,
-        input: this.handleNumberInput,
-        press: this.handleDialpadPress,
-      })}
-      ${controlsTemplate(shownCall?.snapshot, t, {
-        lines: lines.length,
-        mute: this.handleMuteClick,
-        hold: this.handleHoldClick,
-        transfer: this.handleTransferClick,
-      })}
-      <div class="actions">
-        ${actionsTemplate(state, t, {
-          shown: shownCall !== undefined,
-          callDisabled: !phone || lines.length >= phone.config.maxLines,
-          answer: this.handleAnswerClick,
-          reject: this.handleRejectClick,
-          hangup: this.handleHangupClick,
-          callIntent: this.handleCallIntent,
-        })}
-      </div>
-      <audio autoplay hidden></audio>
-    </div>`;
+    const { phone, lines, registration, shownCall, configError } = this.#session;
+    return phoneTemplate(
+      {
+        lang: this.#locale.lang,
+        now: this.#clock.now,
+        registration,
+        uri: phone?.config.uri,
+        configError,
+        maxLines: phone?.config.maxLines,
+        lines: lines.map((c) => c.snapshot),
+        shown: shownCall?.snapshot,
+        transferPrompt: this.#transfers.prompt,
+        soundBlocked: this.#devices.blocked,
+        notices: { deviceNotice: this.#devices.notice, transferNotice: this.#transfers.notice },
+        issues: this.#quality.snapshot.issues,
+        number: this.number,
+        error: this.#controls.error,
+      },
+      this.#controls,
+    );
   }
 }
 

@@ -1,0 +1,125 @@
+/**
+ * The card of `<sip-phone>`, whole: the registration line, the banner, the transfer and sound
+ * prompts, the notice and timer, call quality, the lines, the number and keypad, the in-call
+ * controls and the actions. One template of what the phone shows (`PhoneView`, plain data) and
+ * what its controls do (`PhoneHandlers`, called with the rendering element as `this`).
+ */
+import { html, type TemplateResult } from 'lit';
+import { uiStrings } from '../../src/i18n/index.js';
+import type { CallSnapshot } from '../../src/call.js';
+import { isLiveCallState } from '../../src/call-machine.js';
+import type { QualityIssue } from '../../src/quality.js';
+import type { RegistrationSnapshot, TransferRequest } from '../../src/index.js';
+import type { SipDialpadPressEvent } from '../events.js';
+import { bannerModel, bannerTemplate, disconnectedBanner } from './banner.js';
+import { connectionLost, registrationLine, registrationTemplate } from './registration-line.js';
+import { noticeText, type NoticeContext } from './notice.js';
+import { linesModel, linesTemplate } from './lines.js';
+import {
+  actionsTemplate,
+  controlsTemplate,
+  dialTemplate,
+  qualityTemplate,
+  soundPromptTemplate,
+  timerTemplate,
+  transferPromptTemplate,
+} from './phone-controls.js';
+
+type Handler = (event: Event) => void;
+
+/** What the phone shows. */
+export interface PhoneView {
+  lang: string;
+  /** The time to show the call timer and the retry countdown at (epoch ms). */
+  now: number;
+  registration: RegistrationSnapshot;
+  /** The account's SIP URI, once the phone is configured. */
+  uri: string | undefined;
+  /** Why the configuration was refused, when it was. */
+  configError: Error | undefined;
+  /** How many calls the phone takes at once; undefined until it is configured. */
+  maxLines: number | undefined;
+  /** Every call not over yet, oldest first. */
+  lines: readonly CallSnapshot[];
+  /** The call on show, if any. */
+  shown: CallSnapshot | undefined;
+  /** A transfer the far end asks for, while it waits for the user's answer. */
+  transferPrompt: TransferRequest | undefined;
+  /** The browser blocks audio until the user clicks. */
+  soundBlocked: boolean;
+  /** What the notice says besides the shown call's own news: devices, transfer requests. */
+  notices: Omit<NoticeContext, 'lang'>;
+  /** Call-quality warnings on the shown call. */
+  issues: readonly QualityIssue[];
+  /** The number field. */
+  number: string;
+  /** Why the last call attempt or action was refused (shown under the number field). */
+  error: string;
+}
+
+/** What the controls do. */
+export interface PhoneHandlers {
+  retryNow: Handler;
+  enableSound: Handler;
+  transferPrompt: { accept: Handler; decline: Handler; keydown: (event: KeyboardEvent) => void };
+  /** A button in the lines list (`data-call`, `data-action`). */
+  line: Handler;
+  submit: (event: SubmitEvent) => void;
+  input: (event: InputEvent) => void;
+  press: (event: SipDialpadPressEvent) => void;
+  mute: Handler;
+  hold: Handler;
+  transfer: Handler;
+  answer: Handler;
+  reject: Handler;
+  hangup: Handler;
+  /** The pointer or focus reached Call. */
+  callIntent: Handler;
+}
+
+/** The card. */
+export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResult {
+  const { lang, lines, maxLines, registration, shown } = view;
+  const t = uiStrings(lang);
+  const state = shown?.state ?? 'idle';
+  const { uri, configError, now } = view;
+  return html`<div part="base" class="card">
+    ${registrationTemplate(registrationLine(registration, { now, uri, configError, lang }), on.retryNow)}
+    ${bannerTemplate(
+      !shown && connectionLost(registration) ? disconnectedBanner(lang) : bannerModel(shown, lang),
+    )}
+    ${transferPromptTemplate(view.transferPrompt, t, on.transferPrompt)}
+    ${soundPromptTemplate(view.soundBlocked, t, on.enableSound)}
+    <div class="status-row">
+      <span part="notice" class="notice" role="status"
+        >${noticeText(shown, { ...view.notices, lang })}</span
+      >
+      ${timerTemplate(shown, t, now)}
+    </div>
+    ${qualityTemplate(view.issues, t)} ${linesTemplate(linesModel(lines, shown?.id, lang), on.line)}
+    ${dialTemplate(view.number, view.error, t, {
+      lang,
+      readonly: isLiveCallState(state) && lines.length >= (maxLines ?? 1),
+      submit: on.submit,
+      input: on.input,
+      press: on.press,
+    })}
+    ${controlsTemplate(shown, t, {
+      lines: lines.length,
+      mute: on.mute,
+      hold: on.hold,
+      transfer: on.transfer,
+    })}
+    <div class="actions">
+      ${actionsTemplate(state, t, {
+        shown: shown !== undefined,
+        callDisabled: maxLines === undefined || lines.length >= maxLines,
+        answer: on.answer,
+        reject: on.reject,
+        hangup: on.hangup,
+        callIntent: on.callIntent,
+      })}
+    </div>
+    <audio autoplay hidden></audio>
+  </div>`;
+}
