@@ -1,7 +1,9 @@
 /**
- * Audio devices: listing microphones and speakers, and the constraints that pick one. Labels are
- * empty until the page has had microphone permission once (a browser privacy rule).
+ * Audio devices: listing microphones and speakers, the constraints that pick one, and what a
+ * failure to open one means. Labels are empty until the page has had microphone permission once
+ * (a browser privacy rule).
  */
+import type { LocalCause } from './outcomes.js';
 
 export interface AudioDevices {
   microphones: MediaDeviceInfo[];
@@ -42,4 +44,14 @@ export function microphoneAllowedHere(): boolean {
   };
   const policy = doc.permissionsPolicy ?? doc.featurePolicy;
   return policy ? policy.allowsFeature('microphone') : true;
+}
+
+/** Maps a getUserMedia error to the cause a person can act on. */
+export function microphoneCause(error: unknown): LocalCause {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'microphone-missing';
+  if (name === 'NotReadableError' || name === 'AbortError') return 'microphone-busy';
+  // Inside an iframe without allow="microphone" no prompt appears: only the page owner can fix it.
+  if (!microphoneAllowedHere()) return 'microphone-not-allowed-here';
+  return 'microphone-denied';
 }

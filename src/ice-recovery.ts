@@ -6,6 +6,8 @@
  * is given up, and the call ends ("Audio connection lost"). The phase of the path is a pure
  * transition table ({@link nextIcePhase}); the timers and the re-INVITE are the call's.
  */
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import { sessionInternals } from './jssip-internals.js';
 
 /** How long ICE may stay `disconnected` before an ICE restart is tried, in ms. */
 export const ICE_RESTART_DELAY_MS = 2000;
@@ -163,6 +165,31 @@ export class IceRecovery {
     this.#retryTimer = undefined;
     this.#giveUpTimer = undefined;
   }
+}
+
+// JsSIP's cause when ICE fails (it then hangs up by itself).
+const RTP_TIMEOUT = 'RTP Timeout';
+
+/**
+ * JsSIP hangs up by itself when ICE reaches `failed` (cause "RTP Timeout"): while the audio path
+ * may still come back, that hang-up becomes an ICE restart instead. Returns the hang-up for when
+ * it cannot come back: BYE, "Audio connection lost".
+ */
+export function deferRtpTimeoutHangup(session: RTCSession, recovery: IceRecovery): () => void {
+  const internals = sessionInternals(session);
+  const terminate = internals.terminate.bind(internals);
+  let givingUp = false;
+  internals.terminate = (options) => {
+    if (options?.cause === RTP_TIMEOUT && !givingUp && recovery.recoverable) {
+      recovery.fail();
+      return;
+    }
+    terminate(options);
+  };
+  return () => {
+    givingUp = true;
+    session.terminate({ cause: RTP_TIMEOUT, status_code: 408, reason_phrase: RTP_TIMEOUT });
+  };
 }
 
 /** Resolves true once `check()` holds (polled), false after `timeoutMs`. */

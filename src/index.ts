@@ -4,7 +4,8 @@
  */
 export { Phone } from './phone.js';
 export type { PhoneEvents, RegistrationSnapshot, CallOptions } from './phone.js';
-export { Call, microphoneCause, glareDelayMs } from './call.js';
+export { Call } from './call.js';
+export { glareDelayMs } from './reoffer.js';
 export type {
   CallDirection,
   CallEvents,
@@ -140,6 +141,7 @@ export {
   listAudioDevices,
   microphoneConstraints,
   microphoneAllowedHere,
+  microphoneCause,
   canChooseSpeaker,
 } from './devices.js';
 export type { AudioDevices } from './devices.js';

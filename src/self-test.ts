@@ -14,8 +14,7 @@
  */
 import { describeLocalCause, describeOutcome } from './outcomes.js';
 import { selfTestFindings, type SelfTestFindings } from './i18n/self-test-findings.js';
-import { microphoneCause } from './call.js';
-import { microphoneConstraints } from './devices.js';
+import { microphoneCause, microphoneConstraints } from './devices.js';
 import { summarizeStats } from './diagnostics.js';
 import { Phone } from './phone.js';
 import { isConfigError } from './errors.js';

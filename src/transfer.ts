@@ -6,11 +6,28 @@
  */
 import JsSIP from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { referToUri, sessionInternals, type ReferRequest } from './jssip-internals.js';
+import {
+  referToUri,
+  sessionInternals,
+  type ReferRequest,
+  type ReplacingInvite,
+} from './jssip-internals.js';
 import { checkReferTo, type ReferToTarget } from './transfer-policy.js';
+import { sanitizeRemoteText } from './text.js';
 
 /** How a transfer we asked for is going. */
 export type TransferProgress = 'requested' | 'accepted' | 'progress' | 'succeeded' | 'failed';
+
+/** Progress of a transfer this call asked for (REFER), as reported by the far end (NOTIFY). */
+export interface TransferState {
+  kind: 'blind' | 'attended';
+  /** The transfer target's SIP URI. */
+  target: string;
+  state: TransferProgress;
+  /** The status the far end reported: 202 for the REFER, then the target's 1xx/2xx/final. */
+  status?: number;
+  reason?: string;
+}
 
 /** Why a REFER from the far end was refused, and with which final response. */
 export interface TransferRefusal {
@@ -19,20 +36,52 @@ export interface TransferRefusal {
   reason: string;
 }
 
+/**
+ * A REFER from the far end that passed the checks (it was answered 202), for the phone to decide:
+ * `accept` places the new call to `uri` (what the phone validated; with the checked `Replaces`
+ * when the transfer is attended), `reject` declines (NOTIFY 603).
+ */
+export interface TransferRequestDetail {
+  target: ReferToTarget;
+  accept: (uri: string, options: object, initCallback: (session: RTCSession) => void) => void;
+  reject: () => void;
+}
+
+/**
+ * Someone's INVITE with Replaces names this call (an attended transfer): `from` and `referredBy`
+ * are the URIs it carries (unchecked remote text), for the phone to authorise.
+ */
+export interface ReplaceRequestDetail {
+  callId: string;
+  from?: string;
+  referredBy?: string;
+  accept: () => void;
+  reject: () => void;
+}
+
 // A transfer target that neither answers nor fails within this time is reported as failed.
 const TRANSFER_WAIT_MS = 45_000;
 
 /**
  * Asks the far end of `session` to call `uri` (REFER); with `replaces`, to take over that session
- * (attended). `report` hears each step with the status the far end gave. Resolves true when the
+ * (attended). `onState` hears each step with the status the far end gave. Resolves true when the
  * far end says the target answered (NOTIFY 200), false on a refusal, a failure or silence.
  */
 export function sendRefer(
   session: RTCSession,
   uri: string,
   replaces: RTCSession | undefined,
-  report: (state: TransferProgress, status?: number, reason?: string) => void,
+  onState: (state: TransferState) => void,
 ): Promise<boolean> {
+  const kind = replaces ? 'attended' : 'blind';
+  const report = (state: TransferProgress, status?: number, reason?: string) =>
+    onState({
+      kind,
+      target: uri,
+      state,
+      ...(status !== undefined ? { status } : {}),
+      ...(reason ? { reason: sanitizeRemoteText(reason) } : {}),
+    });
   report('requested');
   return new Promise<boolean>((resolve) => {
     const timer = setTimeout(
@@ -106,6 +155,45 @@ export function guardIncomingRefers(
     receive(request);
   };
   return screened;
+}
+
+export interface IncomingTransferHandlers extends IncomingReferGuard {
+  /** A REFER passed the checks: the phone decides. */
+  request(detail: TransferRequestDetail): void;
+  /** An INVITE with Replaces names this session's call. */
+  replace(detail: ReplaceRequestDetail): void;
+}
+
+/**
+ * Receives transfers for `session` both ways they come: REFERs, checked before JsSIP sees them
+ * ({@link guardIncomingRefers}) and handed on with their checked target, and INVITEs with Replaces
+ * that would take this call over.
+ */
+export function receiveTransfers(session: RTCSession, handlers: IncomingTransferHandlers): void {
+  const screened = guardIncomingRefers(session, handlers);
+  session.on('refer', ({ request, accept, reject }) => {
+    const target = screened.get(request);
+    if (!target) return reject();
+    handlers.request({
+      target,
+      accept: (uri, options, initCallback) => {
+        if (!rewriteReferTo(request, uri, target)) return reject();
+        (accept as (cb: unknown, o: unknown) => void)(initCallback, options);
+      },
+      reject: () => reject(),
+    });
+  });
+  session.on('replaces', ({ request, accept, reject }) => {
+    const invite = request as unknown as ReplacingInvite;
+    const referredBy = invite.getHeader('Referred-By');
+    handlers.replace({
+      callId: invite.call_id,
+      ...(invite.from?.uri ? { from: invite.from.uri.toString() } : {}),
+      ...(referredBy ? { referredBy } : {}),
+      accept: () => (accept as (cb?: unknown) => void)(),
+      reject: () => reject(),
+    });
+  });
 }
 
 /**
