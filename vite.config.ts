@@ -103,8 +103,10 @@ export default defineConfig(({ mode, command, isPreview }) => {
           fileName: () => 'sip-phone.js',
         },
         minify: true,
-        // Vite keeps whitespace in ES libraries; the CDN file is meant to be fully minified.
-        rolldownOptions: { output: { codeSplitting: false, minify: true } },
+        // Vite keeps whitespace in ES libraries; the CDN file is meant to be fully minified. What a
+        // page may not need (the phone core and JsSIP, the self-test…) is in chunks beside it,
+        // imported by relative URL, so any host that serves the folder serves the lot.
+        rolldownOptions: { output: { minify: true, chunkFileNames: 'chunks/[name]-[hash].js' } },
       },
     };
   }

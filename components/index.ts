@@ -36,4 +36,6 @@ export type {
 } from './events.js';
 export { bannerModel, bannerText } from './shared/banner.js';
 export type { BannerModel } from './shared/banner.js';
-export * from '../src/index.js';
+// The core's types; its values are `sip-phone/core`, so that this entry stays light: the CDN file
+// fetches the core (and JsSIP) as a chunk of its own when an element needs it.
+export type * from '../src/index.js';

@@ -2,10 +2,10 @@
 // with the flags the browser tests use, the benchmark pages (bench/pages/, bundled by esbuild)
 // served from a loopback HTTP server, and a STUN server that never answers.
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright';
 import type {
@@ -90,6 +90,15 @@ export class PageServer {
     const scripts = await bundlePages();
     const files = new Map<string, { type: string; body: string | Buffer }>();
     files.set('/sip-phone.js', { type: 'text/javascript', body: readFileSync(cdnFile) });
+    // Its chunks, beside it, as a CDN serves the package folder.
+    const chunks = join(dirname(cdnFile), 'chunks');
+    for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
+      if (!name.endsWith('.js')) continue;
+      files.set(`/chunks/${name}`, {
+        type: 'text/javascript',
+        body: readFileSync(join(chunks, name)),
+      });
+    }
     for (const subject of ['phone', 'bare', 'floor'] as const) {
       files.set(`/${subject}.html`, { type: 'text/html', body: html(subject) });
       files.set(`/pages/${subject}.js`, {

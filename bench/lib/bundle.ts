@@ -85,10 +85,16 @@ export async function importGraph(entry: string): Promise<ImportGraph> {
       }
     }
   }
-  return {
-    static: [...seen].map(abs),
-    lazy: [...dynamic].filter((k) => !seen.has(k)).map(abs),
-  };
+  // Lazy: what the dynamic imports reach, with everything those chunks import in turn.
+  const lazy = new Set<string>();
+  const more = [...dynamic].filter((k) => !seen.has(k));
+  while (more.length > 0) {
+    const k = more.pop()!;
+    if (seen.has(k) || lazy.has(k)) continue;
+    lazy.add(k);
+    for (const imp of inputs[k]?.imports ?? []) if (!imp.external) more.push(imp.path);
+  }
+  return { static: [...seen].map(abs), lazy: [...lazy].map(abs) };
 }
 
 export interface Contribution {

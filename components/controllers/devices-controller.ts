@@ -8,13 +8,9 @@
  * `enableSound` is that click.
  */
 import type { PropertyValues, ReactiveControllerHost } from 'lit';
-import {
-  describeLocalCause,
-  microphoneCause,
-  type Call,
-  type Phone,
-  type TonePlayer,
-} from '../../src/index.js';
+import type { Call, Phone, TonePlayer } from '../../src/index.js';
+import { describeLocalCause } from '../../src/outcomes.js';
+import { microphoneCause } from '../../src/devices.js';
 import type { LocaleController } from './locale-controller.js';
 import { RemoteAudioController } from './remote-audio-controller.js';
 import { ToneController } from './tone-controller.js';

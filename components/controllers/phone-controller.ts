@@ -5,21 +5,29 @@
  * asks the element to re-render on every registration or call change.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
+import type {
+  Call,
+  CallSnapshot,
+  DiagnosticsReport,
   Phone,
-  PhoneStateError,
-  isConfigError,
-  isEstablishedCallState,
-  isFinalCallState,
-  validateDtmf,
-  type Call,
-  type CallSnapshot,
-  type DiagnosticsReport,
-  type PhoneConfig,
-  type PhoneEvents,
-  type RegistrationSnapshot,
-  type TransferRequest,
+  PhoneConfig,
+  PhoneEvents,
+  RegistrationSnapshot,
+  TransferRequest,
 } from '../../src/index.js';
+import { PhoneStateError, isConfigError } from '../../src/errors.js';
+import { resolveConfig } from '../../src/config.js';
+import { isEstablishedCallState, isFinalCallState } from '../../src/call-machine.js';
+import { validateDtmf } from '../../src/dtmf.js';
+import { loadCore } from '../shared/lazy.js';
+
+// The core arrives once (a chunk of its own in the CDN file); after that a new configuration makes
+// its phone at once, as before.
+let core: Awaited<ReturnType<typeof loadCore>> | undefined;
+
+/** Said when the core's chunk cannot be fetched (offline, or a CDN that lost a file). */
+export const CORE_LOAD_FAILED =
+  "The phone's code could not be loaded. Check the network connection and reload the page.";
 
 export interface PhoneControllerCallbacks {
   onRegistrationChange?(snapshot: RegistrationSnapshot): void;
@@ -38,6 +46,8 @@ export class PhoneController implements ReactiveController {
   phone: Phone | undefined;
   /** Why the configuration was refused, when it was. */
   configError: Error | undefined;
+  /** The configuration is valid and its phone waits for the core's chunk. */
+  loading = false;
   registration: RegistrationSnapshot = { state: 'unregistered' };
   /** Calls not over yet, oldest first. */
   lines: Call[] = [];
@@ -52,6 +62,7 @@ export class PhoneController implements ReactiveController {
   #lastEnded: Call | undefined;
   #lastEndedTimer: ReturnType<typeof setTimeout> | undefined;
   #connected = false;
+  #loading: Promise<void> = Promise.resolve();
 
   constructor(
     host: ReactiveControllerHost & HTMLElement,
@@ -160,20 +171,67 @@ export class PhoneController implements ReactiveController {
     if (key === this.#configKey) return;
     this.#configKey = key;
     this.#dispose();
+    this.loading = false;
     this.configError = undefined;
     if (!config) {
       this.#setRegistration({ state: 'unregistered' });
       return;
     }
     try {
-      this.phone = new Phone(config);
+      // Checked here, before the core arrives: a wrong configuration is said at once.
+      resolveConfig(config);
     } catch (error) {
       if (!isConfigError(error)) throw error;
       this.configError = error;
       this.#setRegistration({ state: 'failed', reason: error.message });
       return;
     }
-    const phone = this.phone;
+    if (core) {
+      this.#adoptPhone(new core.Phone(config));
+      return;
+    }
+    // The first phone waits for the core; the element shows it connecting meanwhile.
+    this.loading = true;
+    this.#loading = loadCore().then(
+      (loaded) => {
+        core = loaded;
+        const { Phone } = loaded;
+        if (this.#configKey !== key) return;
+        this.loading = false;
+        this.#adoptPhone(new Phone(config));
+      },
+      (error: unknown) => {
+        if (this.#configKey !== key) return;
+        console.warn('<sip-phone>: the phone core did not load:', error);
+        this.loading = false;
+        this.configError = new Error(CORE_LOAD_FAILED);
+        this.#setRegistration({ state: 'failed', reason: CORE_LOAD_FAILED });
+      },
+    );
+  }
+
+  /**
+   * The phone, when it can place a call now. Else throws `PhoneStateError` with the words to show:
+   * not configured (or why the configuration was refused), or not registered yet.
+   */
+  phoneToCall(words: { notConfiguredYet: string; notRegisteredYet: string }): Phone {
+    const { phone, configError, registration } = this;
+    if (!phone && !this.loading) {
+      throw new PhoneStateError('not-configured', configError?.message ?? words.notConfiguredYet);
+    }
+    if (!phone || (registration.state !== 'registered' && phone.config.register)) {
+      throw new PhoneStateError('not-registered', words.notRegisteredYet);
+    }
+    return phone;
+  }
+
+  /** Settles once the phone of the current configuration exists (or could not be made). */
+  get loaded(): Promise<Phone | undefined> {
+    return this.#loading.then(() => this.phone);
+  }
+
+  #adoptPhone(phone: Phone): void {
+    this.phone = phone;
     this.#unsubscribe.push(
       phone.on('registration-change', (snapshot) => this.#setRegistration(snapshot)),
       phone.on('call', (call) => this.#adopt(call)),
@@ -181,6 +239,7 @@ export class PhoneController implements ReactiveController {
       phone.on('transfer-refused', (refusal) => this.#callbacks.onTransferRefused?.(refusal)),
     );
     if (this.#connected) phone.start();
+    this.#host.requestUpdate();
   }
 
   hostConnected(): void {

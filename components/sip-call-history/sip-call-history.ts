@@ -3,14 +3,10 @@ import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { callHistoryStyles } from './sip-call-history.styles.js';
-import {
-  CallHistory,
-  describeLocalCause,
-  describeStatus,
-  uiStrings,
-  type HistoryEntry,
-  type UiStrings,
-} from '../../src/index.js';
+import type { HistoryEntry, UiStrings } from '../../src/index.js';
+import { CallHistory } from '../../src/history.js';
+import { describeLocalCause, describeStatus } from '../../src/outcomes.js';
+import { uiStrings } from '../../src/i18n/index.js';
 import { SipHistoryClearEvent, SipRedialEvent } from '../events.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 

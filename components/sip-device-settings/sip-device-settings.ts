@@ -3,7 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { deviceSettingsStyles } from './sip-device-settings.styles.js';
-import { canChooseSpeaker, listAudioDevices, type AudioDevices } from '../../src/index.js';
+import type { AudioDevices } from '../../src/index.js';
+import { canChooseSpeaker, listAudioDevices } from '../../src/devices.js';
 import { SipDeviceChangeEvent, type SipDeviceKind } from '../events.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 

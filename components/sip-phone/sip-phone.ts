@@ -1,25 +1,25 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
-import {
-  PhoneStateError,
-  TonePlayer,
-  isLiveCallState,
-  toneFor,
-  runSelfTest,
-  type DiagnosticsReport,
-  type SelfTestOptions,
-  type SelfTestReport,
-  type Call,
-  type CallSnapshot,
-  type CredentialsProvider,
-  type CallState,
-  type Phone,
-  type PhoneConfig,
-  type RegistrationState,
-  type ServerEntry,
+import type {
+  DiagnosticsReport,
+  SelfTestOptions,
+  SelfTestReport,
+  Call,
+  CallSnapshot,
+  CredentialsProvider,
+  CallState,
+  Phone,
+  PhoneConfig,
+  RegistrationState,
+  ServerEntry,
 } from '../../src/index.js';
+import { PhoneStateError } from '../../src/errors.js';
+import { isLiveCallState } from '../../src/call-machine.js';
+import { TonePlayer, toneFor } from '../../src/tones.js';
+
 import { PhoneController } from '../controllers/phone-controller.js';
+import { loadDiagnosticsDownload, loadSelfTest } from '../shared/lazy.js';
 import { LocaleController } from '../controllers/locale-controller.js';
 import { QualityController } from '../controllers/quality-controller.js';
 import { TickController } from '../controllers/tick-controller.js';
@@ -40,7 +40,6 @@ import { bannerStyles, whoOf } from '../shared/banner.js';
 import { registrationChangeDetail } from '../shared/registration-line.js';
 import { phoneTemplate } from '../shared/phone-view.js';
 import { idleChangeDetail, qualityChangeDetail } from '../shared/change-details.js';
-import { downloadDiagnostics } from '../shared/diagnostics-download.js';
 import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../shared/phone-config.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
@@ -300,6 +299,11 @@ export class SipPhone extends LitElement {
     return this.#session.phone;
   }
 
+  /** Resolves with `phone` once it exists: the CDN file fetches the core as a chunk of its own. */
+  get phoneReady(): Promise<Phone | undefined> {
+    return this.#session.loaded;
+  }
+
   /**
    * Calls `target` (or the number field). A call you are talking on goes on hold. Throws
    * `DialStringError` for a malformed or forbidden target and `PhoneStateError` when the phone
@@ -308,13 +312,7 @@ export class SipPhone extends LitElement {
   call(target: string = this.number): void {
     const t = this.#locale.strings;
     try {
-      const { phone, configError, registration } = this.#session;
-      if (!phone) {
-        throw new PhoneStateError('not-configured', configError?.message ?? t.notConfiguredYet);
-      }
-      if (registration.state !== 'registered' && phone.config.register) {
-        throw new PhoneStateError('not-registered', t.notRegisteredYet);
-      }
+      const phone = this.#session.phoneToCall(t);
       // The microphone property may have changed in this same task, before an update ran.
       void this.#devices.applyMicrophone();
       phone.call(target);
@@ -392,8 +390,9 @@ export class SipPhone extends LitElement {
    * the element's registration is not disturbed. Findings and fixes are in the element's language.
    * Never throws: failures are in the report.
    */
-  selfTest(options: SelfTestOptions = {}): Promise<SelfTestReport> {
+  async selfTest(options: SelfTestOptions = {}): Promise<SelfTestReport> {
     const config = phoneConfigOf(this) ?? { ...this.config, server: this.server, uri: this.uri };
+    const { runSelfTest } = await loadSelfTest();
     return runSelfTest(config, {
       microphoneId: this.microphone,
       speakerId: this.speaker,
@@ -417,7 +416,9 @@ export class SipPhone extends LitElement {
    * tools) or `text` (readable). Resolves with the file's name.
    */
   async saveDiagnostics(format: 'json' | 'text' = 'json'): Promise<string> {
-    return downloadDiagnostics(await this.diagnostics(), format, this.renderRoot);
+    const report = await this.diagnostics();
+    const { downloadDiagnostics } = await loadDiagnosticsDownload();
+    return downloadDiagnostics(report, format, this.renderRoot);
   }
 
   /** Sends DTMF digits (`0-9 * # A-D`, `,` = pause) during a call. Throws `DtmfError` on bad input. */

@@ -1,13 +1,26 @@
 import { expect } from '@open-wc/testing';
 import { sandbox, passwordOf, waitFor } from '../helpers/sandbox.js';
 
-// The public CDN entry: `npm run build` must produce one self-contained ES module that defines the
-// elements. `npm test` builds it before the browser tests run.
+// The public CDN entry: `npm run build` must produce one ES module that defines the elements, and
+// imports nothing but its own chunks beside it (dist/chunks/, relative URLs), so that any host
+// serving the folder serves it all. `npm test` builds it before the browser tests run.
 describe('dist/sip-phone.js', () => {
-  it('is one self-contained module (no imports) that defines the elements', async () => {
-    const source = await (await fetch('/dist/sip-phone.js')).text();
-    expect(source.length).to.be.greaterThan(10_000);
-    expect(source).not.to.match(/^\s*import\s|\bimport\s*\(|\bfrom\s*["'][^"']+["']/m);
+  it('defines the elements and imports only its own chunks, by relative URL', async () => {
+    const seen = new Set<string>();
+    const visit = async (url: string): Promise<void> => {
+      if (seen.has(url)) return;
+      seen.add(url);
+      const source = await (await fetch(url)).text();
+      const specifiers = [
+        ...source.matchAll(/\bimport\s*\(\s*["'`]([^"'`]+)["'`]|\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']/g),
+      ].map((m) => m[1] ?? m[2] ?? m[3]!);
+      for (const specifier of specifiers) {
+        expect(specifier, `${url} imports ${specifier}`).to.match(/^\.\.?\/(?:chunks\/)?[\w.-]+\.js$/);
+        await visit(new URL(specifier, url).href);
+      }
+    };
+    await visit(`${location.origin}/dist/sip-phone.js`);
+    expect([...seen].some((url) => url.includes('/dist/chunks/')), 'chunks beside it').to.equal(true);
     await import(/* @vite-ignore */ `${location.origin}/dist/sip-phone.js`);
     for (const tag of ['sip-phone', 'sip-dialpad', 'sip-call-banner']) {
       expect(customElements.get(tag), tag).to.be.a('function');
@@ -28,6 +41,68 @@ describe('dist/sip-phone.js', () => {
       expect(banner.getAttribute('data-state')).to.equal('idle');
     } finally {
       host.remove();
+    }
+  });
+});
+
+describe('what dist/sip-phone.js fetches, read from a real page\'s network log', () => {
+  // A fresh document per test (modules are fetched once per document), loading the CDN file the way
+  // an embedder does; its resource timing entries are the network log.
+  const pageWith = async (body: string) => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><html lang="en"><body>${body}<script type="module" src="${location.origin}/dist/sip-phone.js"></script></body></html>`;
+    document.body.append(frame);
+    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    const win = frame.contentWindow! as Window & typeof globalThis;
+    await waitFor(() => win.customElements.get('sip-phone'), '<sip-phone> defined');
+    const fetched = (pattern: RegExp) =>
+      win.performance
+        .getEntriesByType('resource')
+        .map((entry) => entry.name)
+        .filter((name) => pattern.test(name.split('/').pop()!));
+    return { frame, win, fetched };
+  };
+
+  it('a <sip-phone> with no configuration paints its idle UI and fetches no phone core', async () => {
+    const { frame, win, fetched } = await pageWith('<sip-phone></sip-phone>');
+    try {
+      const el = win.document.querySelector('sip-phone')!;
+      await waitFor(() => el.shadowRoot?.querySelector('[part~="banner"]'), 'the banner painted');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fetched(/^phone-/), 'the core chunk').to.deep.equal([]);
+      expect(fetched(/^self-test-|^diagnostics-download-/), 'tools').to.deep.equal([]);
+      // Configured, it fetches the core: the chunk was there to fetch all along.
+      const info = await sandbox();
+      el.setAttribute('server', info.wsUrl);
+      el.setAttribute('uri', `sip:carol@${info.domain}`);
+      await waitFor(() => fetched(/^phone-/).length === 1, 'the core fetched once configured');
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('a configured one fetches the core at once and registers; the self-test and the diagnostics file only when used', async () => {
+    const info = await sandbox();
+    const { frame, win, fetched } = await pageWith(
+      `<sip-phone server="${info.wsUrl}" uri="sip:bob@${info.domain}"></sip-phone>`,
+    );
+    try {
+      const el = win.document.querySelector('sip-phone') as HTMLElement & {
+        password: string;
+        registrationState: string;
+        saveDiagnostics(format: 'text'): Promise<string>;
+      };
+      el.password = await passwordOf('bob');
+      await waitFor(() => el.registrationState === 'registered', 'registered');
+      expect(fetched(/^phone-/), 'the core chunk').to.have.length(1);
+      expect(fetched(/^self-test-/), 'the self-test').to.deep.equal([]);
+      expect(fetched(/^diagnostics-download-/), 'the diagnostics file').to.deep.equal([]);
+      const name = await el.saveDiagnostics('text');
+      expect(name).to.match(/^sip-phone-diagnostics-.*\.txt$/);
+      expect(fetched(/^diagnostics-download-/), 'fetched for the save').to.have.length(1);
+      expect(fetched(/^self-test-/), 'the self-test, still').to.deep.equal([]);
+    } finally {
+      frame.remove();
     }
   });
 });

@@ -553,7 +553,11 @@ export class FaultPeer {
       '/csp/page.js': [join(ROOT, 'test/faults/csp/page.js'), 'text/javascript; charset=utf-8'],
       '/dist/sip-phone.js': [join(ROOT, 'dist/sip-phone.js'), 'text/javascript; charset=utf-8'],
     };
-    const file = files[url.pathname];
+    // The CDN file's chunks, beside it (names as the build writes them, nothing else).
+    const chunk = /^\/dist\/chunks\/[\w.-]+\.js$/.test(url.pathname)
+      ? [join(ROOT, url.pathname.slice(1)), 'text/javascript; charset=utf-8']
+      : undefined;
+    const file = files[url.pathname] ?? chunk;
     if (!file || !existsSync(file[0])) {
       res
         .writeHead(404, { 'content-type': 'text/plain' })

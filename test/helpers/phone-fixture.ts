@@ -47,6 +47,7 @@ export async function phoneFixture(options: PhoneFixtureOptions): Promise<PhoneU
       @sip-call-change=${(e: CustomEvent<SipCallChangeDetail>) => calls.push(e.detail)}
     ></sip-phone>`,
   );
+  await el.phoneReady; // The core is a chunk of its own: here once the first phone needs it.
   return { el, registrations, calls };
 }
 
