@@ -11,6 +11,7 @@ import { showControlCharacters } from './text.js';
 import type { WireMessage } from './transport.js';
 import { VERSION } from './version.js';
 import { isEstablishedCallState } from './call-machine.js';
+import type { ResolvedPhoneConfig } from './config.js';
 
 export const DIAGNOSTICS_FORMAT = 'sip-phone-diagnostics/1';
 
@@ -140,6 +141,37 @@ export interface RecordedCall {
     startedAt: number;
     answeredAt?: number;
     endedAt?: number;
+  };
+}
+
+/**
+ * The configuration as a report shows it: the password and the TURN credentials stay out, and of
+ * the extra headers only their names (values may be tokens).
+ */
+export function diagnosticsConfig(c: ResolvedPhoneConfig): Record<string, unknown> {
+  return {
+    server: c.server,
+    servers: c.servers,
+    uri: c.uri,
+    authUser: c.authUser,
+    displayName: c.displayName,
+    password: c.password ? 'set (not shown)' : 'none',
+    credentials: c.credentials ? 'callback' : 'none',
+    // TURN usernames and credentials stay out; the addresses are what support needs.
+    iceServers: c.iceServers.flatMap((server) => server.urls),
+    iceGatheringTimeout: c.iceGatheringTimeout,
+    codecs: c.codecs,
+    dtmfMode: c.dtmfMode,
+    dtmfDuration: c.dtmfDuration,
+    dtmfGap: c.dtmfGap,
+    register: c.register,
+    registerExpires: c.registerExpires,
+    maxLines: c.maxLines,
+    transfers: c.transfers,
+    transferAllowList: c.transferAllowList,
+    userAgent: c.userAgent,
+    // Header names only: values may be tokens.
+    extraHeaders: c.extraHeaders.map((header) => header.split(':')[0]),
   };
 }
 

@@ -22,20 +22,14 @@ import {
 import { parseDialString, type DialTarget } from './dial-string.js';
 import {
   Call,
-  type CallEvents,
   type CallSnapshot,
   type RemoteParty,
   type TransferRefusal,
   driverOf,
 } from './call.js';
-import {
-  addressUri,
-  parseRemoteUri,
-  replacementAuthorized,
-  transferTargetAllowed,
-  type ReferToTarget,
-} from './transfer-policy.js';
-import { TransferRequest } from './transfer-request.js';
+import { parseRemoteUri } from './transfer-policy.js';
+import type { TransferRequest } from './transfer-request.js';
+import { IncomingTransfers } from './incoming-transfers.js';
 import { isEstablishedCallState, isLiveCallState } from './call-machine.js';
 import { PhoneStateError } from './errors.js';
 import { sanitizeRemoteText } from './text.js';
@@ -46,7 +40,7 @@ import { watchPageLifecycle } from './page-lifecycle.js';
 import { uaInternals, WAITING_TRANSACTION_STATES } from './jssip-internals.js';
 import { RegistrationDriver, type RegistrationSnapshot } from './registration-driver.js';
 import { addSecretHeaders, enableDebugLog } from './log-redaction.js';
-import { DiagnosticsRecorder, type DiagnosticsReport } from './diagnostics.js';
+import { DiagnosticsRecorder, diagnosticsConfig, type DiagnosticsReport } from './diagnostics.js';
 import { Prewarm } from './prewarm.js';
 
 export type { RegistrationSnapshot };
@@ -90,8 +84,6 @@ export class Phone extends Emitter<PhoneEvents> {
   /** `idle` until start(); `running`; `stopped` from stop() on (until start() again). */
   #lifecycle: 'idle' | 'running' | 'stopped' = 'idle';
   #microphoneId = '';
-  /** Call-IDs of INVITEs with Replaces we agreed to: they are answered without ringing. */
-  readonly #replacements = new Set<string>();
   #offLifecycle: (() => void) | undefined;
   /** Stopped by `pagehide` into the back/forward cache: start again on `pageshow`. */
   #resumeOnShow = false;
@@ -99,6 +91,8 @@ export class Phone extends Emitter<PhoneEvents> {
   readonly #diagnostics = new DiagnosticsRecorder();
   readonly #prewarm = new Prewarm();
   readonly #registration: RegistrationDriver;
+  /** Transfers the far end asks for: REFERs and INVITEs with Replaces. */
+  readonly #transfers: IncomingTransfers;
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -154,6 +148,15 @@ export class Phone extends Emitter<PhoneEvents> {
         this.emit('registration-change', snapshot);
       },
     });
+    this.#transfers = new IncomingTransfers({
+      config: this.config,
+      parseTarget: (target) => this.parseTarget(target),
+      stopped: () => this.#lifecycle === 'stopped',
+      lineFree: () => this.calls.length < this.config.maxLines,
+      microphoneId: () => this.#microphoneId,
+      place: (session, remote) => driverOf(this.#adopt(session, 'outgoing', remote)).start(),
+      ask: (request) => this.emit('transfer-request', request),
+    });
     this.#bindUa();
   }
 
@@ -187,32 +190,8 @@ export class Phone extends Emitter<PhoneEvents> {
    * versions, and the configuration without its secrets.
    */
   diagnostics(): Promise<DiagnosticsReport> {
-    const c = this.config;
     return this.#diagnostics.report({
-      config: {
-        server: c.server,
-        servers: c.servers,
-        uri: c.uri,
-        authUser: c.authUser,
-        displayName: c.displayName,
-        password: c.password ? 'set (not shown)' : 'none',
-        credentials: c.credentials ? 'callback' : 'none',
-        // TURN usernames and credentials stay out; the addresses are what support needs.
-        iceServers: c.iceServers.flatMap((server) => server.urls),
-        iceGatheringTimeout: c.iceGatheringTimeout,
-        codecs: c.codecs,
-        dtmfMode: c.dtmfMode,
-        dtmfDuration: c.dtmfDuration,
-        dtmfGap: c.dtmfGap,
-        register: c.register,
-        registerExpires: c.registerExpires,
-        maxLines: c.maxLines,
-        transfers: c.transfers,
-        transferAllowList: c.transferAllowList,
-        userAgent: c.userAgent,
-        // Header names only: values may be tokens.
-        extraHeaders: c.extraHeaders.map((header) => header.split(':')[0]),
-      },
+      config: diagnosticsConfig(this.config),
       connection: this.connection,
       registration: this.#registration.snapshot,
     });
@@ -421,7 +400,7 @@ export class Phone extends Emitter<PhoneEvents> {
   #adopt(session: RTCSession, direction: 'outgoing' | 'incoming', remote: RemoteParty): Call {
     const call = new Call(session, direction, this.config, remote, {
       canSignal: () => this.#socket.state === 'open',
-      screenTransfer: (target) => this.#screenTransfer(target),
+      screenTransfer: (target) => this.#transfers.screen(target),
     });
     call.microphoneId = this.#microphoneId;
     this.#calls.add(call);
@@ -442,17 +421,8 @@ export class Phone extends Emitter<PhoneEvents> {
     });
     session.on('sending', ({ request }) => this.#callsByCallId.set(request.call_id, call));
     call.on('transfer-refused', (refusal) => this.emit('transfer-refused', { ...refusal, call }));
-    call.on('transfer-request', (request) => this.#handleTransferRequest(call, request));
-    call.on('replace-request', ({ callId, from, referredBy, accept, reject }) => {
-      if (this.config.transfers === 'refuse' || this.#lifecycle === 'stopped') return reject();
-      // RFC 3891 §6: only the party of this call (or someone acting for them) takes it over
-      // unasked; any other replacement rings like a new call, and the user decides.
-      const referrer = referredBy === undefined ? undefined : addressUri(referredBy);
-      if (replacementAuthorized(call.remote.uri, { from, referredBy: referrer })) {
-        this.#replacements.add(callId);
-      }
-      accept();
-    });
+    call.on('transfer-request', (request) => this.#transfers.request(call, request));
+    call.on('replace-request', (request) => this.#transfers.replace(call, request));
     this.emit('call', call);
     return call;
   }
@@ -589,86 +559,6 @@ export class Phone extends Emitter<PhoneEvents> {
     });
   }
 
-  /**
-   * Where a transfer may send us: a checked remote URI (descriptive parameters kept) that also
-   * passes the dial rules (the account's domain unless others are allowed) and the allow-list.
-   */
-  #transferTarget(uri: string): { uri: string; dial: DialTarget } | undefined {
-    const remote = parseRemoteUri(uri);
-    if (!remote?.user) return undefined;
-    let dial: DialTarget;
-    try {
-      dial = this.parseTarget(
-        `${remote.scheme}:${remote.user}@${remote.host}${remote.port ? `:${remote.port}` : ''}`,
-      );
-    } catch {
-      return undefined;
-    }
-    if (!transferTargetAllowed(dial, this.config.transferAllowList, this.domain)) return undefined;
-    return { uri: `${dial.uri}${remote.params}`, dial };
-  }
-
-  /** The first look at a REFER whose Refer-To is well formed: refuse it now, or go on (202). */
-  #screenTransfer(target: ReferToTarget): TransferRefusal | undefined {
-    if (this.config.transfers === 'refuse' || this.#lifecycle === 'stopped') {
-      return { code: 'refused', status: 603, reason: 'Decline' };
-    }
-    if (!this.#transferTarget(target.uri)) {
-      return { code: 'target', status: 403, reason: 'Transfer Target Not Allowed' };
-    }
-    if (this.calls.length >= this.config.maxLines) {
-      return { code: 'busy', status: 486, reason: 'Busy Here' };
-    }
-    return undefined;
-  }
-
-  /** A REFER answered 202: ask (or follow, per the policy), then place the call or decline. */
-  #handleTransferRequest(call: Call, request: CallEvents['transfer-request']): void {
-    const checked = this.#transferTarget(request.target.uri);
-    if (!checked || this.#lifecycle === 'stopped') {
-      request.reject();
-      return;
-    }
-    // Who asked for this call, for the target (RFC 3892); from the checked address, not the
-    // REFER's own Referred-By.
-    const referrer = parseRemoteUri(call.remote.uri);
-    const referredBy = referrer?.user
-      ? [`Referred-By: <${referrer.scheme}:${referrer.user}@${referrer.host}>`]
-      : [];
-    const pending = new TransferRequest({
-      call,
-      target: checked.uri,
-      targetUser: checked.dial.user,
-      attended: request.target.replaces !== undefined,
-      timeout: this.config.transferAskTimeout,
-      decline: () => request.reject(),
-      accept: () => {
-        if (this.calls.length >= this.config.maxLines || this.#lifecycle === 'stopped') {
-          request.reject();
-          return;
-        }
-        request.accept(
-          checked.uri,
-          {
-            mediaConstraints: microphoneConstraints(this.#microphoneId),
-            pcConfig: { iceServers: this.config.iceServers },
-            extraHeaders: [...this.config.extraHeaders, ...referredBy],
-          },
-          (session) => {
-            const next = this.#adopt(session, 'outgoing', {
-              displayName: '',
-              user: checked.dial.user,
-              uri: checked.uri,
-            });
-            driverOf(next).start();
-          },
-        );
-      },
-    });
-    this.emit('transfer-request', pending);
-    if (pending.state === 'pending' && this.config.transfers === 'accept') pending.accept();
-  }
-
   #handleIncoming(session: RTCSession, request: IncomingRequest): void {
     if (this.calls.length >= this.config.maxLines || this.#lifecycle === 'stopped') {
       session.terminate({ status_code: 486 });
@@ -685,7 +575,7 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#callsByCallId.set(callId, call);
     driverOf(call).start();
     // An attended transfer we agreed to: this call takes over one we already have.
-    if (this.#replacements.delete(callId)) call.answer();
+    if (this.#transfers.takeReplacement(callId)) call.answer();
   }
 
   #handleWire(message: WireMessage, text: string): void {
