@@ -380,20 +380,26 @@ const ms = (seconds: unknown): number | undefined => {
   return value === undefined ? undefined : Math.round(value * 10_000) / 10;
 };
 
+/** A non-empty string, or undefined. */
+const text = (value: unknown): string | undefined => str(value) || undefined;
+
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** `fields` without the undefined ones: a summary lists only what the browser reported. */
+const defined = <T extends Record<string, unknown>>(fields: T): Defined<T> =>
+  Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as Defined<T>;
+
 function candidate(entry: StatsEntry | undefined): CandidateSummary {
   if (!entry) return {};
-  const out: CandidateSummary = {};
-  const type = str(entry.candidateType);
-  const protocol = str(entry.protocol);
-  const address = str(entry.address) ?? str(entry.ip);
-  const port = num(entry.port);
-  const relayProtocol = str(entry.relayProtocol);
-  if (type) out.type = type;
-  if (protocol) out.protocol = protocol;
-  if (address) out.address = address;
-  if (port !== undefined) out.port = port;
-  if (relayProtocol) out.relayProtocol = relayProtocol;
-  return out;
+  return defined({
+    type: text(entry.candidateType),
+    protocol: text(entry.protocol),
+    address: text(str(entry.address) ?? str(entry.ip)),
+    port: num(entry.port),
+    relayProtocol: text(entry.relayProtocol),
+  });
 }
 
 /** The parts of a `getStats()` report a support engineer reads first. */
@@ -411,56 +417,45 @@ export function summarizeStats(report: RTCStatsReport): StatsSummary {
   const codec = byId.get(str(outbound?.codecId) ?? str(inbound?.codecId) ?? '');
   const summary: StatsSummary = {
     at: new Date().toISOString(),
-    pairs: of('candidate-pair').map((pair) => {
-      const out: CandidatePairSummary = {
-        selected: pair.id === selectedId || (selectedId === undefined && pair.selected === true),
-        local: candidate(byId.get(str(pair.localCandidateId) ?? '')),
-        remote: candidate(byId.get(str(pair.remoteCandidateId) ?? '')),
-      };
-      const state = str(pair.state);
-      if (state) out.state = state;
-      if (typeof pair.nominated === 'boolean') out.nominated = pair.nominated;
-      const rtt = ms(pair.currentRoundTripTime);
-      if (rtt !== undefined) out.roundTripTimeMs = rtt;
-      const sent = num(pair.bytesSent);
-      const received = num(pair.bytesReceived);
-      if (sent !== undefined) out.bytesSent = sent;
-      if (received !== undefined) out.bytesReceived = received;
-      return out;
-    }),
+    pairs: of('candidate-pair').map((pair) => ({
+      selected: pair.id === selectedId || (selectedId === undefined && pair.selected === true),
+      local: candidate(byId.get(str(pair.localCandidateId) ?? '')),
+      remote: candidate(byId.get(str(pair.remoteCandidateId) ?? '')),
+      ...defined({
+        state: text(pair.state),
+        nominated: typeof pair.nominated === 'boolean' ? pair.nominated : undefined,
+        roundTripTimeMs: ms(pair.currentRoundTripTime),
+        bytesSent: num(pair.bytesSent),
+        bytesReceived: num(pair.bytesReceived),
+      }),
+    })),
   };
   const mime = str(codec?.mimeType);
   if (mime) summary.codec = `${mime}/${num(codec?.clockRate) ?? ''}`.replace(/\/$/, '');
   if (inbound) {
-    summary.inbound = {};
-    const received = num(inbound.packetsReceived);
-    const lost = num(inbound.packetsLost);
-    const jitter = ms(inbound.jitter);
-    if (received !== undefined) summary.inbound.packetsReceived = received;
-    if (lost !== undefined) summary.inbound.packetsLost = lost;
-    if (jitter !== undefined) summary.inbound.jitterMs = jitter;
+    summary.inbound = defined({
+      packetsReceived: num(inbound.packetsReceived),
+      packetsLost: num(inbound.packetsLost),
+      jitterMs: ms(inbound.jitter),
+    });
   }
   if (outbound) {
-    summary.outbound = {};
-    const packets = num(outbound.packetsSent);
-    const bytes = num(outbound.bytesSent);
-    if (packets !== undefined) summary.outbound.packetsSent = packets;
-    if (bytes !== undefined) summary.outbound.bytesSent = bytes;
+    summary.outbound = defined({
+      packetsSent: num(outbound.packetsSent),
+      bytesSent: num(outbound.bytesSent),
+    });
   }
   if (remote) {
-    summary.remote = {};
-    const rtt = ms(remote.roundTripTime);
-    const lost = num(remote.fractionLost);
-    const jitter = ms(remote.jitter);
-    if (rtt !== undefined) summary.remote.roundTripTimeMs = rtt;
-    if (lost !== undefined) summary.remote.fractionLost = lost;
-    if (jitter !== undefined) summary.remote.jitterMs = jitter;
+    summary.remote = defined({
+      roundTripTimeMs: ms(remote.roundTripTime),
+      fractionLost: num(remote.fractionLost),
+      jitterMs: ms(remote.jitter),
+    });
   }
-  const ice = str(transport?.iceState);
-  const dtls = str(transport?.dtlsState);
-  if (ice) summary.iceState = ice;
-  if (dtls) summary.dtlsState = dtls;
-  return summary;
+  return Object.assign(
+    summary,
+    defined({ iceState: text(transport?.iceState), dtlsState: text(transport?.dtlsState) }),
+  );
 }
 
 const candidateText = (c: CandidateSummary): string =>

@@ -20,31 +20,32 @@ export interface PageLifecycleHandlers {
 /** Starts listening; returns the function that stops. Without a window (Node), does nothing. */
 export function watchPageLifecycle(handlers: PageLifecycleHandlers): () => void {
   if (typeof window === 'undefined') return () => {};
-  const onOnline = () => handlers.online();
-  const onOffline = () => handlers.offline();
   const connection = (navigator as { connection?: EventTarget }).connection;
-  const onNetworkChange = () => handlers.networkChange();
-  const onVisibility = () => {
-    if (document.visibilityState === 'visible') handlers.wake();
-  };
-  const onResume = () => handlers.wake();
-  const onPageHide = (event: PageTransitionEvent) => {
-    handlers.pageHide(event.persisted);
-    if (event.persisted)
-      window.addEventListener('pageshow', () => handlers.pageShow(), { once: true });
-  };
-  window.addEventListener('online', onOnline);
-  window.addEventListener('offline', onOffline);
-  connection?.addEventListener('change', onNetworkChange);
-  window.addEventListener('pagehide', onPageHide);
-  document.addEventListener('visibilitychange', onVisibility);
-  document.addEventListener('resume', onResume);
+  const listeners: Array<[EventTarget | undefined, string, (event: Event) => void]> = [
+    [window, 'online', () => handlers.online()],
+    [window, 'offline', () => handlers.offline()],
+    [connection, 'change', () => handlers.networkChange()],
+    [
+      window,
+      'pagehide',
+      (event) => {
+        const { persisted } = event as PageTransitionEvent;
+        handlers.pageHide(persisted);
+        if (persisted)
+          window.addEventListener('pageshow', () => handlers.pageShow(), { once: true });
+      },
+    ],
+    [
+      document,
+      'visibilitychange',
+      () => {
+        if (document.visibilityState === 'visible') handlers.wake();
+      },
+    ],
+    [document, 'resume', () => handlers.wake()],
+  ];
+  for (const [target, type, listener] of listeners) target?.addEventListener(type, listener);
   return () => {
-    window.removeEventListener('online', onOnline);
-    window.removeEventListener('offline', onOffline);
-    connection?.removeEventListener('change', onNetworkChange);
-    window.removeEventListener('pagehide', onPageHide);
-    document.removeEventListener('visibilitychange', onVisibility);
-    document.removeEventListener('resume', onResume);
+    for (const [target, type, listener] of listeners) target?.removeEventListener(type, listener);
   };
 }
