@@ -25,6 +25,13 @@ import { loadCore } from '../shared/lazy.js';
 // its phone at once, as before.
 let core: Awaited<ReturnType<typeof loadCore>> | undefined;
 
+// Fetched at once, not when a phone is first configured: the phone must register as soon as it
+// can, and the page paints meanwhile. A failed fetch is said when a phone needs the core.
+loadCore().then(
+  (loaded) => (core = loaded),
+  () => undefined,
+);
+
 /** Said when the core's chunk cannot be fetched (offline, or a CDN that lost a file). */
 export const CORE_LOAD_FAILED =
   "The phone's code could not be loaded. Check the network connection and reload the page.";

@@ -4,8 +4,14 @@
  * it; one file, so the boundaries are easy to see.
  */
 
-/** The phone core and JsSIP: fetched as soon as an element has a configuration. */
-export const loadCore = () => import('../../src/phone.js');
+let core: ReturnType<typeof importCore> | undefined;
+const importCore = () => import('../../src/phone.js');
+
+/**
+ * The phone core and JsSIP: fetched once, at once when the elements load (see PhoneController),
+ * in parallel with the first paint, which does not wait for it.
+ */
+export const loadCore = () => (core ??= importCore());
 
 /** The pre-call self-test: fetched when it runs. */
 export const loadSelfTest = () => import('../../src/self-test.js');
