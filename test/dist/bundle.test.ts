@@ -1,26 +1,49 @@
 import { expect } from '@open-wc/testing';
 import { sandbox, passwordOf, waitFor } from '../helpers/sandbox.js';
 
+/**
+ * A built module graph, read over HTTP from its entry: each file's text, the specifiers it imports
+ * as written, and their URLs split into static imports and `import()`; `firstPaint` is the entry's
+ * static graph (what a page fetches before the module runs). The test server reformats JavaScript
+ * (and escapes non-ASCII), so callers look for ASCII markers and leave sizes to the bench.
+ */
+async function moduleGraph(entry: string) {
+  type File = { text: string; specifiers: string[]; statics: string[]; lazy: string[] };
+  const files = new Map<string, File>();
+  const visit = async (url: string): Promise<void> => {
+    if (files.has(url)) return;
+    const text = await (await fetch(url)).text();
+    const found = (pattern: RegExp) => [...text.matchAll(pattern)].map((match) => match[1]!);
+    const statics = found(/\b(?:import|export)\s*(?:[^"'`();]*?\bfrom\s*)?["'`]([^"'`]+)["'`]/g);
+    const lazy = found(/\bimport\(\s*["'`]([^"'`]+)["'`]\s*\)/g);
+    const resolve = (specifier: string) => new URL(specifier, url).href;
+    const file = { text, specifiers: [...statics, ...lazy], statics: statics.map(resolve), lazy: lazy.map(resolve) };
+    files.set(url, file);
+    for (const target of [...file.statics, ...file.lazy]) await visit(target);
+  };
+  await visit(entry);
+  const firstPaint = new Set<string>();
+  const addStatic = (url: string) => {
+    if (firstPaint.has(url)) return;
+    firstPaint.add(url);
+    files.get(url)!.statics.forEach(addStatic);
+  };
+  addStatic(entry);
+  return { files, firstPaint };
+}
+
 // The public CDN entry: `npm run build` must produce one ES module that defines the elements, and
 // imports nothing but its own chunks beside it (dist/chunks/, relative URLs), so that any host
 // serving the folder serves it all. `npm test` builds it before the browser tests run.
 describe('dist/sip-phone.js', () => {
   it('defines the elements and imports only its own chunks, by relative URL', async () => {
-    const seen = new Set<string>();
-    const visit = async (url: string): Promise<void> => {
-      if (seen.has(url)) return;
-      seen.add(url);
-      const source = await (await fetch(url)).text();
-      const specifiers = [
-        ...source.matchAll(/\bimport\s*\(\s*["'`]([^"'`]+)["'`]|\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']/g),
-      ].map((m) => m[1] ?? m[2] ?? m[3]!);
-      for (const specifier of specifiers) {
+    const { files } = await moduleGraph(`${location.origin}/dist/sip-phone.js`);
+    for (const [url, file] of files) {
+      for (const specifier of file.specifiers) {
         expect(specifier, `${url} imports ${specifier}`).to.match(/^\.\.?\/(?:chunks\/)?[\w.-]+\.js$/);
-        await visit(new URL(specifier, url).href);
       }
-    };
-    await visit(`${location.origin}/dist/sip-phone.js`);
-    expect([...seen].some((url) => url.includes('/dist/chunks/')), 'chunks beside it').to.equal(true);
+    }
+    expect([...files.keys()].some((url) => url.includes('/dist/chunks/')), 'chunks beside it').to.equal(true);
     await import(/* @vite-ignore */ `${location.origin}/dist/sip-phone.js`);
     for (const tag of ['sip-phone', 'sip-dialpad', 'sip-call-banner']) {
       expect(customElements.get(tag), tag).to.be.a('function');
@@ -65,17 +88,8 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
 
   it('paints without waiting for the core, which it fetches at once, in parallel', async () => {
     // The first paint is the entry's static import graph: the core is not in it.
-    const statics = new Set<string>();
-    const visit = async (url: string): Promise<void> => {
-      if (statics.has(url)) return;
-      statics.add(url);
-      const source = await (await fetch(url)).text();
-      for (const m of source.matchAll(/\b(?:import|export)\s*(?:[^"'`();]*?\bfrom\s*)?["'`](\.[^"'`]+)["'`]/g)) {
-        await visit(new URL(m[1]!, url).href);
-      }
-    };
-    await visit(`${location.origin}/dist/sip-phone.js`);
-    const names = [...statics].map((url) => url.split('/').pop()!);
+    const { firstPaint } = await moduleGraph(`${location.origin}/dist/sip-phone.js`);
+    const names = [...firstPaint].map((url) => url.split('/').pop()!);
     expect(names.filter((name) => /^phone-/.test(name)), 'the core in the first paint').to.deep.equal([]);
 
     const { frame, win, fetched } = await pageWith('<sip-phone></sip-phone>');
@@ -150,32 +164,8 @@ describe('the built pages (dist/app) and the kiosk build (dist/kiosk)', () => {
   });
 
   it('the kiosk first paint leaves the outcome texts, the UI tables and the tones to the lazy chunks', async () => {
-    // The build's module graph: static imports (the first paint) and import() (loaded later). The
-    // test server reformats JavaScript (and escapes non-ASCII), so the markers are ASCII and the
-    // sizes are left to bench/bundle-size.ts.
-    const files = new Map<string, { text: string; statics: string[]; lazy: string[] }>();
-    const visit = async (url: string): Promise<void> => {
-      if (files.has(url)) return;
-      const text = await (await fetch(url)).text();
-      const targets = (pattern: RegExp) =>
-        [...text.matchAll(pattern)].map((match) => new URL(match[1]!, url).href);
-      const file = {
-        text,
-        statics: targets(/\b(?:import|export)\s*(?:[^"'`();]*?\bfrom\s*)?["'`](\.[^"'`]+)["'`]/g),
-        lazy: targets(/\bimport\(\s*["'`](\.[^"'`]+)["'`]\s*\)/g),
-      };
-      files.set(url, file);
-      for (const target of [...file.statics, ...file.lazy]) await visit(target);
-    };
     const entry = `${location.origin}/dist/kiosk/sip-call-button.js`;
-    await visit(entry);
-    const firstPaint = new Set<string>();
-    const addStatic = (url: string) => {
-      if (firstPaint.has(url)) return;
-      firstPaint.add(url);
-      files.get(url)!.statics.forEach(addStatic);
-    };
-    addStatic(entry);
+    const { files, firstPaint } = await moduleGraph(entry);
     const textOf = (urls: Iterable<string>) =>
       [...urls].map((url) => files.get(url)!.text).join('\n');
     const painted = textOf(firstPaint);
