@@ -26,7 +26,8 @@ import { loadCore } from '../shared/lazy.js';
 let core: Awaited<ReturnType<typeof loadCore>> | undefined;
 
 // Fetched at once, not when a phone is first configured: the phone must register as soon as it
-// can, and the page paints meanwhile. A failed fetch is said when a phone needs the core.
+// can, and the page paints meanwhile. A failed fetch is said when a phone needs the core. This is
+// the one place `core` is set: it is the first handler on the shared promise, so it runs first.
 loadCore().then(
   (loaded) => (core = loaded),
   () => undefined,
@@ -197,12 +198,11 @@ export class PhoneController implements ReactiveController {
       this.#adoptPhone(new core.Phone(config));
       return;
     }
-    // The first phone waits for the core; the element shows it connecting meanwhile.
+    // The first phone waits for the core (fetched since this module loaded); until it is made,
+    // `call()` says the phone is not registered yet.
     this.loading = true;
     this.#loading = loadCore().then(
-      (loaded) => {
-        core = loaded;
-        const { Phone } = loaded;
+      ({ Phone }) => {
         if (this.#configKey !== key) return;
         this.loading = false;
         this.#adoptPhone(new Phone(config));
