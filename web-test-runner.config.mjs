@@ -8,6 +8,7 @@ import { sandboxPlugin } from './test/helpers/sandbox-plugin.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_BIN } from './scripts/chromium.mjs';
 import { interopPlugin } from './test/interop/testbed-plugin.mjs';
 import { faultPlugin } from './test/faults/fault-plugin.mjs';
+import { staticServerPlugin } from './test/helpers/static-server.mjs';
 
 const COMMONJS_PACKAGES = ['jssip', 'sdp-transform'];
 
@@ -58,6 +59,8 @@ export default {
     interopPlugin(),
     // The fault-injecting SIP peer between the phone and the sandbox (test/faults/).
     faultPlugin(),
+    // A plain static file server under a path prefix, for the dist group's package-folder test.
+    staticServerPlugin(),
   ],
   browsers: [chromium(chromiumArgs)],
   groups: [
