@@ -4,6 +4,7 @@
  * 403, 487 and 603 follows the project's seed document; the rest follows RFC 3261, 3326 and 8197.
  * All UI text about call outcomes comes from here.
  */
+import { languagePack } from './i18n/registry.js';
 
 export type Severity = 'progress' | 'success' | 'info' | 'warning' | 'error';
 
@@ -54,7 +55,9 @@ function translate(outcome: Outcome, text: OutcomeText | undefined): Outcome {
 }
 
 const translationFor = (lang: string | undefined): OutcomeTranslation | undefined =>
-  lang ? TRANSLATIONS.get(lang.toLowerCase().split('-')[0]!) : undefined;
+  lang
+    ? (TRANSLATIONS.get(lang.toLowerCase().split('-')[0]!) ?? languagePack(lang)?.outcomes)
+    : undefined;
 
 type Entry = Omit<Outcome, 'status'>;
 const e = (severity: Severity, title: string, explanation: string, action?: string): Entry =>

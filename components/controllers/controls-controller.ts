@@ -10,7 +10,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { isSipPhoneError } from '../../src/errors.js';
 import type { CallState } from '../../src/call-machine.js';
-import type { UiStrings } from '../../src/i18n/index.js';
+import type { UiStrings } from '../../src/i18n/ui.js';
 import { SipCallRequestEvent, type SipDialpadPressEvent } from '../events.js';
 import type { PhoneHandlers } from '../shared/phone-view.js';
 import { DialKeysController } from './dial-keys-controller.js';

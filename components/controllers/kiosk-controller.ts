@@ -152,7 +152,7 @@ export class KioskController implements ReactiveController {
     const options = this.#options;
     if (!options) return undefined;
     try {
-      const core = await import('../../src/index.js');
+      const core = await import('../../src/phone.js');
       // The embedder fixed the target: it may be in another domain, but it must be a valid address.
       const config: PhoneConfig = {
         ...options.config,

@@ -6,7 +6,7 @@
  */
 import type { ReactiveControllerHost } from 'lit';
 import type { PhoneEvents, TransferRequest } from '../../src/index.js';
-import type { UiStrings } from '../../src/i18n/index.js';
+import type { UiStrings } from '../../src/i18n/ui.js';
 import { SipTransferRequestEvent } from '../events.js';
 import { transferTarget } from '../shared/phone-controls.js';
 

@@ -6,7 +6,7 @@
 // Direct module imports, not src/index.js: the kiosk button loads this module on its own, and must
 // not pull in JsSIP through it.
 import { describeOutcome } from '../../src/outcomes.js';
-import { uiStrings, type UiStrings } from '../../src/i18n/index.js';
+import { uiStrings, type UiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isEstablishedCallState } from '../../src/call-machine.js';
 import { idleBanner, type BannerModel } from './banner-view.js';

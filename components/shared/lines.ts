@@ -3,7 +3,7 @@
  * turns the calls' snapshots into rows (who, state, what can be done), and its template.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { uiStrings } from '../../src/i18n/index.js';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import type { CallState } from '../../src/call-machine.js';
 

@@ -3,7 +3,7 @@
  * a plain function of what happened and the shown call's snapshot.
  */
 import { describeStatus } from '../../src/outcomes.js';
-import { uiStrings } from '../../src/i18n/index.js';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 
 export interface NoticeContext {

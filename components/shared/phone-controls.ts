@@ -5,7 +5,7 @@
  * as `this`.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { UiStrings } from '../../src/i18n/index.js';
+import type { UiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isEstablishedCallState, isLiveCallState, type CallState } from '../../src/call-machine.js';
 import type { QualityIssue } from '../../src/quality.js';

@@ -5,7 +5,7 @@
  * what its controls do (`PhoneHandlers`, called with the rendering element as `this`).
  */
 import { html, type TemplateResult } from 'lit';
-import { uiStrings } from '../../src/i18n/index.js';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isLiveCallState } from '../../src/call-machine.js';
 import type { QualityIssue } from '../../src/quality.js';

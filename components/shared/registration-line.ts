@@ -4,7 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { describeOutcome } from '../../src/outcomes.js';
-import { uiStrings } from '../../src/i18n/index.js';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { RegistrationSnapshot, RegistrationState } from '../../src/index.js';
 import type { SipRegistrationChangeDetail } from '../events.js';
 

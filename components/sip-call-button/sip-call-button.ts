@@ -220,8 +220,12 @@ export class SipCallButton extends LitElement {
 
   /** Imports the call-time parts once (again after a failed attempt); undefined when that fails. */
   #loadUi(): Promise<CallUi | undefined> {
+    // The page's language comes with them; a failed language fetch leaves English.
     this.#uiLoading ??= import('./call-ui.js').then(
-      (words) => (this.#ui = { words, tones: new words.TonePlayer() }),
+      async (words) => {
+        await words.loadLanguage(this.#lang.lang);
+        return (this.#ui = { words, tones: new words.TonePlayer() });
+      },
       () => (this.#uiLoading = undefined),
     );
     return this.#uiLoading;

@@ -6,9 +6,9 @@ import { callHistoryStyles } from './sip-call-history.styles.js';
 import type { HistoryEntry, UiStrings } from '../../src/index.js';
 import { CallHistory } from '../../src/history.js';
 import { describeLocalCause, describeStatus } from '../../src/outcomes.js';
-import { uiStrings } from '../../src/i18n/index.js';
+import { uiStrings } from '../../src/i18n/ui.js';
 import { SipHistoryClearEvent, SipRedialEvent } from '../events.js';
-import { LocaleController } from '../controllers/locale-controller.js';
+import { LocaleController, afterWords } from '../controllers/locale-controller.js';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 const timeFormat = (lang: string): Intl.DateTimeFormat => {
@@ -98,6 +98,10 @@ export class SipCallHistory extends LitElement {
     super.disconnectedCallback();
     this.#history?.close();
     this.#history = undefined;
+  }
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    return afterWords(this.#locale, () => super.scheduleUpdate());
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {

@@ -6,7 +6,7 @@ import { deviceSettingsStyles } from './sip-device-settings.styles.js';
 import type { AudioDevices } from '../../src/index.js';
 import { canChooseSpeaker, listAudioDevices } from '../../src/devices.js';
 import { SipDeviceChangeEvent, type SipDeviceKind } from '../events.js';
-import { LocaleController } from '../controllers/locale-controller.js';
+import { LocaleController, afterWords } from '../controllers/locale-controller.js';
 
 /**
  * @tagname sip-device-settings
@@ -112,6 +112,10 @@ export class SipDeviceSettings extends LitElement {
           )}
       </select>
     </div>`;
+  }
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    return afterWords(this.#locale, () => super.scheduleUpdate());
   }
 
   override render() {

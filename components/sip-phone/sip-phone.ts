@@ -17,10 +17,9 @@ import type {
 import { PhoneStateError } from '../../src/errors.js';
 import { isLiveCallState } from '../../src/call-machine.js';
 import { TonePlayer, toneFor } from '../../src/tones.js';
-
 import { PhoneController } from '../controllers/phone-controller.js';
 import { loadDiagnosticsDownload, loadSelfTest } from '../shared/lazy.js';
-import { LocaleController } from '../controllers/locale-controller.js';
+import { LocaleController, afterWords } from '../controllers/locale-controller.js';
 import { QualityController } from '../controllers/quality-controller.js';
 import { TickController } from '../controllers/tick-controller.js';
 import { NotificationController } from '../controllers/notification-controller.js';
@@ -424,6 +423,10 @@ export class SipPhone extends LitElement {
   /** Sends DTMF digits (`0-9 * # A-D`, `,` = pause) during a call. Throws `DtmfError` on bad input. */
   sendDtmf(digits: string): void {
     this.#session.sendDtmf(digits);
+  }
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    return afterWords(this.#locale, () => super.scheduleUpdate());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

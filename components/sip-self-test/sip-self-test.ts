@@ -5,7 +5,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { selfTestStyles } from './sip-self-test.styles.js';
 import type { SelfTestCheck, SelfTestReport } from '../../src/index.js';
 import { selfTestStrings } from '../../src/i18n/self-test.js';
-import { LocaleController } from '../controllers/locale-controller.js';
+import { LocaleController, afterWords } from '../controllers/locale-controller.js';
 import { SipSelfTestCompleteEvent } from '../events.js';
 import type { SipPhone } from '../sip-phone/sip-phone.js';
 
@@ -162,6 +162,10 @@ export class SipSelfTest extends LitElement {
           : nothing
       }
     </li>`;
+  }
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    return afterWords(this.#locale, () => super.scheduleUpdate());
   }
 
   override render() {

@@ -1,8 +1,13 @@
-/** Languages: UI strings and outcome texts. Importing this module registers every translation. */
-import { registerOutcomeTranslation } from '../outcomes.js';
-import { outcomesDe } from './outcomes-de.js';
+/**
+ * Languages: UI strings and outcome texts. Importing this module registers every translation: the
+ * core's entry (`sip-phone/core`) speaks every language at once. The elements import ./ui.ts and
+ * fetch the page's language only (components/shared/lazy.ts `loadLanguage`).
+ */
+import { registerLanguagePack } from './registry.js';
+import { de } from './de.js';
 
-registerOutcomeTranslation('de', outcomesDe);
+registerLanguagePack(de);
 
-export { en, de, uiStrings, matchLanguage, SUPPORTED_LANGUAGES } from './ui.js';
+export { en, uiStrings, matchLanguage, SUPPORTED_LANGUAGES } from './ui.js';
+export { uiDe as de } from './ui-de.js';
 export type { UiStrings, PartialUiStrings } from './ui.js';

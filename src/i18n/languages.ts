@@ -3,7 +3,6 @@
  * (the kiosk button's label, the keypad's name). This module is part of the kiosk button's first
  * paint, so it stays tiny: the full UI catalogues (./ui.ts) and the outcome texts load later.
  */
-
 /** Every language with a UI catalogue (./ui.ts has one for each, by type). */
 export const LANGUAGES = ['en', 'de'] as const;
 

@@ -1,10 +1,12 @@
 /**
- * Every string the elements show, in one catalogue per language. English is complete by type; other
- * languages may leave keys out (English fills in). Outcome texts (SIP codes, local causes) live in
+ * Every string the elements show, in one catalogue per language. English is complete by type and
+ * here; other languages (./ui-<lang>.ts, in the chunk ./<lang>.ts) may leave keys out (English fills
+ * in). Outcome texts (SIP codes, local causes) live in
  * ../outcomes.ts (English) and ./outcomes-<lang>.ts. The words of the first paint (the kiosk
  * button's label, the keypad's name) live in ./languages.ts, which stays light: they are reused here.
  */
-import { FIRST_PAINT, matchLanguage, type Language } from './languages.js';
+import { FIRST_PAINT, LANGUAGES, matchLanguage } from './languages.js';
+import { languagePack, type LanguagePack } from './registry.js';
 
 export { matchLanguage };
 
@@ -155,159 +157,22 @@ export type UiStrings = typeof en;
 /** A translation: any key may be missing (English is used). */
 export type PartialUiStrings = { [K in keyof UiStrings]?: UiStrings[K] };
 
-export const de: PartialUiStrings = {
-  registered: (account) => `Angemeldet als ${account}`,
-  registering: (account) => `Anmeldung von ${account}…`,
-  reconnecting: 'Verbindung verloren, neuer Versuch…',
-  notRegistered: 'Nicht angemeldet',
-  notConfigured: 'Nicht eingerichtet: Server und URI fehlen.',
-  settingsProblem: (message) => `Problem in den Einstellungen: ${message}`,
-  registrationFailed: 'Anmeldung fehlgeschlagen',
-  retryingIn: (when) => `Neuer Versuch in ${when}.`,
-  retryingAt: (clock) => `Das Telefon versucht es um ${clock} erneut.`,
-  reconnectingIn: (when) => `Verbindung verloren. Neuer Verbindungsaufbau in ${when}.`,
-  retryNow: 'Jetzt versuchen',
-  ready: 'Bereit',
-  readyText: 'Nummer eingeben und auf Anrufen drücken.',
-  offline: 'Nicht verbunden',
-  offlineText: 'Anrufe gehen, sobald das Telefon wieder mit dem Server verbunden ist.',
-  calling: 'Anruf…',
-  callingWho: (who) => `${who} wird angerufen.`,
-  ringing: 'Es klingelt',
-  callInProgress: 'Verbindungsaufbau',
-  incomingCall: 'Eingehender Anruf',
-  incomingFrom: (who) => `Von ${who}.`,
-  connected: 'Verbunden',
-  inCallWith: (who) => `Im Gespräch mit ${who}.`,
-  onHold: 'Gehalten',
-  heldWho: (who) => `${who} wird gehalten.`,
-  callEnded: 'Anruf beendet',
-  callFailed: 'Anruf fehlgeschlagen',
-  theOtherSide: 'der Gegenseite',
-  unknownCaller: 'Unbekannt',
-  lineStates: {
-    idle: '',
-    calling: 'Anruf…',
-    ringing: 'Es klingelt',
-    'early-media': 'Verbindung…',
-    incoming: 'Eingehender Anruf',
-    connected: 'Verbunden',
-    held: 'Gehalten',
-    ended: 'Beendet',
-    failed: 'Fehlgeschlagen',
-  },
-  calls: 'Anrufe',
-  numberLabel: 'Nummer oder SIP-Adresse',
-  dialPad: FIRST_PAINT.de.dialPad,
-  call: 'Anrufen',
-  hangUp: 'Auflegen',
-  cancel: 'Abbrechen',
-  answer: 'Annehmen',
-  reject: 'Ablehnen',
-  resume: 'Fortsetzen',
-  end: 'Beenden',
-  mute: 'Stumm',
-  hold: 'Halten',
-  holding: 'Wird gehalten…',
-  resuming: 'Wird fortgesetzt…',
-  transfer: 'Weiterleiten',
-  connectCalls: 'Verbinden',
-  answerWho: (who) => `Annehmen: ${who}`,
-  resumeWho: (who) => `Fortsetzen: ${who}`,
-  hangUpWho: (who) => `Beenden: Gespräch mit ${who}`,
-  callDuration: (duration) => `Gesprächsdauer ${duration}`,
-  soundBlocked: 'Der Browser hält den Ton auf dieser Seite zurück.',
-  enableSound: 'Ton einschalten',
-  heldByOther: 'Die Gegenseite hat Sie in die Warteschleife gelegt.',
-  holdFailed: (code) => `Halten nicht möglich${code}; das Gespräch läuft weiter.`,
-  resumeFailed: (code) => `Fortsetzen nicht möglich${code}; das Gespräch läuft weiter.`,
-  transferring: (who, code) => `Weiterleitung an ${who}…${code}`,
-  transferred: (who) => `An ${who} weitergeleitet.`,
-  transferFailed: (who, why, code) =>
-    `Weiterleitung an ${who} fehlgeschlagen: ${why}${code}. Sie sind noch im Gespräch.`,
-  noAnswer: 'keine Antwort',
-  typeTransferTarget: 'Zielnummer eingeben, dann auf Weiterleiten drücken.',
-  transferAsk: (who, target) => `${who} möchte Sie an ${target} weiterleiten.`,
-  transferAskHint: 'Annehmen, um diese Nummer anzurufen; ablehnen, um im Gespräch zu bleiben.',
-  transferAccept: 'Weiterleitung annehmen',
-  transferDecline: 'Ablehnen',
-  transferDeclined: (target) => `Weiterleitung an ${target} abgelehnt. Sie sind noch im Gespräch.`,
-  transferExpired: (target) =>
-    `Weiterleitung an ${target} abgelehnt: nicht rechtzeitig angenommen. Sie sind noch im Gespräch.`,
-  transferRefused: {
-    malformed: 'Eine fehlerhafte Weiterleitungsanfrage der Gegenseite wurde abgelehnt.',
-    scheme: 'Eine Weiterleitung an eine nicht anrufbare Adresse wurde abgelehnt.',
-    'uri-headers': 'Eine Weiterleitungsanfrage mit zusätzlichen SIP-Headern wurde abgelehnt.',
-    replaces:
-      'Eine Weiterleitungsanfrage mit fehlerhaftem Gesprächsverweis (Replaces) wurde abgelehnt.',
-    refused:
-      'Die Gegenseite wollte Sie weiterleiten; dieses Telefon nimmt keine Weiterleitungen an.',
-    target:
-      'Die Gegenseite wollte Sie an eine Nummer weiterleiten, die dieses Telefon nicht anrufen darf.',
-    busy: 'Die Gegenseite wollte Sie weiterleiten, aber keine Leitung ist frei.',
-  },
-  microphoneLost: 'Ihr Mikrofon wurde getrennt; das Gespräch nutzt jetzt das Standardmikrofon.',
-  microphoneGone: 'Ihr Mikrofon wurde getrennt und kein anderes Mikrofon gefunden.',
-  microphoneSwitchFailed: (reason) => `${reason} Das Gespräch behält das bisherige Mikrofon.`,
-  speakerUnavailable:
-    'Dieser Lautsprecher ist nicht verfügbar; der Standardlautsprecher spielt das Gespräch.',
-  notRegisteredYet:
-    'Das Telefon ist noch nicht angemeldet; bitte kurz warten oder die Einstellungen prüfen.',
-  notConfiguredYet: 'Das Telefon ist noch nicht eingerichtet.',
-  callNotStarted: 'Der Anruf konnte nicht gestartet werden.',
-  callNotAnswered: 'Der Anruf konnte nicht angenommen werden.',
-  digitNotSent: 'Die Ziffer konnte nicht gesendet werden.',
-  notTransferred: 'Der Anruf konnte nicht weitergeleitet werden.',
-  qualityPoor: 'Schlechte Verbindung',
-  qualityIssues: {
-    'high-rtt': 'Lange Verzögerung in der Leitung: Sie sprechen womöglich gleichzeitig.',
-    'high-jitter': 'Der Ton kommt ungleichmäßig an und kann abgehackt klingen.',
-    'packet-loss': 'Auf dem Weg geht Ton verloren: Wörter können fehlen.',
-    'low-mos': 'Die Gesprächsqualität ist schlecht.',
-    'no-inbound-audio': 'Von der Gegenseite kommt kein Ton an.',
-    'silent-microphone':
-      'Ihr Mikrofon nimmt nichts auf: prüfen Sie, ob es stumm oder getrennt ist.',
-  },
-  notificationFrom: (who) => `Von ${who}`,
-  history: 'Anrufliste',
-  noCalls: 'Noch keine Anrufe.',
-  outgoing: 'Ausgehend',
-  incoming: 'Eingehend',
-  missed: 'Verpasst',
-  talked: (duration) => `Gesprochen ${duration}`,
-  callAgain: (who) => `${who} erneut anrufen`,
-  clearHistory: 'Liste löschen',
-  microphone: 'Mikrofon',
-  speaker: 'Lautsprecher',
-  ringer: 'Klingelton (eingehende Anrufe)',
-  systemDefault: 'Systemstandard',
-  showDeviceNames: 'Gerätenamen anzeigen',
-  deviceNamesHidden:
-    'Kein Zugriff auf das Mikrofon erlaubt, daher bleiben die Gerätenamen verborgen.',
-  deviceDisconnected: (device) => `${device} getrennt: Standardgerät wird verwendet.`,
-  defaultSpeakerOnly: 'Dieser Browser spielt Anrufe nur über den Standardlautsprecher.',
-  callButton: FIRST_PAINT.de.callButton,
-  pleaseWait: (seconds) => `Bitte ${seconds} s warten, dann erneut anrufen.`,
-  keypad: 'Tastatur',
-  kioskUnavailable: 'Anrufe sind gerade nicht möglich.',
-};
+/** The languages with a catalogue (English here, the others fetched when used: ./<lang>.ts). */
+export const SUPPORTED_LANGUAGES: string[] = [...LANGUAGES];
 
-// One catalogue for each language of ./languages.ts (the type says so).
-const CATALOGUES: Record<Language, PartialUiStrings> = { en, de };
+const merged = new WeakMap<LanguagePack, UiStrings>();
 
-/** The languages with a catalogue. */
-export const SUPPORTED_LANGUAGES: string[] = Object.keys(CATALOGUES);
-
-const merged = new Map<Language, UiStrings>();
-
-/** UI strings for a language: the translation, with English for anything it leaves out. */
+/**
+ * UI strings for a language: the translation, with English for anything it leaves out (and for a
+ * language whose words are not registered yet: components/shared/lazy.ts `loadLanguage`).
+ */
 export function uiStrings(lang: string): UiStrings {
-  const language = matchLanguage(lang);
-  if (language === 'en') return en;
-  let strings = merged.get(language);
+  const pack = languagePack(lang);
+  if (!pack) return en;
+  let strings = merged.get(pack);
   if (!strings) {
-    strings = { ...en, ...CATALOGUES[language] } as UiStrings;
-    merged.set(language, strings);
+    strings = { ...en, ...FIRST_PAINT[pack.lang], ...pack.ui } as UiStrings;
+    merged.set(pack, strings);
   }
   return strings;
 }

@@ -2,8 +2,9 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/sip-call-button/sip-call-button.js';
 import type { SipCallButton } from '../../components/sip-call-button/sip-call-button.js';
 import type { SipCallChangeDetail } from '../../components/events.js';
-// The expected words, from the catalogue itself (this page may load it up front).
-import { uiStrings } from '../../src/i18n/index.js';
+// The expected words, from the catalogue itself. Not src/i18n/index.ts, which registers German up
+// front: here the button fetches it (the page's language) with its call-time words.
+import { uiStrings } from '../../src/i18n/ui.js';
 import { describeLocalCause } from '../../src/outcomes.js';
 import { passwordOf, sandbox, waitFor } from '../helpers/sandbox.js';
 
@@ -31,7 +32,6 @@ describe('<sip-call-button> languages', () => {
 
   it('speaks German through a call: banner, hang-up button, keypad, end reason and cooldown', async () => {
     const info = await sandbox();
-    const de = uiStrings('de');
     const changes: SipCallChangeDetail[] = [];
     const el = await fixture<SipCallButton>(
       html`<sip-call-button
@@ -50,9 +50,14 @@ describe('<sip-call-button> languages', () => {
     const waitForState = (state: string) =>
       waitFor(() => changes.find((c) => c.state === state), `kiosk call ${state}`, 15_000);
 
+    expect(uiStrings('de').hangUp, 'German is not here before the button loads it').to.equal(
+      'Hang up',
+    );
     expect(await el.call()).to.equal(true);
     await waitForState('connected');
     await el.updateComplete;
+    const de = uiStrings('de');
+    expect(de.hangUp).to.not.equal('Hang up');
     expect(textOf(part('banner-title'))).to.equal(de.connected);
     expect(textOf(part('hangup-button'))).to.equal(de.hangUp);
     const pad = el.shadowRoot!.querySelector('sip-dialpad')!;

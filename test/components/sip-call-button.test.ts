@@ -19,7 +19,6 @@ const jssipLoaded = () =>
 // its own file, so the page's resource entries are the modules it has imported.
 const CALL_TIME_MODULES = [
   '/src/outcomes.ts',
-  '/src/i18n/outcomes-de.ts',
   '/src/i18n/ui.ts',
   '/src/tones.ts',
   '/components/shared/banner.ts',
@@ -75,6 +74,7 @@ describe('<sip-call-button> (kiosk)', () => {
     expect(jssipLoaded()).to.equal(true);
     await el.warmUp(); // resolves once what the focus started loading is in
     expect(loadedOf(CALL_TIME_MODULES), 'loaded on focus').to.deep.equal(CALL_TIME_MODULES);
+    expect(loadedOf(['/src/i18n/de.ts']), 'no German on an English page').to.deep.equal([]);
     await waitFor(() => el.registrationState === 'registered', 'the kiosk registered');
     await expect(el).to.be.accessible();
   });

@@ -71,9 +71,9 @@ describe('dist/sip-phone.js', () => {
 describe('what dist/sip-phone.js fetches, read from a real page\'s network log', () => {
   // A fresh document per test (modules are fetched once per document), loading the CDN file the way
   // an embedder does; its resource timing entries are the network log.
-  const pageWith = async (body: string) => {
+  const pageWith = async (body: string, lang = 'en') => {
     const frame = document.createElement('iframe');
-    frame.srcdoc = `<!doctype html><html lang="en"><body>${body}<script type="module" src="${location.origin}/dist/sip-phone.js"></script></body></html>`;
+    frame.srcdoc = `<!doctype html><html lang="${lang}"><body>${body}<script type="module" src="${location.origin}/dist/sip-phone.js"></script></body></html>`;
     document.body.append(frame);
     await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     const win = frame.contentWindow! as Window & typeof globalThis;
@@ -103,6 +103,26 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       // Fetched with no configuration yet: a page that sets it later does not wait for the core.
       await waitFor(() => fetched(/^phone-/).length === 1, 'the core fetched at once');
       expect(fetched(/^self-test-|^diagnostics-download-/), 'tools').to.deep.equal([]);
+      expect(fetched(/^de-/), 'German on an English page').to.deep.equal([]);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('fetches the page\'s language only: German for a German page, in its first frame', async () => {
+    const { files, firstPaint } = await moduleGraph(`${location.origin}/dist/sip-phone.js`);
+    const textOf = (urls: Iterable<string>) => [...urls].map((url) => files.get(url)!.text).join('\n');
+    const german486 = 'Die angerufene Person';
+    expect(textOf(files.keys()), 'German in the build').to.include(german486);
+    expect(textOf(firstPaint), 'German in the first paint').not.to.include(german486);
+
+    const { frame, win, fetched } = await pageWith('<sip-phone></sip-phone>', 'de-AT');
+    try {
+      const el = win.document.querySelector('sip-phone')!;
+      const line = () => el.shadowRoot?.querySelector('[part~="registration"]')?.textContent ?? '';
+      await waitFor(() => line().trim(), 'the registration line painted');
+      expect(line(), 'the first frame in German').to.include('Nicht eingerichtet');
+      expect(fetched(/^de-/), 'the German chunk').to.have.length(1);
     } finally {
       frame.remove();
     }
