@@ -248,6 +248,32 @@ function printSummary(rows) {
   );
 }
 
+/**
+ * The budgeted figures the benchmarks of this run reported (`figures` in their output, e.g. issue
+ * 16's five: first paint, ready to call, dialer first load, register cold and warm), each beside
+ * its anchor from the same benchmark run.
+ */
+function printFigures(figures) {
+  if (figures.length === 0) return;
+  const columns = ['figure', 'value', 'anchor (same run)', 'budget'];
+  const rows = figures.map((f) => [f.name, f.value, f.anchor, f.budget]);
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+  const line = (r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  console.log(
+    [
+      '',
+      '== Budgeted figures and their anchors ==',
+      line(columns),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...rows.map(line),
+    ].join('\n'),
+  );
+}
+
 async function main() {
   const args = process.argv.slice(2);
   let opts;
@@ -284,6 +310,7 @@ async function main() {
 
   const results = readResults(opts.out);
   const summary = [];
+  const figures = [];
   let broken = 0;
   for (const bench of selected) {
     if (interrupted) break;
@@ -299,6 +326,7 @@ async function main() {
     }
     results.benchmarks[bench.id] = output.result;
     summary.push([bench.name, seconds, output.headline]);
+    figures.push(...(output.figures ?? []));
   }
   if (interrupted) {
     log('interrupted: results not written');
@@ -306,6 +334,7 @@ async function main() {
   }
 
   printSummary(summary);
+  printFigures(figures);
   if (broken === selected.length) {
     log('no benchmark produced figures: results not written');
     return 1;

@@ -43,11 +43,30 @@ export function run(
 
 export type ViteMode = 'lib' | 'kiosk' | 'app';
 
-/** `vite build --mode <mode>` with vite.config.ts, into `outDir` instead of dist/. */
-export async function viteBuild(mode: ViteMode, outDir: string): Promise<void> {
+/**
+ * `vite build --mode <mode>` with vite.config.ts, into `outDir` instead of dist/. With `manifest`,
+ * Vite also writes `outDir/.vite/manifest.json` (which chunk holds which entry; the built files are
+ * the same): `lib/bundle.ts`'s `chunkOf` reads it.
+ */
+export async function viteBuild(
+  mode: ViteMode,
+  outDir: string,
+  options: { manifest?: boolean } = {},
+): Promise<void> {
   await run(
     process.execPath,
-    [VITE, 'build', '--mode', mode, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    [
+      VITE,
+      'build',
+      '--mode',
+      mode,
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+      ...(options.manifest ? ['--manifest'] : []),
+    ],
     `vite build --mode ${mode}`,
   );
 }
@@ -60,9 +79,12 @@ export function tempDir(prefix: string): { path: string; dispose: () => void } {
   return { path, dispose };
 }
 
-/** dist/sip-phone.js built afresh from the current sources; returns its path. */
+/**
+ * dist/sip-phone.js built afresh from the current sources (with its chunks and Vite's manifest
+ * beside it); returns its path.
+ */
 export async function buildCdnFile(): Promise<{ file: string; dispose: () => void }> {
   const dir = tempDir('cdn');
-  await viteBuild('lib', dir.path);
+  await viteBuild('lib', dir.path, { manifest: true });
   return { file: join(dir.path, 'sip-phone.js'), dispose: dir.dispose };
 }

@@ -1,7 +1,7 @@
 // Bundle figures: a file's size minified, gzip'd and brotli'd; the static import graph of built ES
 // modules (what a page must fetch before it runs, as opposed to what it imports lazily); and which
 // source modules the minified bytes come from (read from the source map).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -95,6 +95,69 @@ export async function importGraph(entry: string): Promise<ImportGraph> {
     for (const imp of inputs[k]?.imports ?? []) if (!imp.external) more.push(imp.path);
   }
   return { static: [...seen].map(abs), lazy: [...lazy].map(abs) };
+}
+
+/** One chunk of Vite's build manifest (`build.manifest`, `vite build --manifest`). */
+interface ManifestChunk {
+  file: string;
+  /** The chunk's facade module, relative to the build's root; absent for shared chunks. */
+  src?: string;
+  isEntry?: boolean;
+  isDynamicEntry?: boolean;
+}
+
+/** JS files under `dir` (absolute), recursively; `.vite/` and source maps left out. */
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const path = join(dir, d.name);
+    if (d.isDirectory()) return d.name === '.vite' ? [] : jsFiles(path);
+    return d.name.endsWith('.js') ? [path] : [];
+  });
+}
+
+/**
+ * The built file (absolute) of the chunk that holds the source module `source` (a path relative to
+ * the project root, e.g. `src/phone.ts`) in the build written to `outDir`: the manifest entry whose
+ * facade is that module (Vite writes one for every entry and every `import()` target; `root` is the
+ * build's root, which the manifest's paths are relative to), or else the chunk whose source map
+ * lists it. Undefined when no chunk holds it.
+ */
+export function chunkOf(outDir: string, root: string, source: string): string | undefined {
+  const wanted = resolve(ROOT, source);
+  const manifestFile = join(outDir, '.vite/manifest.json');
+  if (existsSync(manifestFile)) {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<
+      string,
+      ManifestChunk
+    >;
+    const hit = Object.values(manifest).find((c) => c.src && resolve(root, c.src) === wanted);
+    if (hit) return join(outDir, hit.file);
+  }
+  for (const file of jsFiles(outDir)) {
+    const mapFile = `${file}.map`;
+    if (!existsSync(mapFile)) continue;
+    const map = JSON.parse(readFileSync(mapFile, 'utf8')) as {
+      sources: string[];
+      sourceRoot?: string;
+    };
+    if (map.sources.some((s) => resolve(dirname(mapFile), map.sourceRoot ?? '', s) === wanted)) {
+      return file;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What a page fetches before the first REGISTER can leave: the entry's static import graph (its
+ * first paint) and the core chunk with its own static imports, transitively (absolute paths, the
+ * entry's graph first, no file twice).
+ */
+export async function readyToCallFiles(
+  entryStatic: string[],
+  coreChunk: string,
+): Promise<string[]> {
+  const core = await importGraph(coreChunk);
+  return [...new Set([...entryStatic, ...core.static])];
 }
 
 export interface Contribution {

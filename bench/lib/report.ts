@@ -9,6 +9,21 @@ export interface Table {
   numeric?: boolean[];
 }
 
+/**
+ * A budgeted figure for the closing table of `npm run bench`: the figure beside its anchor (measured
+ * in the same benchmark run) and its budget.
+ */
+export interface KeyFigure {
+  /** What is measured, e.g. "2. Ready to call (gzip)". */
+  name: string;
+  value: string;
+  /** What it is compared with, from the same run ("—" when the budget is absolute). */
+  anchor: string;
+  /** The budget and whether it is met, e.g. "≤ ×1.30 (75.4 KiB): over by 1 234 B". */
+  budget: string;
+  met: boolean | null;
+}
+
 export interface BenchmarkOutput<R> {
   /** Key under `benchmarks` in results.json. */
   id: string;
@@ -17,6 +32,8 @@ export interface BenchmarkOutput<R> {
   headline: string;
   tables: Table[];
   notes: string[];
+  /** Budgeted figures with their anchors, for the closing table of `npm run bench`. */
+  figures?: KeyFigure[];
   /** The figures, as stored in results.json. */
   result: R;
 }
