@@ -1,17 +1,21 @@
-// Benchmark: register (issue 8) — from start to registered on loopback against the sandbox, the
-// 401 challenge round trip included, for `<sip-phone>` (the element appended to the page with its
-// server, uri and password set → `sip-registration-change` with state `registered`) beside bare
-// JsSIP with its defaults (`new JsSIP.UA(…)`, `ua.start()` → `registered`). Both open their
-// WebSocket, send a REGISTER, get 401, send it again with digest credentials and get 200.
+// Benchmark: register (issues 8 and 16) — from start to registered on loopback against the
+// sandbox, the 401 challenge round trip included, for `<sip-phone>` (the element appended to the
+// page with its server, uri and password set → `sip-registration-change` with state `registered`)
+// beside bare JsSIP with its defaults (`new JsSIP.UA(…)`, `ua.start()` → `registered`). Both open
+// their WebSocket, send a REGISTER, get 401, send it again with digest credentials and get 200.
 // Cold: the first start in a freshly launched Chromium; warm: the page reloaded in that browser
-// and started again.
+// and started again. Every subject's page has the same markup, rendered before start.
+// Budgets (issue 16, budget 5): <sip-phone> ≤ 1.5 × bare JsSIP cold, ≤ 1.3 × warm (medians, same
+// run).
 //
 //   node --import tsx bench/register.ts     (alone; `npm run bench` runs it too)
 //
 // Environment: BENCH_REGISTER_COLD (fresh browsers per subject, 3), BENCH_REGISTER_WARM (reloads
 // per browser, 5).
+import { dirname, relative } from 'node:path';
 import { BenchBrowser, PageServer, SUBJECT_LABEL, type SubjectPageHandle } from './lib/browser.js';
 import { buildCdnFile } from './lib/build.js';
+import { chunkOf, importGraph, readyToCallFiles } from './lib/bundle.js';
 import {
   adoptSandbox,
   checkInterrupted,
@@ -22,8 +26,8 @@ import {
   onCleanup,
 } from './lib/harness.js';
 import { beginRun, loadNote, type RunMeta } from './lib/meta.js';
-import { emit, progress, type Table } from './lib/report.js';
-import { SandboxProcess } from './lib/sandbox-process.js';
+import { emit, progress, type KeyFigure, type Table } from './lib/report.js';
+import { ROOT, SandboxProcess } from './lib/sandbox-process.js';
 import { formatSpread, round, spread, type Spread } from './lib/stats.js';
 
 const COLD = envInt('BENCH_REGISTER_COLD', 3, 1, 20);
@@ -31,6 +35,10 @@ const WARM = envInt('BENCH_REGISTER_WARM', 5, 0, 50);
 const REGISTER_TIMEOUT_MS = 10_000;
 const USERS = { phone: 'alice', bare: 'bob' } as const;
 type Who = keyof typeof USERS;
+/** Issue 16, budget 5: <sip-phone> ÷ bare JsSIP, medians of start → registered. */
+const BUDGET_RATIO = { cold: 1.5, warm: 1.3 } as const;
+/** The phone core: the module loadCore() imports (components/shared/lazy.ts). */
+const CORE_SOURCE = 'src/phone.ts';
 
 interface Sample {
   /** Start → registered, ms. */
@@ -59,10 +67,21 @@ interface Phase {
   samples: Sample[];
 }
 
+interface RatioBudget {
+  rule: string;
+  /** <sip-phone>'s median ÷ bare JsSIP's, this run. */
+  ratio: number | undefined;
+  limit: number;
+  phoneMs: number | undefined;
+  bareMs: number | undefined;
+  met: boolean | null;
+}
+
 export interface RegisterResult extends RunMeta {
   method: {
     phone: string;
     bareJssip: string;
+    page: string;
     cold: number;
     warmPerBrowser: number;
     server: string;
@@ -70,11 +89,30 @@ export interface RegisterResult extends RunMeta {
   subjects: Record<Who, { cold: Phase; warm: Phase; registersPerStart: number[] }>;
   ratios: { phoneVsBare: { cold: number | undefined; warm: number | undefined } };
   deltasMs: { phoneVsBare: { cold: number | undefined; warm: number | undefined } };
+  budgets: { cold: RatioBudget; warm: RatioBudget };
+  /**
+   * The scripts of the CDN build the <sip-phone> page had started fetching before its first
+   * REGISTER left (resource timing), beside the ready-to-call set read from the build's module
+   * graph (the entry's static imports + the chunk holding src/phone.ts and its static imports).
+   */
+  fetchedBeforeFirstRegister: {
+    readyToCall: string[];
+    /** Every file any start fetched before its first REGISTER. */
+    fetched: string[];
+    /** Starts whose list differed from the ready-to-call set. */
+    startsDiffering: number;
+    starts: number;
+  };
 }
+
+/** Scripts (paths on the page server) each <sip-phone> start had fetched before its 1st REGISTER. */
+const fetchedByStart: string[][] = [];
 
 async function measure(p: SubjectPageHandle, who: Who, sandbox: SandboxProcess): Promise<Sample> {
   const { wsUrl, domain, users } = sandbox.ready;
   const user = USERS[who];
+  // The page's own markup (the same for every subject) rendered before start.
+  await p.settle();
   const t = await p.setup(
     {
       server: wsUrl,
@@ -95,6 +133,10 @@ async function measure(p: SubjectPageHandle, who: Who, sandbox: SandboxProcess):
   const open = socket ? await p.waitFor('ws:open', socket.at, 0) : null;
   const first = registers[0];
   const last = registers.at(-1);
+  if (who === 'phone' && first !== undefined) {
+    const scripts = await p.scriptsFetchedBefore(first);
+    fetchedByStart.push(scripts.filter((s) => s === '/sip-phone.js' || s.startsWith('/chunks/')));
+  }
   return {
     totalMs: round(t.registeredAt - t.startAt, 2),
     toSocketMs: socket ? round(socket.at - t.startAt, 2) : null,
@@ -129,6 +171,12 @@ async function main(): Promise<void> {
   progress(`register: ${COLD} fresh browsers per subject, ${WARM} reloads each`);
   const cdn = await buildCdnFile();
   onCleanup(cdn.dispose);
+  const cdnDir = dirname(cdn.file);
+  const coreChunk = chunkOf(cdnDir, ROOT, CORE_SOURCE);
+  if (!coreChunk) throw new Error(`no chunk of the CDN build holds ${CORE_SOURCE}`);
+  const readyToCall = (await readyToCallFiles((await importGraph(cdn.file)).static, coreChunk)).map(
+    (f) => `/${relative(cdnDir, f)}`,
+  );
   const sandbox = await SandboxProcess.start();
   adoptSandbox(sandbox);
   const server = await PageServer.start(cdn.file);
@@ -178,6 +226,19 @@ async function main(): Promise<void> {
   const delta = (a: Spread | undefined, b: Spread | undefined) =>
     a && b ? round(a.median - b.median, 1) : undefined;
   const s = subjects;
+  const ratioBudget = (kind: 'cold' | 'warm'): RatioBudget => {
+    const r = ratio(s.phone[kind].totalMs, s.bare[kind].totalMs);
+    return {
+      rule: `<sip-phone> ${kind} start → registered ≤ ${BUDGET_RATIO[kind]} × bare JsSIP ${kind} (medians)`,
+      ratio: r,
+      limit: BUDGET_RATIO[kind],
+      phoneMs: s.phone[kind].totalMs?.median,
+      bareMs: s.bare[kind].totalMs?.median,
+      met: r === undefined ? null : r <= BUDGET_RATIO[kind],
+    };
+  };
+  const sorted = (list: string[]) => [...new Set(list)].sort();
+  const expected = sorted(readyToCall).join(' ');
   const result: RegisterResult = {
     ...end(),
     method: {
@@ -185,6 +246,9 @@ async function main(): Promise<void> {
         '<sip-phone> (dist/sip-phone.js built afresh) appended with server, uri, password set → ' +
         'sip-registration-change registered',
       bareJssip: 'new JsSIP.UA({ sockets, uri, password }) + ua.start() → registered (defaults)',
+      page:
+        'every subject’s page has the same markup (one Call button), rendered (two animation ' +
+        'frames) before start',
       cold: COLD,
       warmPerBrowser: WARM,
       server: 'the sandbox (ws://127.0.0.1, digest authentication: 401 then 200)',
@@ -202,13 +266,21 @@ async function main(): Promise<void> {
         warm: delta(s.phone.warm.totalMs, s.bare.warm.totalMs),
       },
     },
+    budgets: { cold: ratioBudget('cold'), warm: ratioBudget('warm') },
+    fetchedBeforeFirstRegister: {
+      readyToCall: sorted(readyToCall),
+      fetched: sorted(fetchedByStart.flat()),
+      startsDiffering: fetchedByStart.filter((list) => sorted(list).join(' ') !== expected).length,
+      starts: fetchedByStart.length,
+    },
   };
   await emit({
     id: 'register',
     title: 'Register: start → registered (401 round trip included)',
     headline: headline(result),
-    tables: [table(result)],
+    tables: [table(result), budgetTable(result)],
     notes: notes(result),
+    figures: figures(result),
     result,
   });
 }
@@ -252,9 +324,51 @@ function table(r: RegisterResult): Table {
   };
 }
 
+const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(1)} ms`);
+const times = (v: number | undefined) => (v === undefined ? 'n/a' : `×${v.toFixed(2)}`);
+const verdict = (b: RatioBudget) => (b.met === null ? 'n/a' : b.met ? 'met' : 'NOT met');
+
+function budgetTable(r: RegisterResult): Table {
+  return {
+    title: 'Issue 16 budget 5: <sip-phone> ÷ bare JsSIP, medians of start → registered, this run',
+    columns: ['start', '<sip-phone>', 'bare JsSIP', 'ratio', 'limit', 'verdict'],
+    numeric: [false, true, true, true, true, false],
+    rows: (['cold', 'warm'] as const).map((kind) => {
+      const b = r.budgets[kind];
+      return [
+        kind,
+        ms(b.phoneMs),
+        ms(b.bareMs),
+        times(b.ratio),
+        times(b.limit),
+        b.met === false && b.bareMs !== undefined && b.phoneMs !== undefined
+          ? `NOT met: ${(b.phoneMs - b.limit * b.bareMs).toFixed(1)} ms over`
+          : verdict(b),
+      ];
+    }),
+  };
+}
+
+/** Issue 16's budget 5, cold and warm, each with its anchor, for `npm run bench`'s closing table. */
+function figures(r: RegisterResult): KeyFigure[] {
+  return (['cold', 'warm'] as const).map((kind) => {
+    const b = r.budgets[kind];
+    return {
+      name: `5. Register ${kind} (start → registered)`,
+      value: `${ms(b.phoneMs)} (${times(b.ratio)})`,
+      anchor: `bare JsSIP ${ms(b.bareMs)}`,
+      budget: `≤ ${times(b.limit)}: ${verdict(b)}`,
+      met: b.met,
+    };
+  });
+}
+
 function notes(r: RegisterResult): string[] {
-  const x = (v: number | undefined) => (v === undefined ? 'n/a' : `×${v.toFixed(2)}`);
+  const x = times;
   const d = (v: number | undefined) => (v === undefined ? 'n/a' : `${v >= 0 ? '+' : ''}${v} ms`);
+  const f = r.fetchedBeforeFirstRegister;
+  const extra = f.fetched.filter((file) => !f.readyToCall.includes(file));
+  const missing = f.readyToCall.filter((file) => !f.fetched.includes(file));
   return [
     loadNote(r),
     `<sip-phone> vs bare JsSIP (ratio of medians): cold ${x(r.ratios.phoneVsBare.cold)} ` +
@@ -262,20 +376,33 @@ function notes(r: RegisterResult): string[] {
       `(${d(r.deltasMs.phoneVsBare.warm)}).`,
     `REGISTER requests per start: <sip-phone> ${r.subjects.phone.registersPerStart.join(', ')}; ` +
       `bare JsSIP ${r.subjects.bare.registersPerStart.join(', ')} (2 = the 401 round trip).`,
+    `Budgets (issue 16): cold ${x(r.budgets.cold.ratio)} ≤ ${x(r.budgets.cold.limit)}: ` +
+      `${verdict(r.budgets.cold)}; warm ${x(r.budgets.warm.ratio)} ≤ ${x(r.budgets.warm.limit)}: ` +
+      `${verdict(r.budgets.warm)}.`,
     `Cold = the first start in a freshly launched Chromium (${r.method.cold} per subject); warm = ` +
       `the page reloaded and started again in that browser (${r.method.warmPerBrowser} each). ` +
-      `The issue sets no budget for this figure.`,
+      `Every page has the same markup (one Call button), rendered before start.`,
+    `Scripts of the CDN build the <sip-phone> page had started fetching before its first REGISTER ` +
+      `(resource timing, ${f.starts} starts): ` +
+      (f.startsDiffering === 0 && f.starts > 0
+        ? `the ready-to-call set of the module graph in every start (${f.readyToCall.length} files).`
+        : `${f.startsDiffering} of ${f.starts} starts differ from the ready-to-call set ` +
+          `(${f.readyToCall.join(', ')})` +
+          (extra.length > 0 ? `; also fetched: ${extra.join(', ')}` : '') +
+          (missing.length > 0 ? `; never fetched before it: ${missing.join(', ')}` : '') +
+          '.'),
   ];
 }
 
 function headline(r: RegisterResult): string {
   const m = (x: Spread | undefined) => (x ? `${x.median.toFixed(1)} ms` : 'n/a');
   const s = r.subjects;
-  const x = (v: number | undefined) => (v === undefined ? 'n/a' : `×${v.toFixed(2)}`);
+  const b = r.budgets;
   return (
-    `Register (start → registered, 401 included), warm medians: <sip-phone> ${m(s.phone.warm.totalMs)}, ` +
-    `bare JsSIP ${m(s.bare.warm.totalMs)} (${x(r.ratios.phoneVsBare.warm)}); cold ` +
-    `${m(s.phone.cold.totalMs)} vs ${m(s.bare.cold.totalMs)} (${x(r.ratios.phoneVsBare.cold)}).`
+    `Register (start → registered, 401 included), medians: cold <sip-phone> ` +
+    `${m(s.phone.cold.totalMs)} vs bare JsSIP ${m(s.bare.cold.totalMs)} = ${times(b.cold.ratio)} ` +
+    `(≤ ${times(b.cold.limit)}: ${verdict(b.cold)}); warm ${m(s.phone.warm.totalMs)} vs ` +
+    `${m(s.bare.warm.totalMs)} = ${times(b.warm.ratio)} (≤ ${times(b.warm.limit)}: ${verdict(b.warm)}).`
   );
 }
 
