@@ -219,9 +219,16 @@ export function attribute(
     sourceRoot?: string;
     mappings: string;
   };
-  const sources = map.sources.map((s) =>
-    relative(ROOT, resolve(dirname(mapFile), map.sourceRoot ?? '', s)).replace(/\\/g, '/'),
-  );
+  // A package's file is named from its (first) node_modules/ on, wherever that folder is (a
+  // symlinked or hoisted node_modules outside the project gives `../../…/node_modules/…`).
+  const sources = map.sources.map((s) => {
+    const path = relative(ROOT, resolve(dirname(mapFile), map.sourceRoot ?? '', s)).replace(
+      /\\/g,
+      '/',
+    );
+    const at = path.indexOf('node_modules/');
+    return at > 0 && path[at - 1] === '/' ? path.slice(at) : path;
+  });
   const code = readFileSync(file, 'utf8').split('\n');
   const bytes = new Map<string, number>();
   const add = (name: string, n: number) => bytes.set(name, (bytes.get(name) ?? 0) + n);
