@@ -9,7 +9,7 @@
  */
 import type { PropertyValues, ReactiveControllerHost } from 'lit';
 import type { Call, Phone, TonePlayer } from '../../src/index.js';
-import { describeLocalCause } from '../../src/outcomes.js';
+import { loadOutcomes } from '../shared/lazy.js';
 import { microphoneCause } from '../../src/devices.js';
 import type { LocaleController } from './locale-controller.js';
 import { RemoteAudioController } from './remote-audio-controller.js';
@@ -103,7 +103,7 @@ export class DevicesController {
       this.#setNotice('');
     } catch (error) {
       const { lang, strings } = this.#options.locale;
-      const outcome = describeLocalCause(microphoneCause(error), lang);
+      const outcome = (await loadOutcomes()).describeLocalCause(microphoneCause(error), lang);
       this.#setNotice(strings.microphoneSwitchFailed(`${outcome.title}: ${outcome.explanation}`));
     }
   }

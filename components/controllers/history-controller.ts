@@ -1,11 +1,11 @@
 /**
  * HistoryController: the element's call history. With `history` on, every call that ends goes into
  * the IndexedDB database `historyDatabase` (what `<sip-call-history>` shows): direction, peer,
- * times and outcome, never a credential.
+ * times and outcome, never a credential. The IndexedDB code is fetched on the first write.
  */
-import { CallHistory, historyEntryFor } from '../../src/history.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isFinalCallState } from '../../src/call-machine.js';
+import { loadHistory } from '../shared/lazy.js';
 
 /** The element's history settings. */
 export interface HistoryHost {
@@ -27,6 +27,7 @@ export class HistoryController {
   }
 
   async #record(snapshot: CallSnapshot): Promise<void> {
+    const { CallHistory, historyEntryFor } = await loadHistory();
     const history = new CallHistory({ databaseName: this.#host.historyDatabase });
     try {
       await history.add(historyEntryFor(snapshot));

@@ -25,13 +25,21 @@ import { loadCore } from '../shared/lazy.js';
 // its phone at once, as before.
 let core: Awaited<ReturnType<typeof loadCore>> | undefined;
 
-// Fetched at once, not when a phone is first configured: the phone must register as soon as it
-// can, and the page paints meanwhile. A failed fetch is said when a phone needs the core. This is
-// the one place `core` is set: it is the first handler on the shared promise, so it runs first.
-loadCore().then(
-  (loaded) => (core = loaded),
-  () => undefined,
-);
+let prefetched = false;
+
+// Fetched when the first <sip-phone> is made (as the elements are defined, for one in the page), not
+// when it is first configured: the phone must register as soon as it can, and the page paints
+// meanwhile; a page without a phone (a history list, a kiosk button) does not fetch it. A failed
+// fetch is said when a phone needs the core. This is the one place `core` is set: it is the first
+// handler on the shared promise, so it runs first.
+function prefetchCore(): void {
+  if (prefetched) return;
+  prefetched = true;
+  loadCore().then(
+    (loaded) => (core = loaded),
+    () => undefined,
+  );
+}
 
 /** Said when the core's chunk cannot be fetched (offline, or a CDN that lost a file). */
 export const CORE_LOAD_FAILED =
@@ -79,6 +87,7 @@ export class PhoneController implements ReactiveController {
     this.#host = host;
     this.#callbacks = callbacks;
     host.addController(this);
+    prefetchCore();
   }
 
   /**
@@ -198,7 +207,7 @@ export class PhoneController implements ReactiveController {
       this.#adoptPhone(new core.Phone(config));
       return;
     }
-    // The first phone waits for the core (fetched since this module loaded); until it is made,
+    // The first phone waits for the core (fetched since the first element was made); until then,
     // `call()` says the phone is not registered yet.
     this.loading = true;
     this.#loading = loadCore().then(

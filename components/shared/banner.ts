@@ -5,7 +5,7 @@
  */
 // Direct module imports, not src/index.js: the kiosk button loads this module on its own, and must
 // not pull in JsSIP through it.
-import { describeOutcome } from '../../src/outcomes.js';
+import { outcomeOf } from './outcome-text.js';
 import { uiStrings, type UiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isEstablishedCallState } from '../../src/call-machine.js';
@@ -39,7 +39,7 @@ export function bannerModel(snapshot: CallSnapshot | undefined, lang = 'en'): Ba
     return idleBanner(t.ready, t.readyText);
   }
   const { state, status } = snapshot;
-  const outcome = describeOutcome(snapshot, 'call', lang);
+  const outcome = outcomeOf(snapshot, 'call', lang);
   const base = { state, ...(status !== undefined ? { status } : {}) };
   const who = whoOf(snapshot, t);
   if (snapshot.reconnecting && isEstablishedCallState(state)) {

@@ -5,15 +5,41 @@
  */
 import type { Language } from '../../src/i18n/languages.js';
 import { languagePack, registerLanguagePack, type LanguagePack } from '../../src/i18n/registry.js';
+import type * as OutcomesModule from '../../src/outcomes.js';
 
 let core: ReturnType<typeof importCore> | undefined;
 const importCore = () => import('../../src/phone.js');
 
 /**
- * The phone core and JsSIP: fetched once, at once when the elements load (see PhoneController),
- * in parallel with the first paint, which does not wait for it.
+ * The phone core and JsSIP: fetched once, as soon as the first `<sip-phone>` is made (see
+ * PhoneController), in parallel with the first paint, which does not wait for it. The outcome catalogue comes with
+ * it: the core describes every change with it.
  */
-export const loadCore = () => (core ??= importCore());
+export const loadCore = () =>
+  (core ??= Promise.all([importCore(), loadOutcomes()]).then(([module]) => module));
+
+type OutcomeCatalogue = typeof OutcomesModule;
+let outcomes: OutcomeCatalogue | undefined;
+let outcomesLoading: Promise<OutcomeCatalogue> | undefined;
+
+/**
+ * The outcome catalogue (what every SIP status and local cause means, in English; other languages
+ * come with their words): fetched with the core, or by the call history.
+ */
+export const loadOutcomes = (): Promise<OutcomeCatalogue> =>
+  (outcomesLoading ??= import('../../src/outcomes.js').then(
+    (module) => (outcomes = module),
+    (error: unknown) => {
+      outcomesLoading = undefined;
+      throw error;
+    },
+  ));
+
+/** The outcome catalogue, once it is here. */
+export const loadedOutcomes = (): OutcomeCatalogue | undefined => outcomes;
+
+/** The call history's IndexedDB code: fetched by the first write or the first list shown. */
+export const loadHistory = () => import('../../src/history.js');
 
 /** The pre-call self-test: fetched when it runs. */
 export const loadSelfTest = () => import('../../src/self-test.js');

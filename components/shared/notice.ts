@@ -2,7 +2,7 @@
  * The notice of `<sip-phone>`: one short, passing message about the shown call or the devices, as
  * a plain function of what happened and the shown call's snapshot.
  */
-import { describeStatus } from '../../src/outcomes.js';
+import { statusTitle } from './outcome-text.js';
 import { uiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 
@@ -30,10 +30,7 @@ export function noticeText(
     const who = transfer.target.replace(/^sips?:/, '');
     const code = transfer.status !== undefined ? ` (${transfer.status})` : '';
     if (transfer.state === 'failed') {
-      const why =
-        transfer.status !== undefined
-          ? describeStatus(transfer.status, 'call', lang).title
-          : t.noAnswer;
+      const why = transfer.status !== undefined ? statusTitle(transfer.status, lang) : t.noAnswer;
       return t.transferFailed(who, why, code);
     }
     if (transfer.state === 'succeeded') return t.transferred(who);

@@ -3,7 +3,7 @@
  * into words (the state, and when a retry waits, its countdown), and its template.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { describeOutcome } from '../../src/outcomes.js';
+import { outcomeOf } from './outcome-text.js';
 import { uiStrings } from '../../src/i18n/ui.js';
 import type { RegistrationSnapshot, RegistrationState } from '../../src/index.js';
 import type { SipRegistrationChangeDetail } from '../events.js';
@@ -60,7 +60,7 @@ export function registrationLine(
       else text = registration.retryAt === undefined ? t.reconnecting : '';
       break;
     case 'failed': {
-      const outcome = describeOutcome(registration, 'register', lang);
+      const outcome = outcomeOf(registration, 'register', lang);
       text = context.configError
         ? t.settingsProblem(context.configError.message)
         : [outcome?.title ?? t.registrationFailed, outcome?.explanation, outcome?.action]

@@ -220,14 +220,14 @@ export class SipCallButton extends LitElement {
 
   /** Imports the call-time parts once (again after a failed attempt); undefined when that fails. */
   #loadUi(): Promise<CallUi | undefined> {
-    // The page's language comes with them; a failed language fetch leaves English.
-    this.#uiLoading ??= import('./call-ui.js').then(
-      async (words) => {
-        await words.loadLanguage(this.#lang.lang);
+    // The outcome catalogue and the page's language come with them (a failed language fetch leaves
+    // English).
+    this.#uiLoading ??= import('./call-ui.js')
+      .then(async (words) => {
+        await Promise.all([words.loadLanguage(this.#lang.lang), words.loadOutcomes()]);
         return (this.#ui = { words, tones: new words.TonePlayer() });
-      },
-      () => (this.#uiLoading = undefined),
-    );
+      })
+      .catch(() => (this.#uiLoading = undefined));
     return this.#uiLoading;
   }
 

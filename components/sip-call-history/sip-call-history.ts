@@ -4,8 +4,8 @@ import { defineElement } from '../shared/define.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { callHistoryStyles } from './sip-call-history.styles.js';
 import type { HistoryEntry, UiStrings } from '../../src/index.js';
-import { CallHistory } from '../../src/history.js';
-import { describeLocalCause, describeStatus } from '../../src/outcomes.js';
+import type { CallHistory } from '../../src/history.js';
+import { loadHistory, loadOutcomes, loadedOutcomes } from '../shared/lazy.js';
 import { uiStrings } from '../../src/i18n/ui.js';
 import { SipHistoryClearEvent, SipRedialEvent } from '../events.js';
 import { LocaleController, afterWords } from '../controllers/locale-controller.js';
@@ -25,15 +25,22 @@ function duration(ms: number): string {
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
 
-/** "Busy (486)", "Call ended", "Missed call"… from the outcome catalogue, in `lang`. */
+/**
+ * "Busy (486)", "Call ended", "Missed call"… from the outcome catalogue, in `lang`. The catalogue is
+ * fetched with the phone core or by `<sip-call-history>` (`loadOutcomes`); until it is here a status
+ * is said as "SIP 486".
+ */
 export function historyOutcome(entry: HistoryEntry, lang = 'en'): string {
   const t = uiStrings(lang);
-  if (entry.cause === 'missed') return describeLocalCause('missed', lang).title;
-  if (entry.state === 'ended' && entry.durationMs > 0) return t.talked(duration(entry.durationMs));
+  const catalogue = loadedOutcomes();
+  if (entry.state === 'ended' && entry.durationMs > 0 && entry.cause !== 'missed')
+    return t.talked(duration(entry.durationMs));
+  if (!catalogue) return entry.status !== undefined ? `SIP ${entry.status}` : t.callEnded;
+  if (entry.cause === 'missed') return catalogue.describeLocalCause('missed', lang).title;
   const title = entry.cause
-    ? describeLocalCause(entry.cause, lang).title
+    ? catalogue.describeLocalCause(entry.cause, lang).title
     : entry.status !== undefined
-      ? describeStatus(entry.status, 'call', lang).title
+      ? catalogue.describeStatus(entry.status, 'call', lang).title
       : t.callEnded;
   return entry.status !== undefined && entry.status >= 300 ? `${title} (${entry.status})` : title;
 }
@@ -81,6 +88,8 @@ export class SipCallHistory extends LitElement {
   @state() private loaded = false;
 
   #history: CallHistory | undefined;
+  /** Counts opens and closes, so that an open finished after a close is dropped. */
+  #opening = 0;
 
   /** Reloads the list from the database. */
   async refresh(): Promise<void> {
@@ -91,11 +100,12 @@ export class SipCallHistory extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#open();
+    void this.#open();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#opening++;
     this.#history?.close();
     this.#history = undefined;
   }
@@ -111,14 +121,19 @@ export class SipCallHistory extends LitElement {
       changed.get('databaseName') !== undefined
     ) {
       this.#history?.close();
-      this.#open();
+      this.#history = undefined;
+      void this.#open();
     }
   }
 
-  #open(): void {
+  /** Opens the database: its code and the outcome titles are fetched on the first open. */
+  async #open(): Promise<void> {
+    const opening = ++this.#opening;
+    const [{ CallHistory }] = await Promise.all([loadHistory(), loadOutcomes()]);
+    if (opening !== this.#opening) return;
     this.#history = new CallHistory({ databaseName: this.databaseName });
     this.#history.on('change', () => void this.refresh());
-    void this.refresh();
+    await this.refresh();
   }
 
   private handleRedial(event: Event): void {

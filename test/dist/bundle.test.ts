@@ -95,6 +95,15 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
     expect(textOf(firstPaint), 'JsSIP in the first paint').not.to.include('JsSIP:');
     const names = [...firstPaint].map((url) => url.split('/').pop()!);
     expect(names.filter((name) => /^phone-/.test(name)), 'the core in the first paint').to.deep.equal([]);
+    // Fetched with the core, or when used: the outcome catalogue (486's explanation), the history's
+    // IndexedDB code.
+    for (const [what, marker] of [
+      ['the outcome catalogue', 'is on another call'],
+      ['the history database', 'indexedDB'],
+    ]) {
+      expect(textOf(files.keys()), `${what} in the build`).to.include(marker);
+      expect(textOf(firstPaint), `${what} in the first paint`).not.to.include(marker);
+    }
 
     const { frame, win, fetched } = await pageWith('<sip-phone></sip-phone>');
     try {
@@ -104,6 +113,20 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       await waitFor(() => fetched(/^phone-/).length === 1, 'the core fetched at once');
       expect(fetched(/^self-test-|^diagnostics-download-/), 'tools').to.deep.equal([]);
       expect(fetched(/^de-/), 'German on an English page').to.deep.equal([]);
+      expect(fetched(/^history-/), 'the history database').to.deep.equal([]);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('fetches the history database code for <sip-call-history>, which lists calls with their outcomes', async () => {
+    const { frame, win, fetched } = await pageWith('<sip-call-history></sip-call-history>');
+    try {
+      const list = win.document.querySelector('sip-call-history')!;
+      await waitFor(() => list.shadowRoot?.querySelector('[part~="empty"]'), 'the empty list');
+      expect(fetched(/^history-/), 'the history database').to.have.length(1);
+      expect(fetched(/^outcomes-/), 'the outcome titles').to.have.length(1);
+      expect(fetched(/^phone-/), 'no core without a phone').to.deep.equal([]);
     } finally {
       frame.remove();
     }
