@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import type { OutputOptions } from 'rolldown';
 import { TEST_NUMBER_LIST } from './sandbox/numbers.js';
 
 /**
@@ -75,6 +76,21 @@ function cspMeta(): Plugin {
   };
 }
 
+/**
+ * The CDN builds' output: minified, chunks beside the entry (`chunks/`, relative URLs), and JsSIP
+ * with its dependencies in a chunk named for it (`chunks/jssip-<hash>.js`), so that a page's network
+ * log says what it fetched (the bundler would name it after the first module that imports it).
+ */
+const CHUNKED_OUTPUT: OutputOptions = {
+  minify: true,
+  chunkFileNames: 'chunks/[name]-[hash].js',
+  codeSplitting: {
+    groups: [
+      { name: 'jssip', test: /[\\/]node_modules[\\/](jssip|sdp-transform|debug|ms|events)[\\/]/ },
+    ],
+  },
+};
+
 // No page is made to be framed: the dialer holds an account and a microphone, and embed.html shows
 // embedding the element (a script and a tag in your own page), not an iframe. Headers only.
 const FRAME_ANCESTORS = "'none'";
@@ -106,7 +122,7 @@ export default defineConfig(({ mode, command, isPreview }) => {
         // Vite keeps whitespace in ES libraries; the CDN file is meant to be fully minified. What a
         // page may not need (the phone core and JsSIP, the self-test…) is in chunks beside it,
         // imported by relative URL, so any host that serves the folder serves the lot.
-        rolldownOptions: { output: { minify: true, chunkFileNames: 'chunks/[name]-[hash].js' } },
+        rolldownOptions: { output: CHUNKED_OUTPUT },
       },
     };
   }
@@ -126,7 +142,7 @@ export default defineConfig(({ mode, command, isPreview }) => {
           formats: ['es'],
           fileName: () => 'sip-call-button.js',
         },
-        rolldownOptions: { output: { minify: true, chunkFileNames: 'chunks/[name]-[hash].js' } },
+        rolldownOptions: { output: CHUNKED_OUTPUT },
       },
     };
   }

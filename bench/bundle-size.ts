@@ -17,7 +17,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ConfigEnv, Plugin, UserConfig } from 'vite';
+import type { ConfigEnv, Plugin, Rolldown, UserConfig } from 'vite';
+
+type OutputOptions = Rolldown.OutputOptions;
 import {
   attribute,
   chunkOf,
@@ -173,6 +175,13 @@ function ratio(a: Sizes, b: Sizes): Sizes {
 }
 
 /** Sizes of `files` (absolute), each compressed on its own, and where their bytes come from. */
+/** The lib mode's output options (one object: the CDN build has no array of outputs). */
+function anchorOutput(config: UserConfig): OutputOptions {
+  const output = config.build?.rolldownOptions?.output;
+  if (Array.isArray(output)) throw new Error('vite.config.ts lib mode: one output expected');
+  return { ...output };
+}
+
 function group(files: string[], base: string): Group {
   const list = files.map((f) => ({ file: relative(base, f), ...sizesOf(readFileSync(f)) }));
   const merged = { files: new Map<string, number>(), packages: new Map<string, number>() };
@@ -350,6 +359,11 @@ async function main(): Promise<void> {
       ...c.build,
       outDir: out('anchor'),
       emptyOutDir: true,
+      // One file, as an embedder bundles bare JsSIP + Lit: not the CDN build's JsSIP chunk.
+      rolldownOptions: {
+        ...c.build?.rolldownOptions,
+        output: { ...anchorOutput(c), codeSplitting: undefined },
+      },
       lib: {
         entry: join(ROOT, 'bench/anchor/jssip-lit.ts'),
         formats: ['es'],
