@@ -5,6 +5,7 @@
 import { ConfigError, isConfigError } from './errors.js';
 import { parseDialString, type DialTarget } from './dial-string.js';
 import { hasControlCharacters } from './text.js';
+import { DTMF_LIMITS } from './dtmf.js';
 import { browserInstanceId, isUuid } from './instance-id.js';
 import { TRANSFER_POLICIES, type TransferPolicy } from './transfer-policy.js';
 import type { CredentialsProvider } from './credentials.js';
@@ -143,7 +144,9 @@ export const DEFAULTS = {
   userAgent: 'sip-phone',
 } as const;
 
-export const DTMF_LIMITS = { minDuration: 40, maxDuration: 6000, minGap: 30, maxGap: 6000 };
+// Kept with the DTMF rules (dtmf.ts), so that the elements' first paint checks digits without this
+// module.
+export { DTMF_LIMITS };
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;

@@ -1,6 +1,8 @@
 /** DTMF: digit validation and the RFC 4733 timing rules. */
 import { DtmfError } from './errors.js';
-import { DTMF_LIMITS } from './config.js';
+
+/** The tone duration and gap a phone accepts, in ms (config.ts checks the configured ones). */
+export const DTMF_LIMITS = { minDuration: 40, maxDuration: 6000, minGap: 30, maxGap: 6000 };
 
 /** Digits RFC 4733 carries, plus `,` for a two-second pause (RTCDTMFSender's convention). */
 const DIGITS = /^[0-9*#A-D,]+$/;

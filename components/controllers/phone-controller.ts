@@ -16,7 +16,6 @@ import type {
   TransferRequest,
 } from '../../src/index.js';
 import { PhoneStateError, isConfigError } from '../../src/errors.js';
-import { resolveConfig } from '../../src/config.js';
 import { isEstablishedCallState, isFinalCallState } from '../../src/call-machine.js';
 import { validateDtmf } from '../../src/dtmf.js';
 import { loadCore } from '../shared/lazy.js';
@@ -194,27 +193,18 @@ export class PhoneController implements ReactiveController {
       this.#setRegistration({ state: 'unregistered' });
       return;
     }
-    try {
-      // Checked here, before the core arrives: a wrong configuration is said at once.
-      resolveConfig(config);
-    } catch (error) {
-      if (!isConfigError(error)) throw error;
-      this.configError = error;
-      this.#setRegistration({ state: 'failed', reason: error.message });
-      return;
-    }
     if (core) {
-      this.#adoptPhone(new core.Phone(config));
+      this.#makePhone(core.Phone, config);
       return;
     }
-    // The first phone waits for the core (fetched since the first element was made); until then,
-    // `call()` says the phone is not registered yet.
+    // The first phone waits for the core (fetched since the first element was made), which also
+    // checks the configuration; until then, `call()` says the phone is not registered yet.
     this.loading = true;
     this.#loading = loadCore().then(
       ({ Phone }) => {
         if (this.#configKey !== key) return;
         this.loading = false;
-        this.#adoptPhone(new Phone(config));
+        this.#makePhone(Phone, config);
       },
       (error: unknown) => {
         if (this.#configKey !== key) return;
@@ -244,6 +234,20 @@ export class PhoneController implements ReactiveController {
   /** Settles once the phone of the current configuration exists (or could not be made). */
   get loaded(): Promise<Phone | undefined> {
     return this.#loading.then(() => this.phone);
+  }
+
+  /** Makes the phone, or says why its configuration is refused (`Phone` checks it first). */
+  #makePhone(PhoneClass: new (config: PhoneConfig) => Phone, config: PhoneConfig): void {
+    let phone: Phone;
+    try {
+      phone = new PhoneClass(config);
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      this.configError = error;
+      this.#setRegistration({ state: 'failed', reason: error.message });
+      return;
+    }
+    this.#adoptPhone(phone);
   }
 
   #adoptPhone(phone: Phone): void {

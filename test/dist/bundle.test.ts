@@ -119,6 +119,21 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
     }
   });
 
+  it('says a refused configuration once the core, which checks it, is there', async () => {
+    const { frame, win } = await pageWith(
+      '<sip-phone server="http://sip.example.com" uri="sip:alice@example.com"></sip-phone>',
+    );
+    try {
+      const el = win.document.querySelector('sip-phone') as HTMLElement & { registrationState: string };
+      const line = () => el.shadowRoot?.querySelector('[part~="registration"]')?.textContent ?? '';
+      await waitFor(() => line().includes('Settings problem'), 'the settings problem said');
+      expect(line()).to.match(/ws/i);
+      expect(el.registrationState).to.equal('failed');
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('fetches the history database code for <sip-call-history>, which lists calls with their outcomes', async () => {
     const { frame, win, fetched } = await pageWith('<sip-call-history></sip-call-history>');
     try {
