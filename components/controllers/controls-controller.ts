@@ -13,6 +13,7 @@ import type { CallState } from '../../src/call-machine.js';
 import type { UiStrings } from '../../src/i18n/ui.js';
 import { SipCallRequestEvent, type SipDialpadPressEvent } from '../events.js';
 import type { PhoneHandlers } from '../shared/phone-view.js';
+import { prefetchInCall } from '../shared/lazy.js';
 import { DialKeysController } from './dial-keys-controller.js';
 import type { PhoneController } from './phone-controller.js';
 
@@ -117,6 +118,7 @@ export class ControlsController implements PhoneHandlers {
   readonly input = (event: InputEvent): void => {
     this.#host.number = (event.target as HTMLInputElement).value;
     this.error = '';
+    prefetchInCall(); // the user starts dialling: the call will not wait for its code
   };
 
   /** Call (the form's submit): the page may veto it; a refused number gets focus back. */
@@ -135,6 +137,7 @@ export class ControlsController implements PhoneHandlers {
   /** A key of the keypad. */
   readonly press = (event: SipDialpadPressEvent): void => {
     this.#keys.press(event.detail.key);
+    prefetchInCall();
   };
 
   readonly mute = (): void => {

@@ -1,11 +1,13 @@
 /**
  * QualityController: watches the call an element shows with a QualityMonitor (getStats every
- * second) while it is connected, and tells the element when warnings rise or clear.
+ * second) while it is connected, and tells the element when warnings rise or clear. The monitor's
+ * code is in the in-call chunk, fetched when a call starts if the dialling has not fetched it.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { QualityMonitor, type QualitySnapshot } from '../../src/quality.js';
+import type { QualityMonitor, QualitySnapshot } from '../../src/quality.js';
 import type { Call } from '../../src/call.js';
 import { isEstablishedCallState } from '../../src/call-machine.js';
+import { loadInCall, loadedInCall } from '../shared/lazy.js';
 
 export class QualityController implements ReactiveController {
   /** The latest verdict for the watched call (no issues when none is watched). */
@@ -32,8 +34,15 @@ export class QualityController implements ReactiveController {
     const pc = call?.peerConnection;
     const live = call !== undefined && isEstablishedCallState(call.state);
     if (this.#watched && (this.#watched.call !== call || !live)) this.#stop();
-    if (!call || !pc || !live || this.#watched) return;
-    const monitor = new QualityMonitor(pc, {
+    // Any call fetches the monitor's code (if the dialling did not already), before it is up.
+    const inCall = call ? loadedInCall() : undefined;
+    if (call && !inCall)
+      void loadInCall().then(
+        () => this.#host.requestUpdate(),
+        () => undefined,
+      );
+    if (!call || !pc || !live || this.#watched || !inCall) return;
+    const monitor = new inCall.QualityMonitor(pc, {
       isMuted: () => call.snapshot.muted || call.state === 'held',
     });
     monitor.on('change', (snapshot) => {

@@ -5,38 +5,57 @@
  */
 import type { Language } from '../../src/i18n/languages.js';
 import { languagePack, registerLanguagePack, type LanguagePack } from '../../src/i18n/registry.js';
-import type * as OutcomesModule from '../../src/outcomes.js';
 
 let core: ReturnType<typeof importCore> | undefined;
 const importCore = () => import('../../src/phone.js');
 
 /**
  * The phone core and JsSIP: fetched once, as soon as the first `<sip-phone>` is made (see
- * PhoneController), in parallel with the first paint, which does not wait for it. The outcome catalogue comes with
- * it: the core describes every change with it.
+ * PhoneController), in parallel with the first paint, which does not wait for it. The outcome
+ * catalogue comes with it: the core describes every change with it.
  */
 export const loadCore = () =>
   (core ??= Promise.all([importCore(), loadOutcomes()]).then(([module]) => module));
 
-type OutcomeCatalogue = typeof OutcomesModule;
-let outcomes: OutcomeCatalogue | undefined;
-let outcomesLoading: Promise<OutcomeCatalogue> | undefined;
+/** A chunk fetched once (again after a failed fetch), and what it holds once it is here. */
+function chunk<T>(importer: () => Promise<T>): {
+  load: () => Promise<T>;
+  loaded: () => T | undefined;
+} {
+  let module: T | undefined;
+  let loading: Promise<T> | undefined;
+  return {
+    load: () =>
+      (loading ??= importer().then(
+        (loaded) => (module = loaded),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      )),
+    loaded: () => module,
+  };
+}
 
 /**
  * The outcome catalogue (what every SIP status and local cause means, in English; other languages
  * come with their words): fetched with the core, or by the call history.
  */
-export const loadOutcomes = (): Promise<OutcomeCatalogue> =>
-  (outcomesLoading ??= import('../../src/outcomes.js').then(
-    (module) => (outcomes = module),
-    (error: unknown) => {
-      outcomesLoading = undefined;
-      throw error;
-    },
-  ));
-
+const outcomes = chunk(() => import('../../src/outcomes.js'));
+export const loadOutcomes = outcomes.load;
 /** The outcome catalogue, once it is here. */
-export const loadedOutcomes = (): OutcomeCatalogue | undefined => outcomes;
+export const loadedOutcomes = outcomes.loaded;
+
+/**
+ * What a call needs once it is up (the call-quality monitor): prefetched when the user starts
+ * dialling or a call starts, so that a call never waits for it.
+ */
+const inCall = chunk(() => import('./in-call.js'));
+export const loadInCall = inCall.load;
+/** The in-call code, once it is here. */
+export const loadedInCall = inCall.loaded;
+/** Starts fetching the in-call code (a failed fetch is tried again by the next call). */
+export const prefetchInCall = (): void => void inCall.load().catch(() => undefined);
 
 /** The call history's IndexedDB code: fetched by the first write or the first list shown. */
 export const loadHistory = () => import('../../src/history.js');

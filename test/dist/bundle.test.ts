@@ -166,7 +166,7 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
     }
   });
 
-  it('registers; the self-test and the diagnostics file are fetched only when used', async () => {
+  it('registers; the in-call code is fetched when dialling starts, the self-test and the diagnostics file when used', async () => {
     const info = await sandbox();
     const { frame, win, fetched } = await pageWith(
       `<sip-phone server="${info.wsUrl}" uri="sip:bob@${info.domain}"></sip-phone>`,
@@ -180,6 +180,11 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       el.password = await passwordOf('bob');
       await waitFor(() => el.registrationState === 'registered', 'registered');
       expect(fetched(/^phone-/), 'the core chunk').to.have.length(1);
+      expect(fetched(/^in-call-/), 'the in-call code, before dialling').to.deep.equal([]);
+      const field = el.shadowRoot!.querySelector('input')!;
+      field.value = '1';
+      field.dispatchEvent(new win.InputEvent('input', { bubbles: true, composed: true }));
+      await waitFor(() => fetched(/^in-call-/).length === 1, 'the in-call code fetched on dialling');
       expect(fetched(/^self-test-/), 'the self-test').to.deep.equal([]);
       expect(fetched(/^diagnostics-download-/), 'the diagnostics file').to.deep.equal([]);
       const name = await el.saveDiagnostics('text');
