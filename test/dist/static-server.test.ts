@@ -101,7 +101,7 @@ describe('dist/sip-phone.js from a package folder on a plain static server, unde
       pageFrom = (await log()).requests.length;
       frame = document.createElement('iframe');
       frame.allow = 'microphone; autoplay';
-      frame.src = `${server.origin}${SITE}index.html`;
+      frame.src = `${server.origin}${SITE}index.html?tags=${TAGS.join(',')}`;
       document.body.append(frame);
     }
     return message('the page loaded', (m) => m.type === 'ready');
@@ -121,7 +121,7 @@ describe('dist/sip-phone.js from a package folder on a plain static server, unde
     // The reports (none, checked above) go to the page's own endpoint; everything else is a file.
     const fromPage = requests.slice(pageFrom).filter((r) => r.path !== REPORT_PATH);
     const stray = fromPage.filter(
-      (r) => !r.path.startsWith(PREFIX) && !PAGE_FILES.includes(r.path),
+      (r) => !r.path.startsWith(PREFIX) && !PAGE_FILES.includes(r.path.split('?')[0]!),
     );
     expect(stray, 'requests outside the prefix and the page').to.deep.equal([]);
     expect(

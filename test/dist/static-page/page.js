@@ -1,16 +1,9 @@
-/* global document, window, parent, customElements */
+/* global document, window, parent, customElements, URLSearchParams */
 // The static-server page's own script (test/dist/static-server.test.ts), served with
 // `script-src 'self'`: it notes every CSP violation and uncaught error, adds a <sip-phone> when
 // the test sends a configuration, drives it on command, and reports by postMessage.
-const TAGS = [
-  'sip-phone',
-  'sip-dialpad',
-  'sip-call-banner',
-  'sip-call-history',
-  'sip-device-settings',
-  'sip-call-button',
-  'sip-self-test',
-];
+// The elements to look for: the test names them in the page's query (`?tags=a,b`).
+const TAGS = (new URLSearchParams(window.location.search).get('tags') ?? '').split(',');
 const violations = [];
 const errors = [];
 document.addEventListener('securitypolicyviolation', (event) => {
