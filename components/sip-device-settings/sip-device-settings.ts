@@ -126,7 +126,7 @@ export class SipDeviceSettings extends LitElement {
       ${
         canChooseSpeaker()
           ? html`${this.renderSelect('speaker', speakers)} ${this.renderSelect('ringer', speakers)}`
-          : html`<p>This browser plays calls on its default speaker only.</p>`
+          : html`<p>${this.#locale.strings.defaultSpeakerOnly}</p>`
       }
       ${
         unnamed

@@ -52,4 +52,21 @@ describe('<sip-device-settings>', () => {
       /Speaker disconnected/,
     );
   });
+
+  it('says, in the page language, that a browser without speaker choice plays on the default', async () => {
+    // A browser without HTMLMediaElement.setSinkId (Firefox before 116, Safari): taken away here.
+    const setSinkId = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'setSinkId')!;
+    delete (HTMLMediaElement.prototype as Partial<HTMLMediaElement>).setSinkId;
+    try {
+      const el = await fixture<SipDeviceSettings>(
+        html`<sip-device-settings lang="de"></sip-device-settings>`,
+      );
+      const selects = el.shadowRoot!.querySelectorAll('select');
+      expect([...selects].map((s) => s.dataset.kind)).to.deep.equal(['microphone']);
+      expect(el.shadowRoot!.textContent).to.include('nur über den Standardlautsprecher');
+      await expect(el).to.be.accessible();
+    } finally {
+      Object.defineProperty(HTMLMediaElement.prototype, 'setSinkId', setSinkId);
+    }
+  });
 });
