@@ -24,21 +24,14 @@ import { loadCore } from '../shared/lazy.js';
 // its phone at once, as before.
 let core: Awaited<ReturnType<typeof loadCore>> | undefined;
 
-let prefetched = false;
-
-// Fetched when the first <sip-phone> is made (as the elements are defined, for one in the page), not
-// when it is first configured: the phone must register as soon as it can, and the page paints
-// meanwhile; a page without a phone (a history list, a kiosk button) does not fetch it. A failed
-// fetch is said when a phone needs the core. This is the one place `core` is set: it is the first
-// handler on the shared promise, so it runs first.
-function prefetchCore(): void {
-  if (prefetched) return;
-  prefetched = true;
-  loadCore().then(
-    (loaded) => (core = loaded),
-    () => undefined,
-  );
-}
+// Fetched at once, when the elements load, not when a phone is made or configured: the phone must
+// register as soon as it can (a page or framework may make its <sip-phone> later), and the page
+// paints meanwhile. A failed fetch is said when a phone needs the core. This is the one place `core`
+// is set: it is the first handler on the shared promise, so it runs first.
+loadCore().then(
+  (loaded) => (core = loaded),
+  () => undefined,
+);
 
 /** Said when the core's chunk cannot be fetched (offline, or a CDN that lost a file). */
 export const CORE_LOAD_FAILED =
@@ -86,7 +79,6 @@ export class PhoneController implements ReactiveController {
     this.#host = host;
     this.#callbacks = callbacks;
     host.addController(this);
-    prefetchCore();
   }
 
   /**
@@ -197,7 +189,7 @@ export class PhoneController implements ReactiveController {
       this.#makePhone(core.Phone, config);
       return;
     }
-    // The first phone waits for the core (fetched since the first element was made), which also
+    // The first phone waits for the core (fetched since the elements loaded), which also
     // checks the configuration; until then, `call()` says the phone is not registered yet.
     this.loading = true;
     this.#loading = loadCore().then(

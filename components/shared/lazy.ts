@@ -7,11 +7,20 @@ import type { Language } from '../../src/i18n/languages.js';
 import { languagePack, registerLanguagePack, type LanguagePack } from '../../src/i18n/registry.js';
 
 let core: ReturnType<typeof importCore> | undefined;
-const importCore = () => import('../../src/phone.js');
+/**
+ * The core's chunk, and at the same time the chunks it imports (JsSIP, the diagnostics recorder):
+ * the browser asks for a module's imports only once it has parsed it and the main thread is free to
+ * say so, which behind an element's first render put JsSIP, the biggest file, a round trip and
+ * ~100 ms (cold) after the core. A failure here is the core's to say.
+ */
+const importCore = () => {
+  void Promise.all([import('jssip'), import('../../src/diagnostics.js')]).catch(() => undefined);
+  return import('../../src/phone.js');
+};
 
 /**
- * The phone core and JsSIP: fetched once, as soon as the first `<sip-phone>` is made (see
- * PhoneController), in parallel with the first paint, which does not wait for it. The outcome
+ * The phone core and JsSIP: fetched once, at once when the elements load (see PhoneController),
+ * in parallel with the first paint, which does not wait for it. The outcome
  * catalogue comes with it: the core describes every change with it.
  */
 export const loadCore = () =>
