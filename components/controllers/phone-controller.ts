@@ -18,7 +18,7 @@ import type {
 import { PhoneStateError, isConfigError } from '../../src/errors.js';
 import { isEstablishedCallState, isFinalCallState } from '../../src/call-machine.js';
 import { validateDtmf } from '../../src/dtmf.js';
-import { loadCore } from '../shared/lazy.js';
+import { loadCore, prefetchInCall } from '../shared/lazy.js';
 
 // The core arrives once (a chunk of its own in the CDN file); after that a new configuration makes
 // its phone at once, as before.
@@ -299,6 +299,9 @@ export class PhoneController implements ReactiveController {
   #setRegistration(snapshot: RegistrationSnapshot): void {
     const previous = this.registration;
     this.registration = snapshot;
+    // Registered: the phone can take or make a call now, so its in-call code comes next (after the
+    // REGISTER, not before; a page that calls by `call()` has no dialling to start it).
+    if (snapshot.state === 'registered') prefetchInCall();
     this.#host.requestUpdate();
     if (
       previous.state !== snapshot.state ||

@@ -56,8 +56,9 @@ export const loadOutcomes = outcomes.load;
 export const loadedOutcomes = outcomes.loaded;
 
 /**
- * What a call needs once it is up (the call-quality monitor): prefetched when the user starts
- * dialling or a call starts, so that a call never waits for it.
+ * What a call needs once it is up (the call-quality monitor): prefetched once the phone has
+ * registered, or when the user starts dialling or a call starts, whichever comes first, so that a
+ * call never waits for it.
  */
 const inCall = chunk(() => import('./in-call.js'));
 export const loadInCall = inCall.load;

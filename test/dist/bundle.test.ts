@@ -86,7 +86,7 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
     return { frame, win, fetched };
   };
 
-  it('paints without waiting for the core, which it fetches at once, in parallel', async () => {
+  it('paints without waiting for the core, which it fetches at once, in parallel; the in-call code comes with dialling', async () => {
     // The first paint is the entry's static import graph: the core is not in it.
     const { files, firstPaint } = await moduleGraph(`${location.origin}/dist/sip-phone.js`);
     const textOf = (urls: Iterable<string>) => [...urls].map((url) => files.get(url)!.text).join('\n');
@@ -114,6 +114,12 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       expect(fetched(/^self-test-|^diagnostics-download-/), 'tools').to.deep.equal([]);
       expect(fetched(/^de-/), 'German on an English page').to.deep.equal([]);
       expect(fetched(/^history-/), 'the history database').to.deep.equal([]);
+      // Not registered (no configuration): the in-call code waits for dialling.
+      expect(fetched(/^in-call-/), 'the in-call code, before dialling').to.deep.equal([]);
+      const field = el.shadowRoot!.querySelector('input')!;
+      field.value = '1';
+      field.dispatchEvent(new win.InputEvent('input', { bubbles: true, composed: true }));
+      await waitFor(() => fetched(/^in-call-/).length === 1, 'the in-call code fetched on dialling');
     } finally {
       frame.remove();
     }
@@ -165,7 +171,7 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
     }
   });
 
-  it('registers; the in-call code is fetched when dialling starts, the self-test and the diagnostics file when used', async () => {
+  it('registers; the in-call code follows the registration, the self-test and the diagnostics file come when used', async () => {
     const info = await sandbox();
     const { frame, win, fetched } = await pageWith(
       `<sip-phone server="${info.wsUrl}" uri="sip:bob@${info.domain}"></sip-phone>`,
@@ -179,11 +185,13 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       el.password = await passwordOf('bob');
       await waitFor(() => el.registrationState === 'registered', 'registered');
       expect(fetched(/^phone-/), 'the core chunk').to.have.length(1);
-      expect(fetched(/^in-call-/), 'the in-call code, before dialling').to.deep.equal([]);
-      const field = el.shadowRoot!.querySelector('input')!;
-      field.value = '1';
-      field.dispatchEvent(new win.InputEvent('input', { bubbles: true, composed: true }));
-      await waitFor(() => fetched(/^in-call-/).length === 1, 'the in-call code fetched on dialling');
+      // Once registered, the in-call code follows: after the core, not with the first paint.
+      await waitFor(() => fetched(/^in-call-/).length === 1, 'the in-call code fetched once registered');
+      const started = (pattern: RegExp) =>
+        win.performance
+          .getEntriesByType('resource')
+          .find((entry) => pattern.test(entry.name.split('/').pop()!))!;
+      expect(started(/^in-call-/).startTime).to.be.greaterThan(started(/^phone-/).responseEnd);
       expect(fetched(/^self-test-/), 'the self-test').to.deep.equal([]);
       expect(fetched(/^diagnostics-download-/), 'the diagnostics file').to.deep.equal([]);
       const name = await el.saveDiagnostics('text');
