@@ -188,9 +188,9 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       // Once registered, the in-call code follows: after the core, not with the first paint.
       await waitFor(() => fetched(/^in-call-/).length === 1, 'the in-call code fetched once registered');
       const started = (pattern: RegExp) =>
-        win.performance
-          .getEntriesByType('resource')
-          .find((entry) => pattern.test(entry.name.split('/').pop()!))!;
+        (win.performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find(
+          (entry) => pattern.test(entry.name.split('/').pop()!),
+        )!;
       expect(started(/^in-call-/).startTime).to.be.greaterThan(started(/^phone-/).responseEnd);
       expect(fetched(/^self-test-/), 'the self-test').to.deep.equal([]);
       expect(fetched(/^diagnostics-download-/), 'the diagnostics file').to.deep.equal([]);
