@@ -20,8 +20,8 @@ const importCore = () => {
 
 /**
  * The phone core and JsSIP: fetched once, at once when the elements load (see PhoneController),
- * in parallel with the first paint, which does not wait for it. The outcome
- * catalogue comes with it: the core describes every change with it.
+ * in parallel with the first paint, which does not wait for it. The outcome catalogue comes with
+ * it: the core describes every change with it.
  */
 export const loadCore = () =>
   (core ??= Promise.all([importCore(), loadOutcomes()]).then(([module]) => module));
@@ -78,7 +78,7 @@ export const loadDiagnosticsDownload = () => import('./diagnostics-download.js')
 
 /** Every language but English, one chunk each (with no imports of its own). */
 const LANGUAGE_CHUNKS: Record<Exclude<Language, 'en'>, () => Promise<LanguagePack>> = {
-  de: () => import('../../src/i18n/de.js').then((chunk) => chunk.de),
+  de: () => import('../../src/i18n/de.js').then((module) => module.de),
 };
 
 const languages = new Map<Language, Promise<void>>();
