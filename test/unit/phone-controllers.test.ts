@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { CallHistory, type CallSnapshot, type Phone } from '../../src/index.js';
+import { callSnapshot } from '../helpers/call-snapshot.js';
 import { HistoryController } from '../../components/controllers/history-controller.js';
 import {
   PREWARM_QUIET_AFTER_CALL_MS,
@@ -7,15 +8,7 @@ import {
 } from '../../components/controllers/prewarm-controller.js';
 
 const call = (overrides: Partial<CallSnapshot> = {}): CallSnapshot =>
-  ({
-    id: 'c1',
-    direction: 'outgoing',
-    state: 'connected',
-    remote: { uri: 'sip:bob@example.com', user: 'bob', displayName: 'Bob' },
-    muted: false,
-    startedAt: Date.now() - 5_000,
-    ...overrides,
-  }) as CallSnapshot;
+  callSnapshot({ startedAt: Date.now() - 5_000, ...overrides });
 
 describe('HistoryController', () => {
   const databaseName = `history-controller-${Date.now()}`;

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { CallSnapshot, RegistrationSnapshot } from '../../src/index.js';
+import { callSnapshot } from '../helpers/call-snapshot.js';
 import {
   connectionLost,
   registrationLine,
@@ -10,15 +11,7 @@ import { linesModel } from '../../components/shared/lines.js';
 import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../../components/shared/phone-config.js';
 import { formatDuration } from '../../components/shared/phone-controls.js';
 
-const call = (overrides: Partial<CallSnapshot> = {}): CallSnapshot =>
-  ({
-    id: 'c1',
-    direction: 'outgoing',
-    state: 'connected',
-    remote: { uri: 'sip:bob@example.com', user: 'bob', displayName: 'Bob' },
-    muted: false,
-    ...overrides,
-  }) as CallSnapshot;
+const call = callSnapshot;
 
 describe('registration line (view model)', () => {
   const uri = 'sip:alice@example.com';

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { render } from 'lit';
 import type { CallSnapshot } from '../../src/index.js';
+import { callSnapshot } from '../helpers/call-snapshot.js';
 import { uiStrings } from '../../src/i18n/index.js';
 import {
   phoneTemplate,
@@ -12,15 +13,7 @@ import { idleChangeDetail, qualityChangeDetail } from '../../components/shared/c
 const t = uiStrings('en');
 
 const call = (overrides: Partial<CallSnapshot> = {}): CallSnapshot =>
-  ({
-    id: 'c1',
-    direction: 'outgoing',
-    state: 'connected',
-    remote: { uri: 'sip:bob@example.com', user: 'bob', displayName: 'Bob' },
-    muted: false,
-    startedAt: 1_000,
-    ...overrides,
-  }) as CallSnapshot;
+  callSnapshot({ startedAt: 1_000, ...overrides });
 
 const view = (overrides: Partial<PhoneView> = {}): PhoneView => ({
   lang: 'en',
