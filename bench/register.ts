@@ -15,7 +15,7 @@
 import { dirname, relative } from 'node:path';
 import { BenchBrowser, PageServer, SUBJECT_LABEL, type SubjectPageHandle } from './lib/browser.js';
 import { buildCdnFile } from './lib/build.js';
-import { chunkOf, importGraph, readyToCallFiles } from './lib/bundle.js';
+import { READY_SOURCES, chunkOf, importGraph, readyToCallFiles } from './lib/bundle.js';
 import {
   adoptSandbox,
   checkInterrupted,
@@ -38,7 +38,6 @@ type Who = keyof typeof USERS;
 /** Issue 16, budget 5: <sip-phone> ÷ bare JsSIP, medians of start → registered. */
 const BUDGET_RATIO = { cold: 1.5, warm: 1.3 } as const;
 /** The phone core: the module loadCore() imports (components/shared/lazy.ts). */
-const CORE_SOURCE = 'src/phone.ts';
 
 interface Sample {
   /** Start → registered, ms. */
@@ -172,11 +171,14 @@ async function main(): Promise<void> {
   const cdn = await buildCdnFile();
   onCleanup(cdn.dispose);
   const cdnDir = dirname(cdn.file);
-  const coreChunk = chunkOf(cdnDir, ROOT, CORE_SOURCE);
-  if (!coreChunk) throw new Error(`no chunk of the CDN build holds ${CORE_SOURCE}`);
-  const readyToCall = (await readyToCallFiles((await importGraph(cdn.file)).static, coreChunk)).map(
-    (f) => `/${relative(cdnDir, f)}`,
-  );
+  const readyChunks = READY_SOURCES.map((source) => {
+    const chunk = chunkOf(cdnDir, ROOT, source);
+    if (!chunk) throw new Error(`no chunk of the CDN build holds ${source}`);
+    return chunk;
+  });
+  const readyToCall = (
+    await readyToCallFiles((await importGraph(cdn.file)).static, readyChunks)
+  ).map((f) => `/${relative(cdnDir, f)}`);
   const sandbox = await SandboxProcess.start();
   adoptSandbox(sandbox);
   const server = await PageServer.start(cdn.file);

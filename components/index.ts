@@ -9,7 +9,6 @@ export { SipCallHistory, historyOutcome } from './sip-call-history/sip-call-hist
 export { SipDeviceSettings } from './sip-device-settings/sip-device-settings.js';
 export { SipCallButton } from './sip-call-button/sip-call-button.js';
 export { SipSelfTest } from './sip-self-test/sip-self-test.js';
-export { PhoneController } from './controllers/phone-controller.js';
 export {
   SipRegistrationChangeEvent,
   SipCallChangeEvent,

@@ -148,16 +148,24 @@ export function chunkOf(outDir: string, root: string, source: string): string | 
 }
 
 /**
+ * The source modules whose chunks a page fetches at once besides its first paint, before the first
+ * REGISTER can leave: the phone core (with JsSIP), and what `<sip-phone>` does (its body; the element
+ * paints its idle card without it). A build that does not split one of them out holds it in a chunk
+ * already counted.
+ */
+export const READY_SOURCES = ['src/phone.ts', 'components/sip-phone/sip-phone-body.ts'] as const;
+
+/**
  * What a page fetches before the first REGISTER can leave: the entry's static import graph (its
- * first paint) and the core chunk with its own static imports, transitively (absolute paths, the
- * entry's graph first, no file twice).
+ * first paint) and the chunks `readyChunks` (the core's, the phone body's) with their own static
+ * imports, transitively (absolute paths, the entry's graph first, no file twice).
  */
 export async function readyToCallFiles(
   entryStatic: string[],
-  coreChunk: string,
+  readyChunks: readonly string[],
 ): Promise<string[]> {
-  const core = await importGraph(coreChunk);
-  return [...new Set([...entryStatic, ...core.static])];
+  const graphs = await Promise.all(readyChunks.map((chunk) => importGraph(chunk)));
+  return [...new Set([...entryStatic, ...graphs.flatMap((g) => g.static)])];
 }
 
 export interface Contribution {

@@ -18,7 +18,7 @@ import type {
 import { PhoneStateError, isConfigError } from '../../src/errors.js';
 import { isEstablishedCallState, isFinalCallState } from '../../src/call-machine.js';
 import { validateDtmf } from '../../src/dtmf.js';
-import { loadCore, prefetchInCall } from '../shared/lazy.js';
+import { CODE_LOAD_FAILED, loadCore, prefetchInCall } from '../shared/lazy.js';
 
 // The core arrives once (a chunk of its own in the CDN file); after that a new configuration makes
 // its phone at once, as before.
@@ -34,8 +34,7 @@ loadCore().then(
 );
 
 /** Said when the core's chunk cannot be fetched (offline, or a CDN that lost a file). */
-export const CORE_LOAD_FAILED =
-  "The phone's code could not be loaded. Check the network connection and reload the page.";
+export const CORE_LOAD_FAILED = CODE_LOAD_FAILED;
 
 export interface PhoneControllerCallbacks {
   onRegistrationChange?(snapshot: RegistrationSnapshot): void;

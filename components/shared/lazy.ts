@@ -26,8 +26,12 @@ const importCore = () => {
 export const loadCore = () =>
   (core ??= Promise.all([importCore(), loadOutcomes()]).then(([module]) => module));
 
+/** Said when a chunk the phone needs cannot be fetched (offline, or a CDN that lost a file). */
+export const CODE_LOAD_FAILED =
+  "The phone's code could not be loaded. Check the network connection and reload the page.";
+
 /** A chunk fetched once (again after a failed fetch), and what it holds once it is here. */
-function chunk<T>(importer: () => Promise<T>): {
+export function chunk<T>(importer: () => Promise<T>): {
   load: () => Promise<T>;
   loaded: () => T | undefined;
 } {

@@ -37,6 +37,8 @@ export interface PhoneView {
   uri: string | undefined;
   /** Why the configuration was refused, when it was. */
   configError: Error | undefined;
+  /** Configured, and the phone's code is on its way (the registration line says "Connecting…"). */
+  connecting: boolean;
   /** How many calls the phone takes at once; undefined until it is configured. */
   maxLines: number | undefined;
   /** Every call not over yet, oldest first. */
@@ -82,9 +84,12 @@ export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResul
   const { lang, lines, maxLines, registration, shown } = view;
   const t = uiStrings(lang);
   const state = shown?.state ?? 'idle';
-  const { uri, configError, now } = view;
+  const { uri, configError, connecting, now } = view;
   return html`<div part="base" class="card">
-    ${registrationTemplate(registrationLine(registration, { now, uri, configError, lang }), on.retryNow)}
+    ${registrationTemplate(
+      registrationLine(registration, { now, uri, configError, connecting, lang }),
+      on.retryNow,
+    )}
     ${bannerTemplate(
       !shown && connectionLost(registration) ? disconnectedBanner(lang) : bannerModel(shown, lang),
     )}

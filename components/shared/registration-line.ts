@@ -30,6 +30,8 @@ export interface RegistrationContext {
   uri?: string | undefined;
   /** Why the configuration was refused, when it was. */
   configError?: Error | undefined;
+  /** Configured, and the phone's code is on its way: "Connecting…" rather than "Not registered". */
+  connecting?: boolean;
   lang?: string;
   /** The time to count down from (epoch ms). */
   now?: number;
@@ -70,7 +72,8 @@ export function registrationLine(
       break;
     }
     default:
-      text = context.uri !== undefined ? t.notRegistered : t.notConfigured;
+      if (context.connecting) text = t.connecting;
+      else text = context.uri !== undefined ? t.notRegistered : t.notConfigured;
   }
   const line: RegistrationLine = {
     state: registration.state,

@@ -14,34 +14,22 @@ import type {
   RegistrationState,
   ServerEntry,
 } from '../../src/index.js';
+import type { TonePlayer } from '../../src/tones.js';
 import { PhoneStateError } from '../../src/errors.js';
-import { isLiveCallState } from '../../src/call-machine.js';
-import { TonePlayer, toneFor } from '../../src/tones.js';
-import { PhoneController } from '../controllers/phone-controller.js';
-import { loadDiagnosticsDownload, loadSelfTest } from '../shared/lazy.js';
+import { CODE_LOAD_FAILED, loadDiagnosticsDownload, loadSelfTest } from '../shared/lazy.js';
+import { loadPhoneBody, prefetchPhone } from './load-body.js';
 import { LocaleController, afterWords } from '../controllers/locale-controller.js';
-import { QualityController } from '../controllers/quality-controller.js';
-import { TickController } from '../controllers/tick-controller.js';
-import { NotificationController } from '../controllers/notification-controller.js';
-import { TransferController } from '../controllers/transfer-controller.js';
-import { ControlsController } from '../controllers/controls-controller.js';
-import { DevicesController } from '../controllers/devices-controller.js';
-import { HistoryController } from '../controllers/history-controller.js';
-import { PrewarmController } from '../controllers/prewarm-controller.js';
-import { FocusController } from '../controllers/focus-controller.js';
-import {
-  SipCallChangeEvent,
-  callChangeDetail,
-  SipQualityChangeEvent,
-  SipRegistrationChangeEvent,
-} from '../events.js';
-import { bannerStyles, whoOf } from '../shared/banner.js';
-import { registrationChangeDetail } from '../shared/registration-line.js';
-import { phoneTemplate } from '../shared/phone-view.js';
-import { idleChangeDetail, qualityChangeDetail } from '../shared/change-details.js';
-import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../shared/phone-config.js';
+import type { SipDialpadPressEvent } from '../events.js';
+import { bannerStyles } from '../shared/banner.js';
+import { phoneTemplate, type PhoneHandlers } from '../shared/phone-view.js';
+import { phoneConfigOf } from '../shared/phone-config.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
+import type { PhoneBody } from './sip-phone-body.js';
+
+// The phone's code and the core with JsSIP are fetched at once, in parallel, while the idle card
+// paints: the phone must register as soon as it can. A failed fetch is said by each element.
+prefetchPhone();
 
 /**
  * @tagname sip-phone
@@ -104,77 +92,14 @@ export class SipPhone extends LitElement {
 
   readonly #locale = new LocaleController(this);
 
-  readonly #quality = new QualityController(
-    this,
-    () => this.#session.shownCall,
-    (snapshot, call) => {
-      this.#session.phone?.noteQuality(call, snapshot.issues, snapshot.mos);
-      this.dispatchEvent(new SipQualityChangeEvent(qualityChangeDetail(call.id, snapshot)));
-    },
-  );
-
-  /** The phone session: the core phone, its registration, the lines and the call on show. */
-  readonly #session = new PhoneController(this, {
-    onRegistrationChange: (snapshot) =>
-      this.dispatchEvent(new SipRegistrationChangeEvent(registrationChangeDetail(snapshot))),
-    onCallChange: (snapshot) => this.handleCallChange(snapshot),
-    onCall: (call) => this.handleNewCall(call),
-    onIdle: (last) => this.handleIdle(last),
-    onTransferRequest: (request) => this.#transfers.request(request),
-    onTransferRefused: (refusal) => this.#transfers.refused(refusal),
-  });
-
-  /** Focus to Answer when a call rings, to a transfer prompt, back to the number after a call. */
-  readonly #focus = new FocusController(this);
-
-  /** Transfers the far end asks for: the page's say, the prompt, what became of them. */
-  readonly #transfers = new TransferController(this, {
-    strings: () => this.#locale.strings,
-    asks: () => this.#session.phone?.config.transfers === 'ask',
-    onPrompt: () => this.#focus.moveTo('[part~="transfer-accept-button"]'),
-  });
-
-  /** The call timer and the retry countdown. */
-  readonly #clock = new TickController(
-    this,
-    () =>
-      this.#session.lines.some((c) => c.snapshot.answeredAt !== undefined) ||
-      this.#session.registration.retryAt !== undefined,
-  );
-
-  /** The microphone, the far end's audio on the speaker, `tones` on the ringer; blocked audio. */
-  readonly #devices = new DevicesController(this, {
-    phone: () => this.#session.phone,
-    shownCall: () => this.#session.shownCall,
-    tones: () => this.tones,
-    locale: this.#locale,
-  });
-
-  /** Ended calls into the IndexedDB history, with `history` on. */
-  readonly #history = new HistoryController(this);
-
-  /** With `prewarm`, the call is prepared when the pointer or focus reaches Call. */
-  readonly #prewarm = new PrewarmController(this, () => this.#session.phone);
-
-  /** What the card's controls do, and the keys; why an action was refused. */
-  readonly #controls = new ControlsController(this, {
-    session: this.#session,
-    strings: () => this.#locale.strings,
-    onTone: (key) => {
-      if (!this.silent) this.#devices.tones.key(key);
-    },
-    transferPrompt: this.#transfers,
-    enableSound: this.#devices.enableSound,
-    callIntent: this.#prewarm.intent,
-  });
-
-  readonly #notifications = new NotificationController(this, {
-    enabled: () => this.notifications,
-    words: (snapshot) => ({
-      title: this.#locale.strings.incomingCall,
-      body: this.#locale.strings.notificationFrom(whoOf(snapshot, this.#locale.strings)),
-    }),
-  });
+  /** What the phone does (its controllers, methods and card): a chunk fetched beside the core. */
+  #body: PhoneBody | undefined;
+  /** The body could not be fetched: the registration line says so. */
+  #bodyFailed = false;
+  /** Settles when the body is here (or could not be fetched): `updateComplete` waits for it. */
+  readonly #bodyLoaded: Promise<void>;
+  /** The body arrived after the last update: its first update sees every property as changed. */
+  #bodyNew = false;
 
   /**
    * SIP over WebSocket server, e.g. `wss://sip.example.com/ws` (`ws://` only for localhost).
@@ -257,12 +182,33 @@ export class SipPhone extends LitElement {
   /** The number or address in the dial field. */
   @property() number = '';
 
-  /** Ringtone, ringback and key tones (Web Audio). */
-  readonly tones = new TonePlayer();
+  constructor() {
+    super();
+    this.#bodyLoaded = loadPhoneBody().then(
+      ({ PhoneBody }) => {
+        this.#body = new PhoneBody(this, this.#locale);
+        this.#bodyNew = true;
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        console.warn('<sip-phone>: the phone code did not load:', error);
+        this.#bodyFailed = true;
+        this.requestUpdate();
+      },
+    );
+  }
+
+  /**
+   * Ringtone, ringback and key tones (Web Audio); undefined until the phone's code is here
+   * (`phoneReady` resolves after it).
+   */
+  get tones(): TonePlayer | undefined {
+    return this.#body?.tones;
+  }
 
   /** Registration state: `unregistered`, `registering`, `registered` or `failed`. */
   get registrationState(): RegistrationState {
-    return this.#session.registration.state;
+    return this.#session?.registration.state ?? (this.#bodyFailed ? 'failed' : 'unregistered');
   }
 
   /**
@@ -270,37 +216,37 @@ export class SipPhone extends LitElement {
    * `idle`, `calling`, `ringing`, `early-media`, `incoming`, `connected`, `held`, `ended`, `failed`.
    */
   get callState(): CallState {
-    return this.#session.shownCall?.state ?? 'idle';
+    return this.#session?.shownCall?.state ?? 'idle';
   }
 
   /** Snapshot of the call the phone shows (state, SIP status, remote party, times). */
   get callSnapshot(): CallSnapshot | undefined {
-    return this.#session.shownCall?.snapshot;
+    return this.#session?.shownCall?.snapshot;
   }
 
   /** The call the phone shows, for advanced use (statistics, the peer connection). */
   get currentCall(): Call | undefined {
-    return this.#session.shownCall;
+    return this.#session?.shownCall;
   }
 
   /** Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). */
   get lines(): Call[] {
-    return [...this.#session.lines];
+    return [...(this.#session?.lines ?? [])];
   }
 
   /** The desktop notification shown for the ringing call, if any. */
   get notification(): Notification | undefined {
-    return this.#notifications.current;
+    return this.#body?.notification;
   }
 
   /** The core `Phone` behind the element, once configured (advanced use: wire log, events). */
   get phone(): Phone | undefined {
-    return this.#session.phone;
+    return this.#session?.phone;
   }
 
   /** Resolves with `phone` once it exists: the CDN file fetches the core as a chunk of its own. */
   get phoneReady(): Promise<Phone | undefined> {
-    return this.#session.loaded;
+    return this.#bodyLoaded.then(() => this.#session?.loaded);
   }
 
   /**
@@ -309,49 +255,34 @@ export class SipPhone extends LitElement {
    * cannot call now; the reason is also shown.
    */
   call(target: string = this.number): void {
-    const t = this.#locale.strings;
-    try {
-      const phone = this.#session.phoneToCall(t);
-      // The microphone property may have changed in this same task, before an update ran.
-      void this.#devices.applyMicrophone();
-      phone.call(target);
-      this.#controls.error = '';
-    } catch (error) {
-      this.#controls.refused(error, t.callNotStarted);
-      throw error;
-    }
+    this.#bodyNow().call(target);
   }
 
   /** Hangs up the shown call (CANCEL before answer, BYE after), or rejects it when it rings. */
   hangup(): void {
-    const call = this.#session.shownCall;
+    const call = this.#session?.shownCall;
     if (call?.state === 'incoming') call.reject(this.rejectStatus);
     else call?.hangup();
   }
 
   /** Answers the ringing call; a call you are talking on goes on hold. */
   answer(): void {
-    const { ringing: call, phone } = this.#session;
-    if (!call || !phone) {
-      throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
-    }
-    void this.#devices.applyMicrophone();
-    phone.answer(call);
+    this.#bodyNow().answer();
   }
 
   /** Rejects the ringing call (with `rejectStatus` unless given: 486 Busy Here or 603 Decline). */
   reject(status: 486 | 603 = this.rejectStatus): void {
-    this.#session.ringing?.reject(status);
+    this.#session?.ringing?.reject(status);
   }
 
   /** Puts the call you are talking on on hold. Resolves false when the far end refused. */
   hold(): Promise<boolean> {
-    return this.#session.active?.hold() ?? Promise.resolve(false);
+    return this.#session?.active?.hold() ?? Promise.resolve(false);
   }
 
   /** Resumes a held call (the newest, unless given); any other call goes on hold. */
-  resume(call: Call | undefined = this.#session.held): Promise<boolean> {
-    const phone = this.#session.phone;
+  resume(call: Call | undefined = this.#session?.held): Promise<boolean> {
+    const phone = this.#session?.phone;
     return call && phone ? phone.resume(call) : Promise.resolve(false);
   }
 
@@ -361,12 +292,10 @@ export class SipPhone extends LitElement {
    * connects the two calls (REFER with Replaces). Resolves true when the transfer succeeded.
    */
   transfer(target?: string): Promise<boolean> {
-    try {
-      return this.#session.transfer(target);
-    } catch (error) {
-      this.#controls.refused(error, this.#locale.strings.notTransferred);
-      return Promise.reject(error);
-    }
+    const body = this.#body;
+    return body
+      ? body.transfer(target)
+      : Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
   }
 
   /**
@@ -374,12 +303,12 @@ export class SipPhone extends LitElement {
    * registration line's "Retry now"). False when nothing is waiting.
    */
   retryNow(): boolean {
-    return this.#session.phone?.retryNow() ?? false;
+    return this.#session?.phone?.retryNow() ?? false;
   }
 
   /** Mutes or unmutes the microphone on the shown call (no renegotiation). */
   setMuted(muted: boolean): void {
-    this.#session.shownCall?.setMuted(muted);
+    this.#session?.shownCall?.setMuted(muted);
   }
 
   /**
@@ -406,8 +335,9 @@ export class SipPhone extends LitElement {
    * (credentials redacted), state transitions, ICE candidate pairs and statistics, versions.
    * Throws `PhoneStateError` before the phone is configured.
    */
-  diagnostics(): Promise<DiagnosticsReport> {
-    return this.#session.diagnostics();
+  async diagnostics(): Promise<DiagnosticsReport> {
+    await this.#bodyLoaded;
+    return this.#bodyNow().diagnostics();
   }
 
   /**
@@ -422,73 +352,109 @@ export class SipPhone extends LitElement {
 
   /** Sends DTMF digits (`0-9 * # A-D`, `,` = pause) during a call. Throws `DtmfError` on bad input. */
   sendDtmf(digits: string): void {
-    this.#session.sendDtmf(digits);
+    const session = this.#session;
+    if (session) session.sendDtmf(digits);
+    else
+      throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
+  }
+
+  get #session() {
+    return this.#body?.session;
+  }
+
+  /** The body, for what only it can do; before it is here, the phone is not ready to act. */
+  #bodyNow(): PhoneBody {
+    if (this.#body) return this.#body;
+    const t = this.#locale.strings;
+    if (!this.#bodyFailed && phoneConfigOf(this)) {
+      throw new PhoneStateError('not-registered', t.notRegisteredYet);
+    }
+    throw new PhoneStateError(
+      'not-configured',
+      this.#bodyFailed ? CODE_LOAD_FAILED : t.notConfiguredYet,
+    );
   }
 
   protected override scheduleUpdate(): void | Promise<unknown> {
     return afterWords(this.#locale, () => super.scheduleUpdate());
   }
 
+  // `await el.updateComplete` means the element is whole: its body is here and has rendered.
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#bodyLoaded;
+    return super.getUpdateComplete();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('endReasonTimeout')) this.#session.endReasonTimeout = this.endReasonTimeout;
-    if (PHONE_CONFIG_KEYS.some((key) => changed.has(key))) {
-      this.#session.configure(phoneConfigOf(this));
+    if (!this.#body) return;
+    if (this.#bodyNew) {
+      // Everything the page set before the body arrived counts as changed for it.
+      this.#bodyNew = false;
+      const all = changed as Map<PropertyKey, unknown>;
+      for (const key of (this.constructor as typeof SipPhone).elementProperties.keys()) {
+        if (!all.has(key)) all.set(key, undefined);
+      }
     }
+    this.#body.willUpdate(changed);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.#devices.updated(changed);
+    this.#body?.updated(changed);
     this.setAttribute('registration-state', this.registrationState);
     this.setAttribute('call-state', this.callState);
-    // Ringtone while a call rings for us, ringback while the far end rings without early media.
-    const tone = this.silent ? undefined : toneFor(this.#session.lines.map((c) => c.snapshot));
-    this.#devices.tones.play(tone);
   }
 
-  private handleNewCall(call: Call): void {
-    this.#devices.watch(call);
-    this.handleCallChange(call.snapshot);
+  private handleIdleInput(event: InputEvent): void {
+    this.number = (event.target as HTMLInputElement).value;
   }
 
-  private handleCallChange(snapshot: CallSnapshot): void {
-    if (snapshot.state === 'idle') return;
-    if (snapshot.state === 'incoming' && snapshot.previous === 'idle') {
-      this.#focus.moveTo('[part~="answer-button"]');
-    } else if (!isLiveCallState(snapshot.state) && !this.#session.lines.length) {
-      // The button that had focus (hang up, answer) is gone: put focus where the next call starts.
-      this.#focus.moveTo('input');
-    }
-    this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
-    this.#notifications.update(snapshot);
-    this.#prewarm.callChanged(snapshot);
-    this.#history.callChanged(snapshot);
+  private handleIdlePress(event: SipDialpadPressEvent): void {
+    this.number += event.detail.key;
   }
 
-  private handleIdle(last: Call): void {
-    this.requestUpdate();
-    this.dispatchEvent(new SipCallChangeEvent(idleChangeDetail(last.snapshot)));
-  }
+  // Before the body is here, the card is idle: typing and the keypad fill the number, and the
+  // rest has nothing to act on yet (Call is disabled).
+  readonly #idleHandlers: PhoneHandlers = {
+    retryNow: () => undefined,
+    enableSound: () => undefined,
+    transferPrompt: { accept: () => undefined, decline: () => undefined, keydown: () => undefined },
+    line: () => undefined,
+    submit: (event) => event.preventDefault(),
+    input: (event) => this.handleIdleInput(event),
+    press: (event) => this.handleIdlePress(event),
+    mute: () => undefined,
+    hold: () => undefined,
+    transfer: () => undefined,
+    answer: () => undefined,
+    reject: () => undefined,
+    hangup: () => undefined,
+    callIntent: () => undefined,
+  };
 
   override render() {
-    const { phone, lines, registration, shownCall, configError } = this.#session;
+    if (this.#body) return this.#body.render();
+    const failed = this.#bodyFailed;
     return phoneTemplate(
       {
         lang: this.#locale.lang,
-        now: this.#clock.now,
-        registration,
-        uri: phone?.config.uri,
-        configError,
-        maxLines: phone?.config.maxLines,
-        lines: lines.map((c) => c.snapshot),
-        shown: shownCall?.snapshot,
-        transferPrompt: this.#transfers.prompt,
-        soundBlocked: this.#devices.blocked,
-        notices: { deviceNotice: this.#devices.notice, transferNotice: this.#transfers.notice },
-        issues: this.#quality.snapshot.issues,
+        now: Date.now(),
+        registration: failed
+          ? { state: 'failed', reason: CODE_LOAD_FAILED }
+          : { state: 'unregistered' },
+        uri: undefined,
+        configError: failed ? new Error(CODE_LOAD_FAILED) : undefined,
+        connecting: !failed && phoneConfigOf(this) !== undefined,
+        maxLines: undefined,
+        lines: [],
+        shown: undefined,
+        transferPrompt: undefined,
+        soundBlocked: false,
+        notices: {},
+        issues: [],
         number: this.number,
-        error: this.#controls.error,
+        error: '',
       },
-      this.#controls,
+      this.#idleHandlers,
     );
   }
 }

@@ -7,6 +7,7 @@ export const uiDe: PartialUiStrings = {
   reconnecting: 'Verbindung verloren, neuer Versuch…',
   notRegistered: 'Nicht angemeldet',
   notConfigured: 'Nicht eingerichtet: Server und URI fehlen.',
+  connecting: 'Verbindung wird hergestellt…',
   settingsProblem: (message) => `Problem in den Einstellungen: ${message}`,
   registrationFailed: 'Anmeldung fehlgeschlagen',
   retryingIn: (when) => `Neuer Versuch in ${when}.`,

@@ -17,6 +17,7 @@ export const en = {
   reconnecting: 'Connection lost, reconnecting…',
   notRegistered: 'Not registered',
   notConfigured: 'Not configured: set server and uri.',
+  connecting: 'Connecting…',
   settingsProblem: (message: string) => `Settings problem: ${message}`,
   registrationFailed: 'Registration failed',
   retryingIn: (when: string) => `Retrying in ${when}.`,

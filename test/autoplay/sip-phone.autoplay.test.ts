@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
-import { part, registeredPhone, waitForCall } from '../helpers/phone-fixture.js';
+import { part, registeredPhone, waitForCall, tonesOf } from '../helpers/phone-fixture.js';
 import { sandboxCallsUser, waitFor } from '../helpers/sandbox.js';
 
 // This group runs in a Chromium with the default autoplay policy: no sound before a user gesture.
@@ -12,7 +12,7 @@ describe('<sip-phone> when the browser blocks autoplay', () => {
     await sandboxCallsUser({ to: 'alice', displayName: 'Front door' });
     const incoming = await waitForCall(alice, 'incoming');
     expect(incoming.remote.displayName).to.equal('Front door');
-    await waitFor(() => alice.el.tones.blocked, 'audio reported as blocked');
+    await waitFor(() => tonesOf(alice.el).blocked, 'audio reported as blocked');
     await alice.el.updateComplete;
     expect(part(alice.el, 'sound-prompt').getAttribute('role')).to.equal('alert');
 
@@ -21,10 +21,10 @@ describe('<sip-phone> when the browser blocks autoplay', () => {
       type: 'click',
       position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
     });
-    await waitFor(() => !alice.el.tones.blocked, 'audio unblocked by the click');
+    await waitFor(() => !tonesOf(alice.el).blocked, 'audio unblocked by the click');
     await alice.el.updateComplete;
     expect(alice.el.shadowRoot!.querySelector('[part~="sound-prompt"]')).to.equal(null);
-    await waitFor(() => alice.el.tones.level() > 0.005, 'the ringtone audible now', 3000);
+    await waitFor(() => tonesOf(alice.el).level() > 0.005, 'the ringtone audible now', 3000);
     alice.el.reject();
     await waitForCall(alice, 'ended');
   });

@@ -5,6 +5,7 @@ import {
   part,
   registeredPhone,
   textOf,
+  tonesOf,
   waitForCall,
 } from '../helpers/phone-fixture.js';
 import { sandboxCalls, waitFor } from '../helpers/sandbox.js';
@@ -96,7 +97,9 @@ describe('<sip-phone> devices', () => {
     alice.el.call('echo');
     await waitForCall(alice, 'connected');
     await waitFor(() => audio.sinkId === speaker, 'the audio element routed to the speaker');
-    expect(await alice.el.tones.setSinkId(speaker), 'the ringer can be routed too').to.equal(true);
+    expect(await tonesOf(alice.el).setSinkId(speaker), 'the ringer can be routed too').to.equal(
+      true,
+    );
     alice.el.hangup();
     await waitForCall(alice, 'ended');
   });

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { registeredPhone, waitForCall } from '../helpers/phone-fixture.js';
+import { registeredPhone, waitForCall, tonesOf } from '../helpers/phone-fixture.js';
 import { waitFor } from '../helpers/sandbox.js';
 
 describe('<sip-phone> tones', () => {
@@ -7,11 +7,11 @@ describe('<sip-phone> tones', () => {
     const alice = await registeredPhone('alice');
     alice.el.call('ring');
     await waitForCall(alice, 'ringing', 180);
-    await waitFor(() => alice.el.tones.playing === 'ringback', 'ringback started');
-    await waitFor(() => alice.el.tones.level() > 0.005, 'ringback audible', 3000);
+    await waitFor(() => tonesOf(alice.el).playing === 'ringback', 'ringback started');
+    await waitFor(() => tonesOf(alice.el).level() > 0.005, 'ringback audible', 3000);
     alice.el.hangup();
     await waitForCall(alice, 'ended');
-    await waitFor(() => alice.el.tones.playing === undefined, 'ringback stopped');
+    await waitFor(() => tonesOf(alice.el).playing === undefined, 'ringback stopped');
   });
 
   it('plays no local ringback during early media', async () => {
@@ -19,7 +19,7 @@ describe('<sip-phone> tones', () => {
     alice.el.call('early');
     await waitForCall(alice, 'early-media', 183);
     await alice.el.updateComplete;
-    expect(alice.el.tones.playing).to.equal(undefined);
+    expect(tonesOf(alice.el).playing).to.equal(undefined);
     alice.el.hangup();
     await waitForCall(alice, 'ended');
   });
@@ -29,11 +29,11 @@ describe('<sip-phone> tones', () => {
     const bob = await registeredPhone('bob');
     alice.el.call('bob');
     await waitForCall(bob, 'incoming');
-    await waitFor(() => bob.el.tones.playing === 'ringtone', 'ringtone started');
-    await waitFor(() => bob.el.tones.level() > 0.005, 'ringtone audible', 3000);
+    await waitFor(() => tonesOf(bob.el).playing === 'ringtone', 'ringtone started');
+    await waitFor(() => tonesOf(bob.el).level() > 0.005, 'ringtone audible', 3000);
     bob.el.answer();
     await waitForCall(bob, 'connected');
-    await waitFor(() => bob.el.tones.playing === undefined, 'ringtone stopped');
+    await waitFor(() => tonesOf(bob.el).playing === undefined, 'ringtone stopped');
     bob.el.hangup();
     await waitForCall(alice, 'ended');
   });
@@ -44,7 +44,7 @@ describe('<sip-phone> tones', () => {
     alice.el.call('ring');
     await waitForCall(alice, 'ringing', 180);
     await alice.el.updateComplete;
-    expect(alice.el.tones.playing).to.equal(undefined);
+    expect(tonesOf(alice.el).playing).to.equal(undefined);
     alice.el.hangup();
     await waitForCall(alice, 'ended');
   });

@@ -95,11 +95,13 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
     expect(textOf(firstPaint), 'JsSIP in the first paint').not.to.include('JsSIP:');
     const names = [...firstPaint].map((url) => url.split('/').pop()!);
     expect(names.filter((name) => /^phone-/.test(name)), 'the core in the first paint').to.deep.equal([]);
+    expect(names.filter((name) => /^sip-phone-body-/.test(name)), 'the phone body in the first paint').to.deep.equal([]);
     // Fetched with the core, or when used: the outcome catalogue (486's explanation), the history's
-    // IndexedDB code.
+    // IndexedDB code; at once beside the core: what the phone does (its session's warning).
     for (const [what, marker] of [
       ['the outcome catalogue', 'is on another call'],
       ['the history database', 'indexedDB'],
+      ['the phone body', 'the phone core did not load'],
     ]) {
       expect(textOf(files.keys()), `${what} in the build`).to.include(marker);
       expect(textOf(firstPaint), `${what} in the first paint`).not.to.include(marker);
@@ -111,6 +113,7 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       await waitFor(() => el.shadowRoot?.querySelector('[part~="banner"]'), 'the banner painted');
       // Fetched with no configuration yet: a page that sets it later does not wait for the core.
       await waitFor(() => fetched(/^phone-/).length === 1, 'the core fetched at once');
+      await waitFor(() => fetched(/^sip-phone-body-/).length === 1, 'the phone body fetched at once');
       expect(fetched(/^self-test-|^diagnostics-download-/), 'tools').to.deep.equal([]);
       expect(fetched(/^de-/), 'German on an English page').to.deep.equal([]);
       expect(fetched(/^history-/), 'the history database').to.deep.equal([]);

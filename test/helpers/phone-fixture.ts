@@ -8,6 +8,7 @@ import type {
   SipRegistrationChangeDetail,
 } from '../../components/index.js';
 import { inboundAudioPackets, type PhoneConfig } from '../../src/index.js';
+import type { TonePlayer } from '../../src/tones.js';
 import { passwordOf, sandbox, waitFor } from './sandbox.js';
 
 export interface PhoneUnderTest {
@@ -78,6 +79,13 @@ export const part = (el: SipPhone, name: string): HTMLElement => {
 };
 
 export const banner = (el: SipPhone) => part(el, 'banner');
+
+/** The phone's tone player: there once the element's code has arrived (a registered phone has it). */
+export function tonesOf(el: SipPhone): TonePlayer {
+  const tones = el.tones;
+  if (!tones) throw new Error('the phone has no tone player: its code has not arrived');
+  return tones;
+}
 
 /** Whitespace-normalised visible text of an element. */
 export const textOf = (node: Element): string =>

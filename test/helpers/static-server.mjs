@@ -12,6 +12,10 @@
 //       which a rebuild of `from` meanwhile does not change; `missing` lists each relative import
 //       of a copied module that is not in the copy. Without `files`, `from` is served as it is.
 //       reportPath: where a POST is recorded as a report (a CSP report-uri), answered 204.
+//       hold: a RegExp source: a request whose path matches waits (unanswered) until `release`.
+//       fail: a RegExp source: a request whose path matches is answered 404, as if the file were
+//       missing (a CDN that lost a chunk).
+//   release {id} answers every held request, and those that come later, as usual
 //   log {id}     { requests: [{ method, path, status, dest }], reports: [body, …] }
 //   stop {id}    closes the server, removes its copies
 //
@@ -95,9 +99,13 @@ async function packageCopy(from, files, attempts = 20) {
  * every answer; a POST to `reportPath` is recorded in `reports`. Directories, paths outside every
  * mount and files that are not there are 404; methods other than GET and HEAD are 405.
  */
-export async function startStaticServer({ mounts, headers = {}, reportPath } = {}) {
+export async function startStaticServer({ mounts, headers = {}, reportPath, hold, fail } = {}) {
   const requests = [];
   const reports = [];
+  const held = hold ? new RegExp(hold) : undefined;
+  const failed = fail ? new RegExp(fail) : undefined;
+  let release;
+  const released = held ? new Promise((done) => (release = done)) : Promise.resolve();
   const roots = mounts.map(({ prefix, dir }) => ({ prefix, dir: resolve(dir) }));
 
   async function answer(req, res) {
@@ -121,6 +129,8 @@ export async function startStaticServer({ mounts, headers = {}, reportPath } = {
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');
+    if (failed?.test(url.pathname)) return send(404, 'not found');
+    if (held?.test(url.pathname)) await released;
     let path;
     try {
       path = decodeURIComponent(url.pathname);
@@ -152,8 +162,10 @@ export async function startStaticServer({ mounts, headers = {}, reportPath } = {
     origin: `http://127.0.0.1:${server.address().port}`,
     requests,
     reports,
+    release: () => release?.(),
     close: () =>
       new Promise((done) => {
+        release?.();
         server.close(done);
         server.closeAllConnections();
       }),
@@ -202,6 +214,8 @@ export function staticServerPlugin({ root = ROOT } = {}) {
             mounts,
             headers: payload.headers ?? {},
             reportPath: payload.reportPath,
+            hold: payload.hold,
+            fail: payload.fail,
           });
           const serverId = `static${next++}`;
           servers.set(serverId, { server, copies });
@@ -225,6 +239,12 @@ export function staticServerPlugin({ root = ROOT } = {}) {
         const entry = servers.get(id);
         if (!entry) throw new Error(`no static server ${id}`);
         return { requests: [...entry.server.requests], reports: [...entry.server.reports] };
+      }
+      if (action === 'release') {
+        const entry = servers.get(id);
+        if (!entry) throw new Error(`no static server ${id}`);
+        entry.server.release();
+        return true;
       }
       if (action === 'stop') return stop(id);
       throw new Error(`unknown static-server action ${action}`);

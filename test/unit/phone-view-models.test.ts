@@ -10,6 +10,7 @@ import { noticeText } from '../../components/shared/notice.js';
 import { linesModel } from '../../components/shared/lines.js';
 import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../../components/shared/phone-config.js';
 import { formatDuration } from '../../components/shared/phone-controls.js';
+import '../../src/i18n/index.js';
 
 const call = callSnapshot;
 
@@ -31,6 +32,20 @@ describe('registration line (view model)', () => {
     const unregistered = registrationLine({ state: 'unregistered' }, { uri }).text;
     expect(unconfigured).to.not.equal(unregistered);
     expect(unconfigured).to.not.equal('');
+  });
+
+  it('says "Connecting…" while a configured phone waits for its code, in the page\'s language', () => {
+    const line = registrationLine({ state: 'unregistered' }, { connecting: true });
+    expect(line.text).to.equal('Connecting…');
+    expect(line.role).to.equal('status');
+    expect(line.state).to.equal('unregistered');
+    expect(
+      registrationLine({ state: 'unregistered' }, { connecting: true, lang: 'de' }).text,
+    ).to.not.equal('Connecting…');
+    // A registration under way says so, whatever the element was told before.
+    expect(registrationLine({ state: 'registering' }, { uri, connecting: true }).text).to.include(
+      'alice',
+    );
   });
 
   it('explains a failure as an alert, and a refused configuration in its own words', () => {

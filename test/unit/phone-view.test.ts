@@ -21,6 +21,7 @@ const view = (overrides: Partial<PhoneView> = {}): PhoneView => ({
   registration: { state: 'registered', status: 200 },
   uri: 'sip:alice@example.com',
   configError: undefined,
+  connecting: false,
   maxLines: 2,
   lines: [],
   shown: undefined,

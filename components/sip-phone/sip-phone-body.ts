@@ -1,0 +1,230 @@
+/**
+ * What `<sip-phone>` does, as opposed to what it is: its controllers (the phone session, devices,
+ * tones, transfers, focus, notifications, history…), what its methods do, and its card in every
+ * state. The element itself (`sip-phone.ts`) holds its properties and paints the idle card; this
+ * module comes in a chunk of its own, fetched at once beside the core, and takes over when it is
+ * here. Every controller is added to the element then (`addController` starts it at once when the
+ * element is connected).
+ */
+import type { PropertyValues } from 'lit';
+import type { Call, CallSnapshot, DiagnosticsReport } from '../../src/index.js';
+import { PhoneStateError } from '../../src/errors.js';
+import { isLiveCallState } from '../../src/call-machine.js';
+import { TonePlayer, toneFor } from '../../src/tones.js';
+import { PhoneController } from '../controllers/phone-controller.js';
+import type { LocaleController } from '../controllers/locale-controller.js';
+import { QualityController } from '../controllers/quality-controller.js';
+import { TickController } from '../controllers/tick-controller.js';
+import { NotificationController } from '../controllers/notification-controller.js';
+import { TransferController } from '../controllers/transfer-controller.js';
+import { ControlsController } from '../controllers/controls-controller.js';
+import { DevicesController } from '../controllers/devices-controller.js';
+import { HistoryController } from '../controllers/history-controller.js';
+import { PrewarmController } from '../controllers/prewarm-controller.js';
+import { FocusController } from '../controllers/focus-controller.js';
+import {
+  SipCallChangeEvent,
+  callChangeDetail,
+  SipQualityChangeEvent,
+  SipRegistrationChangeEvent,
+} from '../events.js';
+import { whoOf } from '../shared/banner.js';
+import { registrationChangeDetail } from '../shared/registration-line.js';
+import { phoneTemplate } from '../shared/phone-view.js';
+import { idleChangeDetail, qualityChangeDetail } from '../shared/change-details.js';
+import { PHONE_CONFIG_KEYS, phoneConfigOf } from '../shared/phone-config.js';
+import type { SipPhone } from './sip-phone.js';
+
+export class PhoneBody {
+  /** Ringtone, ringback and key tones (Web Audio): the element's `tones`. */
+  readonly tones = new TonePlayer();
+
+  readonly #host: SipPhone;
+  readonly #locale: LocaleController;
+
+  readonly #quality: QualityController;
+  /** The phone session: the core phone, its registration, the lines and the call on show. */
+  readonly session: PhoneController;
+  /** Focus to Answer when a call rings, to a transfer prompt, back to the number after a call. */
+  readonly #focus: FocusController;
+  /** Transfers the far end asks for: the page's say, the prompt, what became of them. */
+  readonly #transfers: TransferController;
+  /** The call timer and the retry countdown. */
+  readonly #clock: TickController;
+  /** The microphone, the far end's audio on the speaker, `tones` on the ringer; blocked audio. */
+  readonly #devices: DevicesController;
+  /** Ended calls into the IndexedDB history, with `history` on. */
+  readonly #history: HistoryController;
+  /** With `prewarm`, the call is prepared when the pointer or focus reaches Call. */
+  readonly #prewarm: PrewarmController;
+  /** What the card's controls do, and the keys; why an action was refused. */
+  readonly #controls: ControlsController;
+  readonly #notifications: NotificationController;
+
+  constructor(host: SipPhone, locale: LocaleController) {
+    this.#host = host;
+    this.#locale = locale;
+    this.#quality = new QualityController(
+      host,
+      () => this.session.shownCall,
+      (snapshot, call) => {
+        this.session.phone?.noteQuality(call, snapshot.issues, snapshot.mos);
+        host.dispatchEvent(new SipQualityChangeEvent(qualityChangeDetail(call.id, snapshot)));
+      },
+    );
+    this.session = new PhoneController(host, {
+      onRegistrationChange: (snapshot) =>
+        host.dispatchEvent(new SipRegistrationChangeEvent(registrationChangeDetail(snapshot))),
+      onCallChange: (snapshot) => this.#handleCallChange(snapshot),
+      onCall: (call) => this.#handleNewCall(call),
+      onIdle: (last) => this.#handleIdle(last),
+      onTransferRequest: (request) => this.#transfers.request(request),
+      onTransferRefused: (refusal) => this.#transfers.refused(refusal),
+    });
+    this.#focus = new FocusController(host);
+    this.#transfers = new TransferController(host, {
+      strings: () => locale.strings,
+      asks: () => this.session.phone?.config.transfers === 'ask',
+      onPrompt: () => this.#focus.moveTo('[part~="transfer-accept-button"]'),
+    });
+    this.#clock = new TickController(
+      host,
+      () =>
+        this.session.lines.some((c) => c.snapshot.answeredAt !== undefined) ||
+        this.session.registration.retryAt !== undefined,
+    );
+    this.#devices = new DevicesController(host, {
+      phone: () => this.session.phone,
+      shownCall: () => this.session.shownCall,
+      tones: () => this.tones,
+      locale,
+    });
+    this.#history = new HistoryController(host);
+    this.#prewarm = new PrewarmController(host, () => this.session.phone);
+    this.#controls = new ControlsController(host, {
+      session: this.session,
+      strings: () => locale.strings,
+      onTone: (key) => {
+        if (!host.silent) this.#devices.tones.key(key);
+      },
+      transferPrompt: this.#transfers,
+      enableSound: this.#devices.enableSound,
+      callIntent: this.#prewarm.intent,
+    });
+    this.#notifications = new NotificationController(host, {
+      enabled: () => host.notifications,
+      words: (snapshot) => ({
+        title: locale.strings.incomingCall,
+        body: locale.strings.notificationFrom(whoOf(snapshot, locale.strings)),
+      }),
+    });
+  }
+
+  /** The desktop notification shown for the ringing call, if any. */
+  get notification(): Notification | undefined {
+    return this.#notifications.current;
+  }
+
+  call(target: string): void {
+    const t = this.#locale.strings;
+    try {
+      const phone = this.session.phoneToCall(t);
+      // The microphone property may have changed in this same task, before an update ran.
+      void this.#devices.applyMicrophone();
+      phone.call(target);
+      this.#controls.error = '';
+    } catch (error) {
+      this.#controls.refused(error, t.callNotStarted);
+      throw error;
+    }
+  }
+
+  answer(): void {
+    const { ringing: call, phone } = this.session;
+    if (!call || !phone) {
+      throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
+    }
+    void this.#devices.applyMicrophone();
+    phone.answer(call);
+  }
+
+  transfer(target?: string): Promise<boolean> {
+    try {
+      return this.session.transfer(target);
+    } catch (error) {
+      this.#controls.refused(error, this.#locale.strings.notTransferred);
+      return Promise.reject(error);
+    }
+  }
+
+  diagnostics(): Promise<DiagnosticsReport> {
+    return this.session.diagnostics();
+  }
+
+  /** The element's `willUpdate()`; on the first update after the body arrived, every key counts. */
+  willUpdate(changed: PropertyValues<SipPhone>): void {
+    const host = this.#host;
+    if (changed.has('endReasonTimeout')) this.session.endReasonTimeout = host.endReasonTimeout;
+    if (PHONE_CONFIG_KEYS.some((key) => changed.has(key))) {
+      this.session.configure(phoneConfigOf(host));
+    }
+  }
+
+  /** The element's `updated()`: devices, the state attributes, the tone that should play. */
+  updated(changed: PropertyValues<SipPhone>): void {
+    const host = this.#host;
+    this.#devices.updated(changed);
+    // Ringtone while a call rings for us, ringback while the far end rings without early media.
+    const tone = host.silent ? undefined : toneFor(this.session.lines.map((c) => c.snapshot));
+    this.#devices.tones.play(tone);
+  }
+
+  #handleNewCall(call: Call): void {
+    this.#devices.watch(call);
+    this.#handleCallChange(call.snapshot);
+  }
+
+  #handleCallChange(snapshot: CallSnapshot): void {
+    if (snapshot.state === 'idle') return;
+    if (snapshot.state === 'incoming' && snapshot.previous === 'idle') {
+      this.#focus.moveTo('[part~="answer-button"]');
+    } else if (!isLiveCallState(snapshot.state) && !this.session.lines.length) {
+      // The button that had focus (hang up, answer) is gone: put focus where the next call starts.
+      this.#focus.moveTo('input');
+    }
+    this.#host.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
+    this.#notifications.update(snapshot);
+    this.#prewarm.callChanged(snapshot);
+    this.#history.callChanged(snapshot);
+  }
+
+  #handleIdle(last: Call): void {
+    this.#host.requestUpdate();
+    this.#host.dispatchEvent(new SipCallChangeEvent(idleChangeDetail(last.snapshot)));
+  }
+
+  /** The card, in whatever state the phone is. */
+  render() {
+    const { phone, lines, registration, shownCall, configError, loading } = this.session;
+    return phoneTemplate(
+      {
+        lang: this.#locale.lang,
+        now: this.#clock.now,
+        registration,
+        uri: phone?.config.uri,
+        configError,
+        connecting: loading,
+        maxLines: phone?.config.maxLines,
+        lines: lines.map((c) => c.snapshot),
+        shown: shownCall?.snapshot,
+        transferPrompt: this.#transfers.prompt,
+        soundBlocked: this.#devices.blocked,
+        notices: { deviceNotice: this.#devices.notice, transferNotice: this.#transfers.notice },
+        issues: this.#quality.snapshot.issues,
+        number: this.#host.number,
+        error: this.#controls.error,
+      },
+      this.#controls,
+    );
+  }
+}
