@@ -70,6 +70,16 @@ if (!args.length) {
       .filter((name) => name.endsWith('.test.ts'))
       .map((name) => join('test/sandbox', name)),
   ]);
+  // Framework users (issue 17): npm pack's contents, the JSX and Vue types under tsc / vue-tsc,
+  // the React example built by Vite and run in Chromium against the sandbox. Needs the build.
+  stage('framework users (Node tests)', process.execPath, [
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    ...readdirSync(join(root, 'test/frameworks'))
+      .filter((name) => name.endsWith('.test.mjs'))
+      .map((name) => join('test/frameworks', name)),
+  ]);
 }
 stage('browser tests (Chromium)', process.execPath, [
   join(root, 'node_modules/@web/test-runner/dist/bin.js'),
