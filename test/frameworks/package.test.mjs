@@ -2,7 +2,7 @@
 // it, that every `exports` entry points at a file that is in it, with its types, and the framework
 // entries' dependency rules. Also the walls: nothing in components/ or src/ imports the framework
 // entries, and their tables agree with custom-elements.json.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -12,24 +12,29 @@ import { tsImport } from 'tsx/esm/api';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-let files;
+let packed;
 
-before(() => {
+/** The paths `npm pack` would ship (asked once); needs the build. */
+function packedFiles() {
   assert.ok(
     existsSync(join(root, 'dist/sip-phone.js')) && existsSync(join(root, 'dist/lib')),
     'dist/ is not built: run `npm run build` first',
   );
-  const [result] = JSON.parse(
-    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  files = new Set(result.files.map((file) => file.path));
-});
+  if (!packed) {
+    const [result] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    packed = new Set(result.files.map((file) => file.path));
+  }
+  return packed;
+}
 
 test('npm pack: no tests, sandbox, bench, pages, scripts or TypeScript sources; the built entries, theme and manifest are in', () => {
+  const files = packedFiles();
   const forbidden = [...files].filter(
     (path) =>
       /^(test|sandbox|bench|app|docs|scripts|src|components|public\/(?!theme\.css$))\b/.test(
@@ -51,6 +56,7 @@ test('npm pack: no tests, sandbox, bench, pages, scripts or TypeScript sources; 
 });
 
 test('every exports entry is packed, and every JavaScript entry has its .d.ts packed too', () => {
+  const files = packedFiles();
   const missing = [];
   for (const [entry, target] of Object.entries(pkg.exports)) {
     const { types, default: main } = typeof target === 'string' ? { default: target } : target;
@@ -64,6 +70,7 @@ test('every exports entry is packed, and every JavaScript entry has its .d.ts pa
 });
 
 test('sip-phone/react is an entry; React and @lit/react are optional peers, needed by no other entry; lit is a dependency', () => {
+  const files = packedFiles();
   assert.deepEqual(Object.keys(pkg.exports['./react']), ['types', 'default']);
   assert.ok(files.has('dist/lib/components/react/index.js'));
   assert.ok(files.has('dist/lib/components/react/index.d.ts'));

@@ -172,6 +172,10 @@ const VUE_CASES = {
     `${VUE_SCRIPT}<template>\n  <sip-call-button :cooldown="'ten'" /><!-- ✗ -->\n</template>\n`,
     2322,
   ],
+  'bad-event-type.vue': [
+    `${VUE_SCRIPT}<template>\n  <sip-phone @sip-call-change="(e: MouseEvent) => e.clientX" /><!-- ✗ -->\n</template>\n`,
+    2322,
+  ],
   'bad-event-detail.vue': [
     `${VUE_SCRIPT}<template>\n  <sip-phone @sip-call-change="(e) => record(e.detail.sttate)" /><!-- ✗ -->\n</template>\n`,
     2551,
