@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import type { OutputOptions } from 'rolldown';
+import type { CodeSplittingOptions, OutputOptions } from 'rolldown';
 import { TEST_NUMBER_LIST } from './sandbox/numbers.js';
 
 /**
@@ -77,19 +77,49 @@ function cspMeta(): Plugin {
 }
 
 /**
- * The CDN builds' output: minified, chunks beside the entry (`chunks/`, relative URLs), and JsSIP
- * with its dependencies in a chunk named for it (`chunks/jssip-<hash>.js`), so that a page's network
- * log says what it fetched (the bundler would name it after the first module that imports it).
+ * A chunk group for everything an entry imports statically, transitively: the modules its first
+ * paint needs in any case. Left to itself the bundler splits each module that a lazy chunk shares
+ * with the first paint into a chunk of its own (Lit, the words, the events, the errors…): a dozen
+ * requests, each compressed alone. In one chunk they are fetched at once and compress together;
+ * the lazy chunks import them from it.
  */
-const CHUNKED_OUTPUT: OutputOptions = {
+function firstPaintGroup(entry: string): NonNullable<CodeSplittingOptions['groups']>[number] {
+  let closure: Set<string> | undefined;
+  return {
+    name: (id, context) => {
+      if (!closure) {
+        closure = new Set();
+        const queue = [...(context.getModuleInfo(entry)?.importedIds ?? [])];
+        for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+          if (closure.has(next)) continue;
+          closure.add(next);
+          queue.push(...(context.getModuleInfo(next)?.importedIds ?? []));
+        }
+      }
+      return closure.has(id) ? 'first-paint' : null;
+    },
+  };
+}
+
+/**
+ * The CDN builds' output: minified, chunks beside the entry (`chunks/`, relative URLs), the entry's
+ * static imports in one chunk (see firstPaintGroup), and JsSIP with its dependencies in a chunk
+ * named for it (`chunks/jssip-<hash>.js`), so that a page's network log says what it fetched (the
+ * bundler would name it after the first module that imports it).
+ */
+const chunkedOutput = (entry: string): OutputOptions => ({
   minify: true,
   chunkFileNames: 'chunks/[name]-[hash].js',
   codeSplitting: {
     groups: [
       { name: 'jssip', test: /[\\/]node_modules[\\/](jssip|sdp-transform|debug|ms|events)[\\/]/ },
+      firstPaintGroup(fromRepo(entry)),
     ],
   },
-};
+});
+
+const CDN_ENTRY = 'components/index.ts';
+const KIOSK_ENTRY = 'components/sip-call-button/sip-call-button.ts';
 
 // No page is made to be framed: the dialer holds an account and a microphone, and embed.html shows
 // embedding the element (a script and a tag in your own page), not an iframe. Headers only.
@@ -114,7 +144,7 @@ export default defineConfig(({ mode, command, isPreview }) => {
         target: 'es2022',
         sourcemap: true,
         lib: {
-          entry: 'components/index.ts',
+          entry: CDN_ENTRY,
           formats: ['es'],
           fileName: () => 'sip-phone.js',
         },
@@ -122,7 +152,7 @@ export default defineConfig(({ mode, command, isPreview }) => {
         // Vite keeps whitespace in ES libraries; the CDN file is meant to be fully minified. What a
         // page may not need (the phone core and JsSIP, the self-test…) is in chunks beside it,
         // imported by relative URL, so any host that serves the folder serves the lot.
-        rolldownOptions: { output: CHUNKED_OUTPUT },
+        rolldownOptions: { output: chunkedOutput(CDN_ENTRY) },
       },
     };
   }
@@ -138,11 +168,11 @@ export default defineConfig(({ mode, command, isPreview }) => {
         sourcemap: true,
         minify: true,
         lib: {
-          entry: 'components/sip-call-button/sip-call-button.ts',
+          entry: KIOSK_ENTRY,
           formats: ['es'],
           fileName: () => 'sip-call-button.js',
         },
-        rolldownOptions: { output: CHUNKED_OUTPUT },
+        rolldownOptions: { output: chunkedOutput(KIOSK_ENTRY) },
       },
     };
   }

@@ -48,3 +48,13 @@ export const outlinedControlStyles = css`
     color: inherit;
   }
 `;
+
+/**
+ * The side panels (`<sip-call-history>`, `<sip-device-settings>`, `<sip-self-test>`) before their
+ * body, which brings the rest of their look, is here: a block that takes its place at once.
+ */
+export const panelHostStyles = css`
+  :host {
+    display: block;
+  }
+`;

@@ -1,35 +1,19 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { callButtonStyles } from './sip-call-button.styles.js';
-// Light modules only (the first paint): JsSIP is loaded by the KioskController, and the words and
-// tones of a call (./call-ui.ts) by this element, on first hover, focus or touch.
-import { KioskController } from '../controllers/kiosk-controller.js';
+// Light modules only (the first paint): what the button does is its body (./sip-call-button-body.ts),
+// fetched on the first hover, focus, touch or press; JsSIP and the words of a call come after it.
 import { LangController } from '../controllers/lang-controller.js';
-import { ToneController } from '../controllers/tone-controller.js';
-import { RemoteAudioController } from '../controllers/remote-audio-controller.js';
-import { TickController } from '../controllers/tick-controller.js';
-import {
-  SipCallChangeEvent,
-  callChangeDetail,
-  SipCallRequestEvent,
-  type SipDialpadPressEvent,
-} from '../events.js';
-import { bannerStyles, bannerTemplate, idleBanner } from '../shared/banner-view.js';
+import { BodyController } from '../controllers/body-controller.js';
+import { SipCallRequestEvent } from '../events.js';
+import { bannerStyles } from '../shared/banner-view.js';
 import { firstPaintStrings } from '../../src/i18n/languages.js';
 import type { CallSnapshot } from '../../src/call.js';
 import type { CredentialsProvider } from '../../src/credentials.js';
 import type { ServerEntry } from '../../src/config.js';
-import type { TonePlayer } from '../../src/tones.js';
-import type * as CallUiModule from './call-ui.js';
-import '../sip-dialpad/sip-dialpad.js';
-
-/** The call-time parts, once loaded: ./call-ui.ts and this element's tone player. */
-interface CallUi {
-  words: typeof CallUiModule;
-  tones: TonePlayer;
-}
+import { callButtonTemplate } from './call-button-view.js';
 
 /**
  * @tagname sip-call-button
@@ -64,28 +48,17 @@ export class SipCallButton extends LitElement {
 
   readonly #lang = new LangController(this);
 
-  readonly #kiosk = new KioskController(this, {
-    onCallChange: (snapshot) => this.handleCallChange(snapshot),
-    onIdle: (last) => this.handleIdle(last),
-    onRemoteStream: (stream) => this.handleRemoteStream(stream),
-  });
-
-  /** Ringback and key tones, once the call-time parts (with the tone player) are loaded. */
-  readonly #tones = new ToneController(this, () => this.#ui?.tones);
-
-  /** The far end's audio. A blocked autoplay is ignored: the press itself allows audio. */
-  readonly #remoteAudio = new RemoteAudioController(this);
-
-  /** Re-renders while the cooldown runs, for its countdown and to enable the button after it. */
-  readonly #clock = new TickController(
+  /** What the button does: fetched on the first hover, focus, touch or press. */
+  readonly #code = new BodyController(
     this,
-    () => !this.#kiosk.call && Date.now() < this.#kiosk.cooldownUntil,
-    250,
+    () =>
+      import('./sip-call-button-body.js').then(
+        ({ CallButtonBody }) =>
+          () =>
+            new CallButtonBody(this, this.#lang),
+      ),
+    'asked',
   );
-
-  /** Loaded with the phone (never in the first paint); a call starts only once it is here. */
-  #ui: CallUi | undefined;
-  #uiLoading: Promise<CallUi | undefined> | undefined;
 
   /** SIP over WebSocket server (`wss://…`; `ws://` only for localhost); several: space-separated. */
   @property() server: string | readonly (string | ServerEntry)[] = '';
@@ -142,201 +115,89 @@ export class SipCallButton extends LitElement {
 
   /** The call's state: `idle` when the button waits for a press. */
   get callState(): CallSnapshot['state'] {
-    return this.#kiosk.call?.snapshot.state ?? 'idle';
+    return this.#code.body?.callState ?? 'idle';
   }
 
   /** True once JsSIP has been loaded (on first hover, focus, touch or click). */
   get loaded(): boolean {
-    return this.#kiosk.loaded;
+    return this.#code.body?.loaded ?? false;
   }
 
   /** True while a screen wake lock keeps the display on during a call. */
   get wakeLocked(): boolean {
-    return this.#kiosk.wakeLocked;
+    return this.#code.body?.wakeLocked ?? false;
   }
 
   /** The registration state of the kiosk's account. */
   get registrationState(): string {
-    return this.#kiosk.registration.state;
+    return this.#code.body?.registrationState ?? 'unregistered';
   }
 
   /** Loads the phone now (normally it loads on the first hover, focus or touch). */
-  warmUp(): Promise<void> {
-    return Promise.all([this.#kiosk.load(), this.#loadUi()]).then(() => undefined);
+  async warmUp(): Promise<void> {
+    await this.#code.load();
+    await this.#code.body?.warmUp();
   }
 
   /** Calls the target, as a press of the button does, but without the cancelable event. */
   async call(): Promise<boolean> {
-    void this.#kiosk.load();
-    if (!(await this.#loadUi())) return false;
-    return this.#kiosk.dial();
+    await this.#code.load();
+    return (await this.#code.body?.call()) ?? false;
   }
 
   /** Hangs up. */
   hangup(): void {
-    this.#kiosk.hangup();
+    this.#code.body?.hangup();
+  }
+
+  // `await el.updateComplete` means the element is whole: its code (once asked for) has rendered.
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#code.settled;
+    return super.getUpdateComplete();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const keys = [
-      'server',
-      'uri',
-      'authUser',
-      'password',
-      'credentials',
-      'callOnly',
-      'displayName',
-      'target',
-      'cooldown',
-      'maxDuration',
-      'endReasonTimeout',
-    ] as const;
-    if (keys.some((key) => changed.has(key))) {
-      this.#kiosk.configure({
-        config: {
-          server: this.server,
-          uri: this.uri,
-          ...(this.authUser ? { authUser: this.authUser } : {}),
-          ...(this.password ? { password: this.password } : {}),
-          ...(this.credentials ? { credentials: this.credentials } : {}),
-          ...(this.callOnly ? { register: false } : {}),
-          ...(this.displayName ? { displayName: this.displayName } : {}),
-        },
-        target: this.target,
-        cooldownMs: Math.max(0, this.cooldown) * 1000,
-        maxDurationMs: Math.max(0, this.maxDuration) * 1000,
-        endReasonTimeoutMs: this.endReasonTimeout,
-      });
-    }
+    this.#code.body?.willUpdate(this.#code.changes(changed));
   }
 
   protected override updated(): void {
     this.setAttribute('call-state', this.callState);
-    const ui = this.#ui;
-    if (!ui) return;
-    const tone = ui.words.toneFor(this.#kiosk.call ? [this.#kiosk.call.snapshot] : []);
-    this.#tones.play(tone === 'ringback' ? tone : undefined);
-  }
-
-  /** Imports the call-time parts once (again after a failed attempt); undefined when that fails. */
-  #loadUi(): Promise<CallUi | undefined> {
-    // The outcome catalogue and the page's language come with them (a failed language fetch leaves
-    // English).
-    this.#uiLoading ??= import('./call-ui.js')
-      .then(async (words) => {
-        await Promise.all([words.loadLanguage(this.#lang.lang), words.loadOutcomes()]);
-        return (this.#ui = { words, tones: new words.TonePlayer() });
-      })
-      .catch(() => (this.#uiLoading = undefined));
-    return this.#uiLoading;
+    this.#code.body?.updated();
   }
 
   private handleWarmUp(): void {
-    void this.#kiosk.load();
-    void this.#loadUi();
-    if (this.prewarm) void this.#kiosk.prewarm();
+    void this.#code.load().then(() => this.#code.body?.approach());
   }
 
   private async handleClick(): Promise<void> {
-    if (
-      !this.dispatchEvent(new SipCallRequestEvent({ target: this.#kiosk.target ?? this.target }))
-    ) {
-      return;
-    }
-    void this.#kiosk.load();
-    // Normally here since the hover, focus or touch that came before the press.
-    const ui = this.#ui ?? (await this.#loadUi());
-    if (!ui) return;
-    await this.#tones.unlock();
-    await this.#kiosk.dial();
+    const target = this.#code.body?.target ?? this.target;
+    if (!this.dispatchEvent(new SipCallRequestEvent({ target }))) return;
+    await this.#code.load();
+    await this.#code.body?.press();
   }
 
-  private handleHangup(): void {
-    this.#kiosk.hangup();
-  }
-
-  private handleDialpadPress(event: SipDialpadPressEvent): void {
-    const call = this.#kiosk.call;
-    if (call?.state !== 'connected') return;
-    this.#tones.key(event.detail.key);
-    call.sendDtmf(event.detail.key);
-  }
-
-  private handleRemoteStream(stream: MediaStream): void {
-    this.#remoteAudio.play(stream);
-  }
-
-  private handleCallChange(snapshot: CallSnapshot): void {
-    this.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
-  }
-
-  private handleIdle(last: CallSnapshot): void {
-    this.dispatchEvent(
-      new SipCallChangeEvent({ ...callChangeDetail(last), state: 'idle', previous: last.state }),
-    );
-    // The cooldown's countdown starts now (the clock ticks from this render on).
-    this.requestUpdate();
-  }
+  readonly #handlers = {
+    warmUp: () => this.handleWarmUp(),
+    click: () => void this.handleClick(),
+  };
 
   override render() {
+    const body = this.#code.body;
+    if (body) return body.render(this.#handlers);
     const lang = this.#lang.lang;
-    const ui = this.#ui;
-    // A call starts only once the call-time parts are here (see call() and handleClick()), so the
-    // banner's words, the hang-up label and the cooldown text exist whenever they are shown.
-    const t = ui?.words.uiStrings(lang);
-    const snapshot = ui && this.#kiosk.call?.snapshot;
-    const live =
-      snapshot !== undefined && snapshot.state !== 'ended' && snapshot.state !== 'failed';
-    const waitMs = this.#kiosk.cooldownUntil - this.#clock.now;
-    return html`<div part="base" class="base">
-      ${
-        snapshot
-          ? bannerTemplate(ui.words.bannerModel(snapshot, lang))
-          : html`<div class="banner idle">${bannerTemplate(idleBanner())}</div>`
-      }
-      ${
-        live
-          ? html`<button
-                part="hangup-button"
-                class="hangup"
-                type="button"
-                @click=${this.handleHangup}
-              >
-                ${t?.hangUp}
-              </button>
-              ${
-                this.keypad && snapshot.state === 'connected'
-                  ? html`<sip-dialpad
-                      part="dialpad"
-                      lang=${lang}
-                      @sip-dialpad-press=${this.handleDialpadPress}
-                    ></sip-dialpad>`
-                  : nothing
-              }`
-          : snapshot
-            ? nothing
-            : html`<button
-                  part="button"
-                  class="call"
-                  type="button"
-                  ?disabled=${waitMs > 0 || !this.target}
-                  @pointerenter=${this.handleWarmUp}
-                  @focus=${this.handleWarmUp}
-                  @touchstart=${this.handleWarmUp}
-                  @click=${this.handleClick}
-                >
-                  <slot>${firstPaintStrings(lang).callButton}</slot>
-                </button>
-                ${
-                  waitMs > 0 && t
-                    ? html`<p part="cooldown" class="cooldown" role="status">
-                        ${t.pleaseWait(Math.ceil(waitMs / 1000))}
-                      </p>`
-                    : nothing
-                }`
-      }
-      <audio autoplay hidden></audio>
-    </div>`;
+    return callButtonTemplate(
+      {
+        lang,
+        label: firstPaintStrings(lang).callButton,
+        banner: undefined,
+        live: false,
+        keypad: false,
+        hangUpLabel: '',
+        disabled: !this.target,
+        cooldown: undefined,
+      },
+      { ...this.#handlers, hangup: () => undefined, press: () => undefined },
+    );
   }
 }
 

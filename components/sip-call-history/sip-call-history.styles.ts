@@ -5,9 +5,6 @@ import { outlinedControlStyles } from '../shared/base.styles.js';
 export const callHistoryStyles = [
   outlinedControlStyles,
   css`
-    :host {
-      display: block;
-    }
     ul {
       list-style: none;
       margin: 0;

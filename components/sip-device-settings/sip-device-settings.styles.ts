@@ -5,9 +5,6 @@ import { outlinedControlStyles } from '../shared/base.styles.js';
 export const deviceSettingsStyles = [
   outlinedControlStyles,
   css`
-    :host {
-      display: block;
-    }
     .field {
       display: grid;
       gap: 0.2em;

@@ -16,9 +16,15 @@ import type {
 } from '../../src/index.js';
 import type { TonePlayer } from '../../src/tones.js';
 import { PhoneStateError } from '../../src/errors.js';
-import { CODE_LOAD_FAILED, loadDiagnosticsDownload, loadSelfTest } from '../shared/lazy.js';
+import {
+  CODE_LOAD_FAILED,
+  loadDiagnosticsDownload,
+  loadSelfTest,
+  prefetchInCall,
+} from '../shared/lazy.js';
 import { loadPhoneBody, prefetchPhone } from './load-body.js';
 import { LocaleController, afterWords } from '../controllers/locale-controller.js';
+import { BodyController } from '../controllers/body-controller.js';
 import type { SipDialpadPressEvent } from '../events.js';
 import { bannerStyles } from '../shared/banner.js';
 import { phoneTemplate, type PhoneHandlers } from '../shared/phone-view.js';
@@ -93,13 +99,16 @@ export class SipPhone extends LitElement {
   readonly #locale = new LocaleController(this);
 
   /** What the phone does (its controllers, methods and card): a chunk fetched beside the core. */
-  #body: PhoneBody | undefined;
-  /** The body could not be fetched: the registration line says so. */
-  #bodyFailed = false;
-  /** Settles when the body is here (or could not be fetched): `updateComplete` waits for it. */
-  readonly #bodyLoaded: Promise<void>;
-  /** The body arrived after the last update: its first update sees every property as changed. */
-  #bodyNew = false;
+  readonly #code = new BodyController(
+    this,
+    () =>
+      loadPhoneBody().then(
+        ({ PhoneBody }) =>
+          () =>
+            new PhoneBody(this, this.#locale),
+      ),
+    'now',
+  );
 
   /**
    * SIP over WebSocket server, e.g. `wss://sip.example.com/ws` (`ws://` only for localhost).
@@ -182,33 +191,17 @@ export class SipPhone extends LitElement {
   /** The number or address in the dial field. */
   @property() number = '';
 
-  constructor() {
-    super();
-    this.#bodyLoaded = loadPhoneBody().then(
-      ({ PhoneBody }) => {
-        this.#body = new PhoneBody(this, this.#locale);
-        this.#bodyNew = true;
-        this.requestUpdate();
-      },
-      (error: unknown) => {
-        console.warn('<sip-phone>: the phone code did not load:', error);
-        this.#bodyFailed = true;
-        this.requestUpdate();
-      },
-    );
-  }
-
   /**
    * Ringtone, ringback and key tones (Web Audio); undefined until the phone's code is here
    * (`phoneReady` resolves after it).
    */
   get tones(): TonePlayer | undefined {
-    return this.#body?.tones;
+    return this.#code.body?.tones;
   }
 
   /** Registration state: `unregistered`, `registering`, `registered` or `failed`. */
   get registrationState(): RegistrationState {
-    return this.#session?.registration.state ?? (this.#bodyFailed ? 'failed' : 'unregistered');
+    return this.#session?.registration.state ?? (this.#code.failed ? 'failed' : 'unregistered');
   }
 
   /**
@@ -236,7 +229,7 @@ export class SipPhone extends LitElement {
 
   /** The desktop notification shown for the ringing call, if any. */
   get notification(): Notification | undefined {
-    return this.#body?.notification;
+    return this.#code.body?.notification;
   }
 
   /** The core `Phone` behind the element, once configured (advanced use: wire log, events). */
@@ -246,7 +239,7 @@ export class SipPhone extends LitElement {
 
   /** Resolves with `phone` once it exists: the CDN file fetches the core as a chunk of its own. */
   get phoneReady(): Promise<Phone | undefined> {
-    return this.#bodyLoaded.then(() => this.#session?.loaded);
+    return this.#code.settled.then(() => this.#session?.loaded);
   }
 
   /**
@@ -292,7 +285,7 @@ export class SipPhone extends LitElement {
    * connects the two calls (REFER with Replaces). Resolves true when the transfer succeeded.
    */
   transfer(target?: string): Promise<boolean> {
-    const body = this.#body;
+    const body = this.#code.body;
     return body
       ? body.transfer(target)
       : Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
@@ -336,7 +329,7 @@ export class SipPhone extends LitElement {
    * Throws `PhoneStateError` before the phone is configured.
    */
   async diagnostics(): Promise<DiagnosticsReport> {
-    await this.#bodyLoaded;
+    await this.#code.settled;
     return this.#bodyNow().diagnostics();
   }
 
@@ -359,19 +352,19 @@ export class SipPhone extends LitElement {
   }
 
   get #session() {
-    return this.#body?.session;
+    return this.#code.body?.session;
   }
 
   /** The body, for what only it can do; before it is here, the phone is not ready to act. */
   #bodyNow(): PhoneBody {
-    if (this.#body) return this.#body;
+    if (this.#code.body) return this.#code.body;
     const t = this.#locale.strings;
-    if (!this.#bodyFailed && phoneConfigOf(this)) {
+    if (!this.#code.failed && phoneConfigOf(this)) {
       throw new PhoneStateError('not-registered', t.notRegisteredYet);
     }
     throw new PhoneStateError(
       'not-configured',
-      this.#bodyFailed ? CODE_LOAD_FAILED : t.notConfiguredYet,
+      this.#code.failed ? CODE_LOAD_FAILED : t.notConfiguredYet,
     );
   }
 
@@ -381,35 +374,29 @@ export class SipPhone extends LitElement {
 
   // `await el.updateComplete` means the element is whole: its body is here and has rendered.
   protected override async getUpdateComplete(): Promise<boolean> {
-    await this.#bodyLoaded;
+    await this.#code.settled;
     return super.getUpdateComplete();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.#body) return;
-    if (this.#bodyNew) {
-      // Everything the page set before the body arrived counts as changed for it.
-      this.#bodyNew = false;
-      const all = changed as Map<PropertyKey, unknown>;
-      for (const key of (this.constructor as typeof SipPhone).elementProperties.keys()) {
-        if (!all.has(key)) all.set(key, undefined);
-      }
-    }
-    this.#body.willUpdate(changed);
+    this.#code.body?.willUpdate(this.#code.changes(changed));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.#body?.updated(changed);
+    this.#code.body?.updated(changed);
     this.setAttribute('registration-state', this.registrationState);
     this.setAttribute('call-state', this.callState);
   }
 
+  // Dialling has begun: the in-call code is fetched now, so that the call will not wait for it.
   private handleIdleInput(event: InputEvent): void {
     this.number = (event.target as HTMLInputElement).value;
+    prefetchInCall();
   }
 
   private handleIdlePress(event: SipDialpadPressEvent): void {
     this.number += event.detail.key;
+    prefetchInCall();
   }
 
   // Before the body is here, the card is idle: typing and the keypad fill the number, and the
@@ -432,8 +419,9 @@ export class SipPhone extends LitElement {
   };
 
   override render() {
-    if (this.#body) return this.#body.render();
-    const failed = this.#bodyFailed;
+    const body = this.#code.body;
+    if (body) return body.render();
+    const failed = this.#code.failed;
     return phoneTemplate(
       {
         lang: this.#locale.lang,

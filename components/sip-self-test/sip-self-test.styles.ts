@@ -5,9 +5,6 @@ import { outlinedControlStyles } from '../shared/base.styles.js';
 export const selfTestStyles = [
   outlinedControlStyles,
   css`
-    :host {
-      display: block;
-    }
     button {
       padding: 0.4em 0.8em;
       cursor: pointer;

@@ -102,6 +102,8 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       ['the outcome catalogue', 'is on another call'],
       ['the history database', 'indexedDB'],
       ['the phone body', 'the phone core did not load'],
+      ['the kiosk session', 'the target is fixed once the phone has loaded'],
+      ['the self-test panel', 'Sign-in (REGISTER)'],
     ]) {
       expect(textOf(files.keys()), `${what} in the build`).to.include(marker);
       expect(textOf(firstPaint), `${what} in the first paint`).not.to.include(marker);
@@ -254,6 +256,7 @@ describe('the built pages (dist/app) and the kiosk build (dist/kiosk)', () => {
       'its German texts (486)': 'Die angerufene Person',
       'the UI tables (history heading)': 'Call history',
       'the tone player': 'createOscillator',
+      'the kiosk session (fetched on approach)': 'the target is fixed once the phone has loaded',
     };
     for (const [what, marker] of Object.entries(callTime)) {
       expect(everything, `${what} in the kiosk build`).to.include(marker);

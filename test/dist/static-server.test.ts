@@ -115,6 +115,11 @@ describe('dist/sip-phone.js from a package folder on a plain static server, unde
       () => messages.slice(count).find((m) => m.type === 'report'),
       'the page report',
     );
+    // A request still in flight (status 0) is answered in a moment: read the log once none is.
+    await waitFor(
+      async () => (await log()).requests.every((r) => r.status !== 0),
+      'every request answered',
+    );
     const { requests, reports } = await log();
     expect(reports, 'CSP reports the server got').to.deep.equal([]);
     expect(report.violations, 'CSP violations the page saw').to.deep.equal([]);
