@@ -118,7 +118,7 @@ const chunkedOutput = (entry: string): OutputOptions => ({
   },
 });
 
-const CDN_ENTRY = 'components/index.ts';
+const CDN_ENTRY = 'components/cdn.ts';
 const KIOSK_ENTRY = 'components/sip-call-button/sip-call-button.ts';
 
 // No page is made to be framed: the dialer holds an account and a microphone, and embed.html shows

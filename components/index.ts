@@ -5,7 +5,8 @@
 export { SipPhone } from './sip-phone/sip-phone.js';
 export { SipDialpad } from './sip-dialpad/sip-dialpad.js';
 export { SipCallBanner } from './sip-call-banner/sip-call-banner.js';
-export { SipCallHistory, historyOutcome } from './sip-call-history/sip-call-history.js';
+export { SipCallHistory } from './sip-call-history/sip-call-history.js';
+export { historyOutcome } from './sip-call-history/history-outcome.js';
 export { SipDeviceSettings } from './sip-device-settings/sip-device-settings.js';
 export { SipCallButton } from './sip-call-button/sip-call-button.js';
 export { SipSelfTest } from './sip-self-test/sip-self-test.js';

@@ -8,6 +8,7 @@
  * `enableSound` is that click.
  */
 import type { PropertyValues, ReactiveControllerHost } from 'lit';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { Call, Phone, TonePlayer } from '../../src/index.js';
 import { loadOutcomes } from '../shared/lazy.js';
 import { microphoneCause } from '../../src/devices.js';
@@ -83,7 +84,7 @@ export class DevicesController {
     }
     if (changed.has('speaker') && this.audio.element) {
       void this.audio.setSinkId(host.speaker, () => {
-        this.#setNotice(this.#options.locale.strings.speakerUnavailable);
+        this.#setNotice(uiStrings(this.#options.locale.lang).speakerUnavailable);
       });
     }
     if (changed.has('ringer')) this.tones.setSinkId(host.ringer);
@@ -102,16 +103,18 @@ export class DevicesController {
       await phone.setMicrophone(microphone);
       this.#setNotice('');
     } catch (error) {
-      const { lang, strings } = this.#options.locale;
+      const { lang } = this.#options.locale;
       const outcome = (await loadOutcomes()).describeLocalCause(microphoneCause(error), lang);
-      this.#setNotice(strings.microphoneSwitchFailed(`${outcome.title}: ${outcome.explanation}`));
+      this.#setNotice(
+        uiStrings(lang).microphoneSwitchFailed(`${outcome.title}: ${outcome.explanation}`),
+      );
     }
   }
 
   /** A new call: say when its microphone goes away; its audio plays while it is on show. */
   watch(call: Call): void {
     call.on('microphone-lost', ({ recovered }) => {
-      const t = this.#options.locale.strings;
+      const t = uiStrings(this.#options.locale.lang);
       this.#setNotice(recovered ? t.microphoneLost : t.microphoneGone);
     });
     call.on('remote-stream', (stream) => {

@@ -1,12 +1,14 @@
 /**
  * LocaleController: the element's language, from `lang` on the element or its nearest ancestor,
- * else the page's `<html lang>`; follows changes to either. `strings` is the UI catalogue for it.
+ * else the page's `<html lang>`; follows changes to either. Its words are `uiStrings(lang)` (the
+ * full catalogue, ../../src/i18n/ui.ts, which the elements' bodies import) or, for a first paint,
+ * `firstPaintStrings(lang)`.
  * A language other than English is a chunk of its own: the controller fetches it when the element
  * first speaks it, and `ready` holds the element's update until it is there (at most
  * `LANGUAGE_WAIT_MS`, then English until it arrives), so a German page never flashes English.
  */
-// Not src/index.js: an element with this controller must not load JsSIP by it.
-import { uiStrings, type UiStrings } from '../../src/i18n/ui.js';
+// Not src/index.js: an element with this controller must not load JsSIP by it; not ./ui.ts
+// either: the catalogue is not part of a first paint.
 import type { Language } from '../../src/i18n/languages.js';
 import { loadLanguage } from '../shared/lazy.js';
 import { LangController } from './lang-controller.js';
@@ -16,11 +18,6 @@ export const LANGUAGE_WAIT_MS = 1000;
 
 export class LocaleController extends LangController {
   #ready: Promise<void> | undefined;
-
-  /** The UI catalogue for `lang`. */
-  get strings(): UiStrings {
-    return uiStrings(this.lang);
-  }
 
   /** Settles when the words of `lang` are there (or the wait is over); undefined when they are. */
   get ready(): Promise<void> | undefined {

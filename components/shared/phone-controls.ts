@@ -1,7 +1,7 @@
 /**
  * The call parts of `<sip-phone>` below the banner, as templates of a call snapshot and the UI
  * strings: the transfer prompt, the sound prompt, the timer, the quality warning, the in-call
- * controls and the call / answer / hang-up actions. Handlers are called with the rendering element
+ * controls and the answer / hang-up actions (the idle parts are in ./card-view.ts). Handlers are called with the rendering element
  * as `this`.
  */
 import { html, nothing, type TemplateResult } from 'lit';
@@ -10,8 +10,7 @@ import type { CallSnapshot } from '../../src/call.js';
 import { isEstablishedCallState, isLiveCallState, type CallState } from '../../src/call-machine.js';
 import type { QualityIssue } from '../../src/quality.js';
 import type { TransferRequest } from '../../src/index.js';
-import type { SipDialpadPressEvent } from '../events.js';
-import '../sip-dialpad/sip-dialpad.js';
+import { callActionTemplate, emptyTimerTemplate, qualityLineTemplate } from './card-view.js';
 
 type Handler = (event: Event) => void;
 
@@ -79,9 +78,7 @@ export function timerTemplate(
   t: UiStrings,
   now = Date.now(),
 ): TemplateResult {
-  if (!snapshot?.answeredAt || !isLiveCallState(snapshot.state)) {
-    return html`<span part="timer" class="timer"></span>`;
-  }
+  if (!snapshot?.answeredAt || !isLiveCallState(snapshot.state)) return emptyTimerTemplate();
   const duration = formatDuration(now - snapshot.answeredAt);
   return html`<span part="timer" class="timer" role="timer" aria-label=${t.callDuration(duration)}
     >${duration}</span
@@ -90,20 +87,12 @@ export function timerTemplate(
 
 /** A call-quality warning in plain words, while one is raised (not while all is well). */
 export function qualityTemplate(issues: readonly QualityIssue[], t: UiStrings): TemplateResult {
-  // Always in the page (a live region that appears would not be announced); empty when fine.
-  return html`<div
-    part="quality"
-    class=${issues.length ? 'quality poor' : 'quality'}
-    role="status"
-    data-issues=${issues.join(' ')}
-  >
-    ${
-      issues.length
-        ? html`<strong>${t.qualityPoor}:</strong>
-            ${issues.map((i) => t.qualityIssues[i]).join(' ')}`
-        : nothing
-    }
-  </div>`;
+  return qualityLineTemplate(
+    issues,
+    issues.length
+      ? html`<strong>${t.qualityPoor}:</strong> ${issues.map((i) => t.qualityIssues[i]).join(' ')}`
+      : nothing,
+  );
 }
 
 /** Mute, hold and transfer, while the shown call is established. */
@@ -173,53 +162,5 @@ export function actionsTemplate(
       ${SETUP_STATES.has(state) ? t.cancel : t.hangUp}
     </button>`;
   }
-  return html`<button
-    part="call-button"
-    class="accept"
-    type="submit"
-    form="dial"
-    ?disabled=${options.callDisabled}
-    @pointerenter=${options.callIntent}
-    @focus=${options.callIntent}
-  >
-    ${t.call}
-  </button>`;
-}
-
-/** The number field (with why it was refused, under it) and the keypad. */
-export function dialTemplate(
-  number: string,
-  error: string,
-  t: UiStrings,
-  options: {
-    lang: string;
-    /** Every line is in use: the number cannot change. */
-    readonly: boolean;
-    submit: (event: SubmitEvent) => void;
-    input: (event: InputEvent) => void;
-    press: (event: SipDialpadPressEvent) => void;
-  },
-): TemplateResult {
-  return html`<form id="dial" @submit=${options.submit}>
-      <label for="number">${t.numberLabel}</label>
-      <input
-        id="number"
-        part="number"
-        type="text"
-        inputmode="tel"
-        autocomplete="off"
-        spellcheck="false"
-        .value=${number}
-        ?readonly=${options.readonly}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby="error"
-        @input=${options.input}
-      />
-    </form>
-    <p id="error" part="error" class="error" role="alert">${error}</p>
-    <sip-dialpad
-      part="dialpad"
-      lang=${options.lang}
-      @sip-dialpad-press=${options.press}
-    ></sip-dialpad>`;
+  return callActionTemplate(t.call, options.callDisabled, options.callIntent);
 }

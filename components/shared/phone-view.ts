@@ -1,10 +1,11 @@
 /**
- * The card of `<sip-phone>`, whole: the registration line, the banner, the transfer and sound
- * prompts, the notice and timer, call quality, the lines, the number and keypad, the in-call
- * controls and the actions. One template of what the phone shows (`PhoneView`, plain data) and
+ * The card of `<sip-phone>` in every state: the registration line, the banner, the transfer and
+ * sound prompts, the notice and timer, call quality, the lines, the number and keypad, the in-call
+ * controls and the actions, filled into the skeleton of ./card-view.ts (which the element's idle
+ * card, painted before this module is here, shares). One template of what the phone shows (`PhoneView`, plain data) and
  * what its controls do (`PhoneHandlers`, called with the rendering element as `this`).
  */
-import { html, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import { uiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isLiveCallState } from '../../src/call-machine.js';
@@ -12,13 +13,13 @@ import type { QualityIssue } from '../../src/quality.js';
 import type { RegistrationSnapshot, TransferRequest } from '../../src/index.js';
 import type { SipDialpadPressEvent } from '../events.js';
 import { bannerModel, bannerTemplate, disconnectedBanner } from './banner.js';
-import { connectionLost, registrationLine, registrationTemplate } from './registration-line.js';
+import { connectionLost, registrationLine } from './registration-line.js';
+import { cardTemplate, dialTemplate, registrationTemplate } from './card-view.js';
 import { noticeText, type NoticeContext } from './notice.js';
 import { linesModel, linesTemplate } from './lines.js';
 import {
   actionsTemplate,
   controlsTemplate,
-  dialTemplate,
   qualityTemplate,
   soundPromptTemplate,
   timerTemplate,
@@ -79,52 +80,46 @@ export interface PhoneHandlers {
   callIntent: Handler;
 }
 
-/** The card. */
+/** The card, in whatever state the phone is. */
 export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResult {
   const { lang, lines, maxLines, registration, shown } = view;
   const t = uiStrings(lang);
   const state = shown?.state ?? 'idle';
   const { uri, configError, connecting, now } = view;
-  return html`<div part="base" class="card">
-    ${registrationTemplate(
+  return cardTemplate({
+    registration: registrationTemplate(
       registrationLine(registration, { now, uri, configError, connecting, lang }),
       on.retryNow,
-    )}
-    ${bannerTemplate(
+    ),
+    banner: bannerTemplate(
       !shown && connectionLost(registration) ? disconnectedBanner(lang) : bannerModel(shown, lang),
-    )}
-    ${transferPromptTemplate(view.transferPrompt, t, on.transferPrompt)}
-    ${soundPromptTemplate(view.soundBlocked, t, on.enableSound)}
-    <div class="status-row">
-      <span part="notice" class="notice" role="status"
-        >${noticeText(shown, { ...view.notices, lang })}</span
-      >
-      ${timerTemplate(shown, t, now)}
-    </div>
-    ${qualityTemplate(view.issues, t)} ${linesTemplate(linesModel(lines, shown?.id, lang), on.line)}
-    ${dialTemplate(view.number, view.error, t, {
+    ),
+    transferPrompt: transferPromptTemplate(view.transferPrompt, t, on.transferPrompt),
+    soundPrompt: soundPromptTemplate(view.soundBlocked, t, on.enableSound),
+    notice: noticeText(shown, { ...view.notices, lang }),
+    timer: timerTemplate(shown, t, now),
+    quality: qualityTemplate(view.issues, t),
+    lines: linesTemplate(linesModel(lines, shown?.id, lang), on.line),
+    dial: dialTemplate(view.number, view.error, t, {
       lang,
       readonly: isLiveCallState(state) && lines.length >= (maxLines ?? 1),
       submit: on.submit,
       input: on.input,
       press: on.press,
-    })}
-    ${controlsTemplate(shown, t, {
+    }),
+    controls: controlsTemplate(shown, t, {
       lines: lines.length,
       mute: on.mute,
       hold: on.hold,
       transfer: on.transfer,
-    })}
-    <div class="actions">
-      ${actionsTemplate(state, t, {
-        shown: shown !== undefined,
-        callDisabled: maxLines === undefined || lines.length >= maxLines,
-        answer: on.answer,
-        reject: on.reject,
-        hangup: on.hangup,
-        callIntent: on.callIntent,
-      })}
-    </div>
-    <audio autoplay hidden></audio>
-  </div>`;
+    }),
+    actions: actionsTemplate(state, t, {
+      shown: shown !== undefined,
+      callDisabled: maxLines === undefined || lines.length >= maxLines,
+      answer: on.answer,
+      reject: on.reject,
+      hangup: on.hangup,
+      callIntent: on.callIntent,
+    }),
+  });
 }

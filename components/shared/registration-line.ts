@@ -1,29 +1,14 @@
 /**
  * The registration line of `<sip-phone>`: one model function that turns the registration snapshot
- * into words (the state, and when a retry waits, its countdown), and its template.
+ * into words (the state, and when a retry waits, its countdown). Its template is in ./card-view.ts.
  */
-import { html, nothing, type TemplateResult } from 'lit';
 import { outcomeOf } from './outcome-text.js';
 import { uiStrings } from '../../src/i18n/ui.js';
-import type { RegistrationSnapshot, RegistrationState } from '../../src/index.js';
+import type { RegistrationSnapshot } from '../../src/index.js';
 import type { SipRegistrationChangeDetail } from '../events.js';
+import type { RegistrationLine } from './card-view.js';
 
-export interface RegistrationLine {
-  state: RegistrationState;
-  status?: number;
-  /** `alert` when registration failed, `status` otherwise. */
-  role: 'alert' | 'status';
-  text: string;
-  /** When the next attempt is (shown while one waits for its backoff). */
-  retry?: {
-    /** "Reconnecting in 2 s": to look at (it changes every second). */
-    countdown: string;
-    /** "Retrying at 10:42:05": to hear (it does not change). */
-    at: string;
-    /** The "Retry now" button's label. */
-    label: string;
-  };
-}
+export type { RegistrationLine };
 
 export interface RegistrationContext {
   /** The account's SIP URI, once the phone is configured. */
@@ -90,37 +75,6 @@ export function registrationLine(
     label: t.retryNow,
   };
   return line;
-}
-
-/**
- * The line: a live region with `data-state` and `data-status`. When the next attempt is: a
- * countdown to look at (hidden from screen readers, or the live region would speak every second)
- * and the clock time, which does not change, to hear; and "Retry now", which makes that attempt at
- * once (`onRetryNow`, called with the rendering element as `this`).
- */
-export function registrationTemplate(
-  line: RegistrationLine,
-  onRetryNow: (event: Event) => void,
-): TemplateResult {
-  const retry = line.retry;
-  return html`<div
-    part="registration"
-    class="registration"
-    role=${line.role}
-    aria-live="polite"
-    data-state=${line.state}
-    data-status=${line.status ?? nothing}
-  >
-    <span class="dot" aria-hidden="true"></span><span>${line.text}</span>${
-      retry
-        ? html` <span aria-hidden="true">${retry.countdown}</span
-            ><span class="visually-hidden">${retry.at}</span>
-            <button part="retry-now-button" class="retry-now" @click=${onRetryNow}>
-              ${retry.label}
-            </button>`
-        : nothing
-    }
-  </div>`;
 }
 
 /** The phone was registered and has lost its connection (reconnecting, or waiting to). */

@@ -3,8 +3,32 @@ import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import { baseStyles } from '../shared/base.styles.js';
 import type { CallSnapshot } from '../../src/index.js';
-import { bannerModel, bannerStyles, bannerTemplate } from '../shared/banner.js';
+import {
+  bannerStyles,
+  bannerTemplate,
+  idleBanner,
+  type BannerModel,
+} from '../shared/banner-view.js';
+import { BodyController } from '../controllers/body-controller.js';
+import { firstPaintStrings } from '../../src/i18n/languages.js';
 import { callBannerStyles } from './sip-call-banner.styles.js';
+
+/**
+ * A call's banner before the words of calls are here (a few ms after the element is connected): the
+ * outcome the core put in the snapshot, in English, so that a failure is never blank.
+ */
+function bannerBeforeWords(snapshot: CallSnapshot): BannerModel {
+  const { state, status, outcome } = snapshot;
+  const over = state === 'ended' || state === 'failed';
+  return {
+    state,
+    ...(status !== undefined ? { status } : {}),
+    severity: outcome?.severity ?? (state === 'failed' ? 'error' : over ? 'info' : 'progress'),
+    title: outcome?.title ?? (status !== undefined ? `SIP ${status}` : ''),
+    text: outcome?.explanation ?? '',
+    role: state === 'failed' ? 'alert' : 'status',
+  };
+}
 
 /**
  * @tagname sip-call-banner
@@ -26,11 +50,33 @@ import { callBannerStyles } from './sip-call-banner.styles.js';
 export class SipCallBanner extends LitElement {
   static override styles = [baseStyles, bannerStyles, callBannerStyles];
 
+  /** The words of calls (../shared/banner.ts): fetched when the banner is connected. */
+  readonly #words = new BodyController(this, () =>
+    import('../shared/banner.js').then(
+      ({ bannerModel }) =>
+        () =>
+          bannerModel,
+    ),
+  );
+
   /** The call snapshot to describe; unset means "no call". */
   @property({ attribute: false }) snapshot: CallSnapshot | undefined;
 
+  // `await el.updateComplete` means the banner says the call in its words.
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#words.settled;
+    return super.getUpdateComplete();
+  }
+
   override render() {
-    return html`${bannerTemplate(bannerModel(this.snapshot))}`;
+    const { snapshot } = this;
+    const bannerModel = this.#words.body;
+    const model = bannerModel
+      ? bannerModel(snapshot)
+      : snapshot
+        ? bannerBeforeWords(snapshot)
+        : idleBanner(firstPaintStrings('en').ready, firstPaintStrings('en').readyText);
+    return html`${bannerTemplate(model)}`;
   }
 }
 

@@ -4,6 +4,7 @@
  * clear. A chunk of its own, fetched when the element is put in a page.
  */
 import { html, nothing, type ReactiveController } from 'lit';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { HistoryEntry, UiStrings } from '../../src/index.js';
 import type { CallHistory } from '../../src/history.js';
 import { loadHistory, loadOutcomes } from '../shared/lazy.js';
@@ -99,7 +100,7 @@ export class HistoryBody implements ReactiveController {
   };
 
   render() {
-    const t = this.#locale.strings;
+    const t = uiStrings(this.#locale.lang);
     const lang = this.#locale.lang;
     if (this.#loaded && !this.#entries.length) {
       return html`<div part="base"><p part="empty">${t.noCalls}</p></div>`;

@@ -5,8 +5,6 @@ import { baseStyles, panelHostStyles } from '../shared/base.styles.js';
 import { LocaleController, afterWords } from '../controllers/locale-controller.js';
 import { BodyController } from '../controllers/body-controller.js';
 
-export { historyOutcome } from './history-outcome.js';
-
 /**
  * @tagname sip-call-history
  * @summary The call history kept by `<sip-phone history>`: newest first, with redial and clear.

@@ -4,6 +4,7 @@
  * so. A chunk of its own, fetched when the element is put in a page.
  */
 import { html, nothing, type ReactiveController } from 'lit';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { AudioDevices } from '../../src/index.js';
 import { canChooseSpeaker, listAudioDevices } from '../../src/devices.js';
 import { SipDeviceChangeEvent, type SipDeviceKind } from '../events.js';
@@ -25,6 +26,11 @@ export class DeviceSettingsBody implements ReactiveController {
     host.addController(this);
   }
 
+  /** The UI strings in the element's language. */
+  get #t() {
+    return uiStrings(this.#locale.lang);
+  }
+
   /** Lists the devices again (also done on every `devicechange`). */
   async refresh(): Promise<void> {
     const host = this.#host;
@@ -35,7 +41,7 @@ export class DeviceSettingsBody implements ReactiveController {
       const list = kind === 'microphone' ? this.#devices.microphones : this.#devices.speakers;
       if (chosen && !list.some((d) => d.deviceId === chosen)) {
         host[kind] = '';
-        this.#notice = this.#locale.strings.deviceDisconnected(this.#locale.strings[kind]);
+        this.#notice = this.#t.deviceDisconnected(this.#t[kind]);
         host.dispatchEvent(
           new SipDeviceChangeEvent({ kind, deviceId: '', reason: 'disconnected' }),
         );
@@ -73,25 +79,24 @@ export class DeviceSettingsBody implements ReactiveController {
       for (const track of stream.getTracks()) track.stop();
       this.#notice = '';
     } catch {
-      this.#notice = this.#locale.strings.deviceNamesHidden;
+      this.#notice = this.#t.deviceNamesHidden;
     }
     await this.refresh();
   };
 
   #renderSelect(kind: SipDeviceKind, devices: MediaDeviceInfo[]) {
-    const t = this.#locale.strings;
     const chosen = this.#host[kind];
     const id = `${kind}-select`;
     return html`<div part="field" class="field">
-      <label for=${id}>${t[kind]}</label>
+      <label for=${id}>${this.#t[kind]}</label>
       <select id=${id} part="select" data-kind=${kind} @change=${this.#handleSelect}>
-        <option value="" ?selected=${!chosen}>${t.systemDefault}</option>
+        <option value="" ?selected=${!chosen}>${this.#t.systemDefault}</option>
         ${devices
           .filter((d) => d.deviceId && d.deviceId !== 'default')
           .map(
             (d, i) =>
               html`<option value=${d.deviceId} ?selected=${chosen === d.deviceId}>
-                ${d.label || `${t[kind]} ${i + 1}`}
+                ${d.label || `${this.#t[kind]} ${i + 1}`}
               </option>`,
           )}
       </select>
@@ -107,12 +112,12 @@ export class DeviceSettingsBody implements ReactiveController {
         canChooseSpeaker()
           ? html`${this.#renderSelect('speaker', speakers)}
             ${this.#renderSelect('ringer', speakers)}`
-          : html`<p>${this.#locale.strings.defaultSpeakerOnly}</p>`
+          : html`<p>${this.#t.defaultSpeakerOnly}</p>`
       }
       ${
         unnamed
           ? html`<button part="reveal-button" type="button" @click=${this.#handleReveal}>
-              ${this.#locale.strings.showDeviceNames}
+              ${this.#t.showDeviceNames}
             </button>`
           : nothing
       }

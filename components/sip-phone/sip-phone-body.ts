@@ -7,6 +7,7 @@
  * element is connected).
  */
 import type { PropertyValues } from 'lit';
+import { uiStrings } from '../../src/i18n/ui.js';
 import type { Call, CallSnapshot, DiagnosticsReport } from '../../src/index.js';
 import { PhoneStateError } from '../../src/errors.js';
 import { isLiveCallState } from '../../src/call-machine.js';
@@ -64,6 +65,7 @@ export class PhoneBody {
   constructor(host: SipPhone, locale: LocaleController) {
     this.#host = host;
     this.#locale = locale;
+    const words = () => uiStrings(locale.lang);
     this.#quality = new QualityController(
       host,
       () => this.session.shownCall,
@@ -83,7 +85,7 @@ export class PhoneBody {
     });
     this.#focus = new FocusController(host);
     this.#transfers = new TransferController(host, {
-      strings: () => locale.strings,
+      strings: words,
       asks: () => this.session.phone?.config.transfers === 'ask',
       onPrompt: () => this.#focus.moveTo('[part~="transfer-accept-button"]'),
     });
@@ -103,7 +105,7 @@ export class PhoneBody {
     this.#prewarm = new PrewarmController(host, () => this.session.phone);
     this.#controls = new ControlsController(host, {
       session: this.session,
-      strings: () => locale.strings,
+      strings: words,
       onTone: (key) => {
         if (!host.silent) this.#devices.tones.key(key);
       },
@@ -114,10 +116,15 @@ export class PhoneBody {
     this.#notifications = new NotificationController(host, {
       enabled: () => host.notifications,
       words: (snapshot) => ({
-        title: locale.strings.incomingCall,
-        body: locale.strings.notificationFrom(whoOf(snapshot, locale.strings)),
+        title: words().incomingCall,
+        body: words().notificationFrom(whoOf(snapshot, words())),
       }),
     });
+  }
+
+  /** The UI strings in the element's language. */
+  get #t() {
+    return uiStrings(this.#locale.lang);
   }
 
   /** The desktop notification shown for the ringing call, if any. */
@@ -126,7 +133,7 @@ export class PhoneBody {
   }
 
   call(target: string): void {
-    const t = this.#locale.strings;
+    const t = this.#t;
     try {
       const phone = this.session.phoneToCall(t);
       // The microphone property may have changed in this same task, before an update ran.
@@ -152,7 +159,7 @@ export class PhoneBody {
     try {
       return this.session.transfer(target);
     } catch (error) {
-      this.#controls.refused(error, this.#locale.strings.notTransferred);
+      this.#controls.refused(error, this.#t.notTransferred);
       return Promise.reject(error);
     }
   }

@@ -1,4 +1,4 @@
-import { LitElement, type PropertyValues } from 'lit';
+import { LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import type {
@@ -16,6 +16,7 @@ import type {
 } from '../../src/index.js';
 import type { TonePlayer } from '../../src/tones.js';
 import { PhoneStateError } from '../../src/errors.js';
+import { firstPaintStrings } from '../../src/i18n/languages.js';
 import {
   CODE_LOAD_FAILED,
   loadDiagnosticsDownload,
@@ -26,8 +27,15 @@ import { loadPhoneBody, prefetchPhone } from './load-body.js';
 import { LocaleController, afterWords } from '../controllers/locale-controller.js';
 import { BodyController } from '../controllers/body-controller.js';
 import type { SipDialpadPressEvent } from '../events.js';
-import { bannerStyles } from '../shared/banner.js';
-import { phoneTemplate, type PhoneHandlers } from '../shared/phone-view.js';
+import { bannerStyles, bannerTemplate, idleBanner } from '../shared/banner-view.js';
+import {
+  callActionTemplate,
+  cardTemplate,
+  dialTemplate,
+  emptyTimerTemplate,
+  qualityLineTemplate,
+  registrationTemplate,
+} from '../shared/card-view.js';
 import { phoneConfigOf } from '../shared/phone-config.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
@@ -358,7 +366,7 @@ export class SipPhone extends LitElement {
   /** The body, for what only it can do; before it is here, the phone is not ready to act. */
   #bodyNow(): PhoneBody {
     if (this.#code.body) return this.#code.body;
-    const t = this.#locale.strings;
+    const t = firstPaintStrings(this.#locale.lang);
     if (!this.#code.failed && phoneConfigOf(this)) {
       throw new PhoneStateError('not-registered', t.notRegisteredYet);
     }
@@ -368,7 +376,10 @@ export class SipPhone extends LitElement {
     );
   }
 
+  // The idle card's words are first-paint words, in every language: it paints at once. The body's
+  // card waits for the page's language (a chunk of its own), so it never shows English meanwhile.
   protected override scheduleUpdate(): void | Promise<unknown> {
+    if (!this.#code.body) return super.scheduleUpdate();
     return afterWords(this.#locale, () => super.scheduleUpdate());
   }
 
@@ -399,51 +410,43 @@ export class SipPhone extends LitElement {
     prefetchInCall();
   }
 
-  // Before the body is here, the card is idle: typing and the keypad fill the number, and the
-  // rest has nothing to act on yet (Call is disabled).
-  readonly #idleHandlers: PhoneHandlers = {
-    retryNow: () => undefined,
-    enableSound: () => undefined,
-    transferPrompt: { accept: () => undefined, decline: () => undefined, keydown: () => undefined },
-    line: () => undefined,
-    submit: (event) => event.preventDefault(),
-    input: (event) => this.handleIdleInput(event),
-    press: (event) => this.handleIdlePress(event),
-    mute: () => undefined,
-    hold: () => undefined,
-    transfer: () => undefined,
-    answer: () => undefined,
-    reject: () => undefined,
-    hangup: () => undefined,
-    callIntent: () => undefined,
-  };
+  readonly #noop = (): void => undefined;
 
+  /** The idle card, from first-paint words, before the body is here (the body's card after). */
   override render() {
     const body = this.#code.body;
     if (body) return body.render();
     const failed = this.#code.failed;
-    return phoneTemplate(
-      {
-        lang: this.#locale.lang,
-        now: Date.now(),
-        registration: failed
-          ? { state: 'failed', reason: CODE_LOAD_FAILED }
-          : { state: 'unregistered' },
-        uri: undefined,
-        configError: failed ? new Error(CODE_LOAD_FAILED) : undefined,
-        connecting: !failed && phoneConfigOf(this) !== undefined,
-        maxLines: undefined,
-        lines: [],
-        shown: undefined,
-        transferPrompt: undefined,
-        soundBlocked: false,
-        notices: {},
-        issues: [],
-        number: this.number,
-        error: '',
-      },
-      this.#idleHandlers,
-    );
+    const lang = this.#locale.lang;
+    const w = firstPaintStrings(lang);
+    const configured = phoneConfigOf(this) !== undefined;
+    return cardTemplate({
+      registration: registrationTemplate(
+        {
+          state: failed ? 'failed' : 'unregistered',
+          role: failed ? 'alert' : 'status',
+          text: failed ? CODE_LOAD_FAILED : configured ? w.connecting : w.notConfigured,
+        },
+        this.#noop,
+      ),
+      banner: bannerTemplate(idleBanner(w.ready, w.readyText)),
+      transferPrompt: nothing,
+      soundPrompt: nothing,
+      notice: '',
+      timer: emptyTimerTemplate(),
+      quality: qualityLineTemplate([], nothing),
+      lines: nothing,
+      // Typing and the keypad fill the number; Call waits for the phone.
+      dial: dialTemplate(this.number, '', w, {
+        lang,
+        readonly: false,
+        submit: (event) => event.preventDefault(),
+        input: (event) => this.handleIdleInput(event),
+        press: (event) => this.handleIdlePress(event),
+      }),
+      controls: nothing,
+      actions: callActionTemplate(w.call, true, this.#noop),
+    });
   }
 }
 

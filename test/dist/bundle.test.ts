@@ -152,6 +152,12 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       await waitFor(() => list.shadowRoot?.querySelector('[part~="empty"]'), 'the empty list');
       expect(fetched(/^history-/), 'the history database').to.have.length(1);
       expect(fetched(/^outcomes-/), 'the outcome titles').to.have.length(1);
+      // Its body, and no other element's: those are fetched when their element is in the page.
+      expect(fetched(/^sip-call-history-body-/), 'the list\'s body').to.have.length(1);
+      expect(
+        fetched(/^sip-(?:device-settings|self-test|call-button)-body-/),
+        'the bodies of elements not in the page',
+      ).to.deep.equal([]);
     } finally {
       frame.remove();
     }
@@ -170,6 +176,8 @@ describe('what dist/sip-phone.js fetches, read from a real page\'s network log',
       const line = () => el.shadowRoot?.querySelector('[part~="registration"]')?.textContent ?? '';
       await waitFor(() => line().trim(), 'the registration line painted');
       expect(line(), 'the first frame in German').to.include('Nicht eingerichtet');
+      // The idle card's words came with the first paint; the rest of German follows, once.
+      await waitFor(() => fetched(/^de-/).length > 0, 'the German chunk fetched');
       expect(fetched(/^de-/), 'the German chunk').to.have.length(1);
     } finally {
       frame.remove();

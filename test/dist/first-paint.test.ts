@@ -41,7 +41,7 @@ describe('<sip-phone> before its code arrives (dist/sip-phone.js)', () => {
   });
 
   /** A page of this origin with one configured <sip-phone>, its script from the static server. */
-  async function pageWith(options: { hold?: string; fail?: string }) {
+  async function pageWith(options: { hold?: string; fail?: string }, lang = 'en') {
     server = await command<Started>('start', {
       mounts: [{ prefix: PREFIX, from: 'dist', files: ['sip-phone.js', 'chunks'] }],
       headers: { 'access-control-allow-origin': '*' },
@@ -50,7 +50,7 @@ describe('<sip-phone> before its code arrives (dist/sip-phone.js)', () => {
     expect(server.mounts[0]!.missing, 'the copy is whole').to.deep.equal([]);
     const info = await sandbox();
     frame = document.createElement('iframe');
-    frame.srcdoc = `<!doctype html><html lang="en"><body>
+    frame.srcdoc = `<!doctype html><html lang="${lang}"><body>
       <sip-phone server="${info.wsUrl}" uri="sip:alice@${info.domain}"></sip-phone>
       <script type="module" crossorigin src="${server.origin}${PREFIX}sip-phone.js"></script></body></html>`;
     document.body.append(frame);
@@ -103,6 +103,21 @@ describe('<sip-phone> before its code arrives (dist/sip-phone.js)', () => {
     expect(el.number).to.equal('12');
     expect(root().activeElement, 'focus kept').to.equal(field);
     await waitFor(() => !root().querySelector<HTMLButtonElement>('[part~="call-button"]')!.disabled, 'Call enabled');
+  });
+
+  it('paints the idle card in the page\'s language before its code (and that language\'s chunk) is here', async () => {
+    const { el, root, line, log } = await pageWith({ hold: `${BODY}|/chunks/de-[^/]*\\.js$` }, 'de-AT');
+    await waitFor(() => line().textContent?.includes('Verbindung wird hergestellt…'), 'German "Connecting…"');
+    const text = (selector: string) => root().querySelector(selector)!.textContent!.trim();
+    expect(text('[part~="call-button"]')).to.equal('Anrufen');
+    expect(text('label[for="number"]')).to.equal('Nummer oder SIP-Adresse');
+    expect(text('[part~="banner-title"]')).to.equal('Bereit');
+    // Neither the body nor the German catalogue has arrived: the words came with the first paint.
+    const held = (await log()).filter((r) => /sip-phone-body-|\/de-/.test(r.path));
+    expect(held.every((r) => r.status === 0), 'body and German held').to.equal(true);
+    await command('release', { id: server!.id });
+    await waitFor(() => el.registrationState === 'registered', 'registered once the code is here');
+    await waitFor(() => line().textContent?.includes('Angemeldet als'), 'the body speaks German too');
   });
 
   it('says so, as a failed registration, when its code cannot be fetched', async () => {
