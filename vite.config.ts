@@ -1,8 +1,9 @@
-// Vite builds two things:
+// Vite builds these:
 //   `vite build --mode lib` → dist/sip-phone.js, one self-contained ES module (JsSIP and Lit inside)
 //                             that defines the elements: the public CDN entry.
 //   `vite build --mode app` → dist/app/, the standalone dialer (index.html at the root), built from
-//                             app/ (Vite's root for the pages; public/ stays at the repo root).
+//                             app/ (Vite's root for the pages; public/ stays at the repo root);
+//   `vite build --mode examples` → the kiosk and embed example pages beside it, after `app`.
 // `vite` (dev) serves the dialer; `npm start` runs it beside the sandbox SIP server.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -76,49 +77,79 @@ function cspMeta(): Plugin {
   };
 }
 
+/** The modules `from` imports statically, transitively (`from` itself too, when asked). */
+function staticClosure(
+  context: { getModuleInfo(id: string): { importedIds: readonly string[] } | null },
+  from: string,
+  withSelf: boolean,
+): Set<string> {
+  const closure = new Set<string>();
+  const queue = withSelf ? [from] : [...(context.getModuleInfo(from)?.importedIds ?? [])];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    if (closure.has(next)) continue;
+    closure.add(next);
+    queue.push(...(context.getModuleInfo(next)?.importedIds ?? []));
+  }
+  return closure;
+}
+
+type ChunkGroup = NonNullable<CodeSplittingOptions['groups']>[number];
+
 /**
- * A chunk group for everything an entry imports statically, transitively: the modules its first
- * paint needs in any case. Left to itself the bundler splits each module that a lazy chunk shares
- * with the first paint into a chunk of its own (Lit, the words, the events, the errors…): a dozen
- * requests, each compressed alone. In one chunk they are fetched at once and compress together;
- * the lazy chunks import them from it.
+ * Chunk groups for what a page fetches at once, so that it comes in as few files as possible, each
+ * with all it imports (a chunk's static imports are only asked for once it has been parsed: a round
+ * trip each time):
+ * - `first-paint`: everything the entry imports statically, transitively. Left to itself the
+ *   bundler splits each module that a lazy chunk shares with the first paint into a chunk of its own
+ *   (Lit, the words, the events, the errors…): a dozen requests, each compressed alone.
+ * - `sip-phone-body` (the CDN file only): `<sip-phone>`'s body, fetched at once beside the core,
+ *   with everything it imports that the first paint does not hold: the UI words, the banner's words,
+ *   the in-call templates, the modules it shares with the core.
+ * The lazy chunks import what they share with these from them.
  */
-function firstPaintGroup(entry: string): NonNullable<CodeSplittingOptions['groups']>[number] {
-  let closure: Set<string> | undefined;
-  return {
-    name: (id, context) => {
-      if (!closure) {
-        closure = new Set();
-        const queue = [...(context.getModuleInfo(entry)?.importedIds ?? [])];
-        for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-          if (closure.has(next)) continue;
-          closure.add(next);
-          queue.push(...(context.getModuleInfo(next)?.importedIds ?? []));
-        }
-      }
-      return closure.has(id) ? 'first-paint' : null;
+function fetchedAtOnceGroups(entry: string, body?: string): ChunkGroup[] {
+  let firstPaint: Set<string> | undefined;
+  let bodyClosure: Set<string> | undefined;
+  const groups: ChunkGroup[] = [
+    {
+      name: (id, context) => {
+        firstPaint ??= staticClosure(context, entry, false);
+        return firstPaint.has(id) ? 'first-paint' : null;
+      },
     },
-  };
+  ];
+  if (body) {
+    groups.push({
+      name: (id, context) => {
+        firstPaint ??= staticClosure(context, entry, false);
+        bodyClosure ??= staticClosure(context, body, true);
+        return bodyClosure.has(id) && !firstPaint.has(id) ? 'sip-phone-body' : null;
+      },
+    });
+  }
+  return groups;
 }
 
 /**
  * The CDN builds' output: minified, chunks beside the entry (`chunks/`, relative URLs), the entry's
- * static imports in one chunk (see firstPaintGroup), and JsSIP with its dependencies in a chunk
+ * static imports in one chunk (see fetchedAtOnceGroups), and JsSIP with its dependencies in a chunk
  * named for it (`chunks/jssip-<hash>.js`), so that a page's network log says what it fetched (the
  * bundler would name it after the first module that imports it).
  */
-const chunkedOutput = (entry: string): OutputOptions => ({
+const chunkedOutput = (entry: string, body?: string): OutputOptions => ({
   minify: true,
   chunkFileNames: 'chunks/[name]-[hash].js',
   codeSplitting: {
     groups: [
       { name: 'jssip', test: /[\\/]node_modules[\\/](jssip|sdp-transform|debug|ms|events)[\\/]/ },
-      firstPaintGroup(fromRepo(entry)),
+      ...fetchedAtOnceGroups(fromRepo(entry), body && fromRepo(body)),
     ],
   },
 });
 
 const CDN_ENTRY = 'components/cdn.ts';
+const PHONE_BODY = 'components/sip-phone/sip-phone-body.ts';
+const DIALER_SCRIPT = 'app/main.ts';
 const KIOSK_ENTRY = 'components/sip-call-button/sip-call-button.ts';
 
 // No page is made to be framed: the dialer holds an account and a microphone, and embed.html shows
@@ -152,7 +183,7 @@ export default defineConfig(({ mode, command, isPreview }) => {
         // Vite keeps whitespace in ES libraries; the CDN file is meant to be fully minified. What a
         // page may not need (the phone core and JsSIP, the self-test…) is in chunks beside it,
         // imported by relative URL, so any host that serves the folder serves the lot.
-        rolldownOptions: { output: chunkedOutput(CDN_ENTRY) },
+        rolldownOptions: { output: chunkedOutput(CDN_ENTRY, PHONE_BODY) },
       },
     };
   }
@@ -179,6 +210,7 @@ export default defineConfig(({ mode, command, isPreview }) => {
   // Dev only: Vite's error overlay is a <style> in a shadow root, let in by a nonce made at start
   // (its markup is built with DOM calls, so Trusted Types stay on). Vite's HMR socket is 'self'.
   const devNonce = command === 'serve' && !isPreview ? randomBytes(16).toString('base64') : '';
+  const examples = mode === 'examples';
   return {
     root: fromRepo('./app'),
     publicDir: fromRepo('./public'),
@@ -206,11 +238,24 @@ export default defineConfig(({ mode, command, isPreview }) => {
     },
     build: {
       outDir: fromRepo('./dist/app'),
-      emptyOutDir: true,
+      // `examples` runs after `app` into the same folder (npm run build), so it keeps what is there.
+      emptyOutDir: !examples,
       target: 'es2022',
       sourcemap: true,
-      // The dialer, and the two example pages of the other ways to use the elements.
-      rolldownOptions: { input: ['index.html', 'kiosk.html', 'embed.html'] },
+      // The dialer alone (`app`), its static imports in one chunk and the phone's body with its
+      // imports in another (see fetchedAtOnceGroups); the two example pages of the other ways to use
+      // the elements (`examples`) in a build of their own, so that they share no chunk with the
+      // dialer and stay as light as they are.
+      rolldownOptions: examples
+        ? { input: ['kiosk.html', 'embed.html'] }
+        : {
+            input: ['index.html'],
+            output: {
+              codeSplitting: {
+                groups: fetchedAtOnceGroups(fromRepo(DIALER_SCRIPT), fromRepo(PHONE_BODY)),
+              },
+            },
+          },
     },
   };
 });

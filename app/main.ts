@@ -4,7 +4,8 @@
  * newcomer can call without an account. Plain DOM here (the elements bring Lit); all remote or
  * user text is set as text, never as HTML.
  */
-import '../components/index.js';
+// The elements (the CDN file's entry: no word helpers, which the page does not use).
+import '../components/cdn.js';
 import type { SipCallHistory, SipDeviceSettings, SipPhone } from '../components/index.js';
 import {
   hasPasswordManager,

@@ -4,13 +4,10 @@
  * to the browser's password manager (Credential Management API) where there is one. Where there is
  * none it stays in memory, unless the user also confirms storing it in localStorage.
  */
-import {
-  isConfigError,
-  parseIceServers,
-  resolveConfig,
-  type DtmfMode,
-  type PhoneConfig,
-} from '../src/index.js';
+// The modules themselves, not the core's entry (src/index.ts), which brings every language and
+// the self-test with it: the dialer fetches those only when they are needed.
+import { isConfigError } from '../src/errors.js';
+import { parseIceServers, resolveConfig, type DtmfMode, type PhoneConfig } from '../src/config.js';
 import { stripUrlSecrets } from '../src/log-redaction.js';
 
 /** What the dialer keeps between visits. No password here, by construction. */

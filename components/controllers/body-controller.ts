@@ -34,17 +34,24 @@ export class BodyController<Body> implements ReactiveController {
   /**
    * `when`: `now` fetches the chunk as the element is made (a phone must register as soon as it
    * can); `connected` when it is put in a document; `asked` only when `load()` is called.
+   * `loaded` gives what makes the body when the chunk is already here: the body is then made at
+   * once, so the element's first update is already the body's (no idle frame, no extra task).
    */
   constructor(
     host: ReactiveElement,
     loader: BodyLoader<Body>,
     when: 'now' | 'connected' | 'asked' = 'connected',
+    loaded?: () => (() => Body) | undefined,
   ) {
     this.#host = host;
     this.#loader = loader;
     this.#onConnect = when === 'connected';
     host.addController(this);
-    if (when === 'now') void this.load();
+    const make = loaded?.();
+    if (make) {
+      this.body = make();
+      this.#fresh = true;
+    } else if (when === 'now') void this.load();
   }
 
   hostConnected(): void {

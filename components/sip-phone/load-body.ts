@@ -7,6 +7,8 @@ import { chunk, loadCore } from '../shared/lazy.js';
 
 const phoneBody = chunk(() => import('./sip-phone-body.js'));
 export const loadPhoneBody = phoneBody.load;
+/** The body's module, once it is here. */
+export const loadedPhoneBody = phoneBody.loaded;
 
 /** Starts fetching the phone's code and the core with JsSIP, in parallel (failures are said later). */
 export function prefetchPhone(): void {

@@ -23,7 +23,7 @@ import {
   loadSelfTest,
   prefetchInCall,
 } from '../shared/lazy.js';
-import { loadPhoneBody, prefetchPhone } from './load-body.js';
+import { loadPhoneBody, loadedPhoneBody, prefetchPhone } from './load-body.js';
 import { LocaleController, afterWords } from '../controllers/locale-controller.js';
 import { BodyController } from '../controllers/body-controller.js';
 import type { SipDialpadPressEvent } from '../events.js';
@@ -39,6 +39,7 @@ import {
 import { phoneConfigOf } from '../shared/phone-config.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
+import type * as PhoneBodyModule from './sip-phone-body.js';
 import type { PhoneBody } from './sip-phone-body.js';
 
 // The phone's code and the core with JsSIP are fetched at once, in parallel, while the idle card
@@ -109,13 +110,12 @@ export class SipPhone extends LitElement {
   /** What the phone does (its controllers, methods and card): a chunk fetched beside the core. */
   readonly #code = new BodyController(
     this,
-    () =>
-      loadPhoneBody().then(
-        ({ PhoneBody }) =>
-          () =>
-            new PhoneBody(this, this.#locale),
-      ),
+    () => loadPhoneBody().then((module) => this.#makeBody(module)),
     'now',
+    () => {
+      const module = loadedPhoneBody();
+      return module && this.#makeBody(module);
+    },
   );
 
   /**
@@ -357,6 +357,10 @@ export class SipPhone extends LitElement {
     if (session) session.sendDtmf(digits);
     else
       throw new PhoneStateError('not-connected', 'DTMF can only be sent during a connected call.');
+  }
+
+  #makeBody({ PhoneBody }: typeof PhoneBodyModule): () => PhoneBody {
+    return () => new PhoneBody(this, this.#locale);
   }
 
   get #session() {
