@@ -23,4 +23,18 @@ export {
   SipSelfTestCompleteEvent,
   SipTransferRequestEvent,
 } from './events.js';
-export type * from './index.js';
+export type {
+  SipRegistrationChangeDetail,
+  SipCallChangeDetail,
+  SipCallRequestDetail,
+  SipDialpadPressDetail,
+  SipRedialDetail,
+  SipDeviceChangeDetail,
+  SipDeviceKind,
+  SipQualityChangeDetail,
+  SipSelfTestCompleteDetail,
+  SipTransferRequestDetail,
+} from './events.js';
+// The core's types; its values are `sip-phone/core`, so that this entry stays light: the core (and
+// JsSIP) come in chunks of their own.
+export type * from '../src/index.js';
