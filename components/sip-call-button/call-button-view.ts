@@ -2,7 +2,8 @@
  * The look of `<sip-call-button>` in every state, as one template of plain data: the button waits
  * (idle, cooldown), or the call's banner shows with Hang up (and the keypad). The element paints its
  * idle look with it from the first paint; its body renders the same template, so it takes over in
- * place (the button that has focus keeps it).
+ * place (the button that has focus keeps it). The banner is one live region from the first paint on:
+ * hidden from sight while the button waits (it has nothing to say), heard as soon as a call starts.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { bannerTemplate, idleBanner, type BannerModel } from '../shared/banner-view.js';
@@ -36,11 +37,7 @@ export interface CallButtonHandlers {
 export function callButtonTemplate(view: CallButtonView, on: CallButtonHandlers): TemplateResult {
   const { banner, live } = view;
   return html`<div part="base" class="base">
-    ${
-      banner
-        ? bannerTemplate(banner)
-        : html`<div class="banner idle">${bannerTemplate(idleBanner())}</div>`
-    }
+    ${bannerTemplate(banner ?? idleBanner())}
     ${
       live
         ? html`<button part="hangup-button" class="hangup" type="button" @click=${on.hangup}>

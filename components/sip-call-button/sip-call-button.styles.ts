@@ -40,4 +40,24 @@ export const callButtonStyles = css`
     margin: 0;
     font-size: 0.9em;
   }
+  /* The banner stands on the page, not on a card: the surface colour, with a border, so that it
+     shows on a page whose background is the raised surface (the example pages' is). */
+  .banner {
+    background: var(--sip-banner-background, var(--sip-color-surface, #ffffff));
+    border: 1px solid var(--sip-color-border, #d1d5db);
+    border-inline-start: 4px solid var(--sip-banner-accent, var(--sip-color-neutral, #6b7280));
+  }
+  /* While the button waits the banner has nothing to say: out of sight, but still the live region
+     that will speak when a call starts (a region shown only then might not be announced). */
+  .banner[data-state='idle'] {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    min-height: 0;
+    padding: 0;
+    border: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `;

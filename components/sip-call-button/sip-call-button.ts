@@ -39,6 +39,8 @@ import { callButtonTemplate } from './call-button-view.js';
  * @cssprop --sip-color-accept - The call button.
  * @cssprop --sip-color-danger - The hang-up button.
  * @cssprop --sip-color-on-accent - Text on those buttons.
+ * @cssprop --sip-banner-background - The call banner's background (default: `--sip-color-surface`, white).
+ * @cssprop --sip-color-border - The call banner's border.
  * @cssprop --sip-radius - Corner radius.
  * @cssprop --sip-font - Font family.
  */

@@ -84,10 +84,20 @@ describe('<sip-call-button> (kiosk)', () => {
       keypad: true,
       cooldown: 1,
     });
+    // Idle: one live region, out of sight (no empty box above the button), never a nested banner.
+    const idle = banner();
+    expect(el.shadowRoot!.querySelectorAll('.banner'), 'one banner').to.have.length(1);
+    expect(idle.dataset.state).to.equal('idle');
+    expect(idle.getAttribute('aria-live')).to.equal('polite');
+    expect(idle.getBoundingClientRect().height, 'out of sight while idle').to.be.at.most(1);
     button()!.click();
     await waitForState('connected');
     await el.updateComplete;
+    expect(banner(), 'the same live region speaks for the call').to.equal(idle);
     expect(banner().dataset.state).to.equal('connected');
+    expect(banner().getBoundingClientRect().height, 'shown during the call').to.be.above(20);
+    // On the surface colour, so it shows on a page whose background is the raised surface.
+    expect(getComputedStyle(banner()).backgroundColor).to.equal('rgb(255, 255, 255)');
     await expect(el).to.be.accessible();
     const pad = el.shadowRoot!.querySelector('sip-dialpad')!;
     await pad.updateComplete;
