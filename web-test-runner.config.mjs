@@ -9,6 +9,8 @@ import { CHROMIUM_ARGS, CHROMIUM_BIN } from './scripts/chromium.mjs';
 import { interopPlugin } from './test/interop/testbed-plugin.mjs';
 import { faultPlugin } from './test/faults/fault-plugin.mjs';
 import { staticServerPlugin } from './test/helpers/static-server.mjs';
+import { visualRegressionPlugin } from '@web/test-runner-visual-regression/plugin';
+import { existsSync } from 'node:fs';
 
 const COMMONJS_PACKAGES = ['jssip', 'sdp-transform'];
 
@@ -42,6 +44,38 @@ function commonjsAsEsm() {
 
 export const chromiumArgs = CHROMIUM_ARGS;
 
+// The visual group's pictures (test/visual/): baselines are committed; a missing one fails the test
+// (it would otherwise be written and pass, asserting nothing). `SIP_UPDATE_VISUAL=1 npm test --
+// --group visual` writes them anew, after a change of look that is meant. What failed and the diff
+// go to test-artifacts/visual/.
+const VISUAL_BASELINES = 'test/visual/baselines';
+const updateVisual = process.env.SIP_UPDATE_VISUAL === '1';
+const visualRegression = () =>
+  visualRegressionPlugin({
+    update: updateVisual,
+    baseDir: VISUAL_BASELINES,
+    getBaselineName: ({ name }) => `${name}.png`,
+    getFailedName: ({ name }) => `../../../test-artifacts/visual/${name}.png`,
+    getDiffName: ({ name }) => `../../../test-artifacts/visual/${name}-diff.png`,
+    async getBaseline({ filePath, name }) {
+      // Asked even when writing them anew (the plugin reads the old one first).
+      if (!existsSync(filePath)) {
+        if (updateVisual) return undefined;
+        throw new Error(
+          `no baseline for "${name}" in ${VISUAL_BASELINES}: run SIP_UPDATE_VISUAL=1 npm test -- --group visual`,
+        );
+      }
+      const { readFile } = await import('node:fs/promises');
+      return readFile(filePath);
+    },
+    // A pixel differs when its colour does at all (pixelmatch's default, 0.1, lets a white banner on
+    // a light grey page pass for grey); anti-aliased pixels are told apart and left out.
+    diffOptions: { threshold: 0.01 },
+    // Anti-aliasing may move a few pixels from run to run; a changed look moves many more.
+    failureThreshold: 0.5,
+    failureThresholdType: 'percent',
+  });
+
 const chromium = (args) =>
   playwrightLauncher({
     product: 'chromium',
@@ -61,12 +95,15 @@ export default {
     faultPlugin(),
     // A plain static file server under a path prefix, for the dist group's package-folder test.
     staticServerPlugin(),
+    visualRegression(),
   ],
   browsers: [chromium(chromiumArgs)],
   groups: [
     { name: 'unit', files: 'test/unit/**/*.test.ts' },
     { name: 'components', files: 'test/components/**/*.test.ts' },
     { name: 'dist', files: 'test/dist/**/*.test.ts' },
+    // How the elements look, against committed pictures (issue 17, part 8).
+    { name: 'visual', files: 'test/visual/**/*.test.ts' },
     {
       // The default autoplay policy (no sound before a user gesture), to test the "enable sound" prompt.
       name: 'autoplay',
