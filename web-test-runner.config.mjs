@@ -11,6 +11,7 @@ import { faultPlugin } from './test/faults/fault-plugin.mjs';
 import { staticServerPlugin } from './test/helpers/static-server.mjs';
 import { visualRegressionPlugin } from '@web/test-runner-visual-regression/plugin';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 const COMMONJS_PACKAGES = ['jssip', 'sdp-transform'];
 
@@ -65,7 +66,6 @@ const visualRegression = () =>
           `no baseline for "${name}" in ${VISUAL_BASELINES}: run SIP_UPDATE_VISUAL=1 npm test -- --group visual`,
         );
       }
-      const { readFile } = await import('node:fs/promises');
       return readFile(filePath);
     },
     // A pixel differs when its colour does at all (pixelmatch's default, 0.1, lets a white banner on

@@ -33,9 +33,6 @@ loadCore().then(
   () => undefined,
 );
 
-/** Said when the core's chunk cannot be fetched (offline, or a CDN that lost a file). */
-export const CORE_LOAD_FAILED = CODE_LOAD_FAILED;
-
 export interface PhoneControllerCallbacks {
   onRegistrationChange?(snapshot: RegistrationSnapshot): void;
   onCallChange?(snapshot: CallSnapshot, call: Call): void;
@@ -201,8 +198,8 @@ export class PhoneController implements ReactiveController {
         if (this.#configKey !== key) return;
         console.warn('<sip-phone>: the phone core did not load:', error);
         this.loading = false;
-        this.configError = new Error(CORE_LOAD_FAILED);
-        this.#setRegistration({ state: 'failed', reason: CORE_LOAD_FAILED });
+        this.configError = new Error(CODE_LOAD_FAILED);
+        this.#setRegistration({ state: 'failed', reason: CODE_LOAD_FAILED });
       },
     );
   }

@@ -52,6 +52,7 @@ describe('<sip-phone> before its code arrives (dist/sip-phone.js)', () => {
     frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html><html lang="${lang}"><body>
       <sip-phone server="${info.wsUrl}" uri="sip:alice@${info.domain}"></sip-phone>
+      <sip-call-banner></sip-call-banner>
       <script type="module" crossorigin src="${server.origin}${PREFIX}sip-phone.js"></script></body></html>`;
     document.body.append(frame);
     await new Promise((resolve) => frame!.addEventListener('load', resolve, { once: true }));
@@ -74,6 +75,7 @@ describe('<sip-phone> before its code arrives (dist/sip-phone.js)', () => {
     expect(line().getAttribute('data-state')).to.equal('unregistered');
     expect(line().getAttribute('role')).to.equal('status');
     expect(el.registrationState).to.equal('unregistered');
+    const registrationLine = line();
     const banner = root().querySelector('[part~="banner"]')!;
     expect(banner.getAttribute('aria-live'), 'the banner is a live region from the first frame').to.equal('polite');
     expect(banner.getAttribute('data-state')).to.equal('idle');
@@ -97,7 +99,10 @@ describe('<sip-phone> before its code arrives (dist/sip-phone.js)', () => {
     await command('release', { id: server!.id });
     await waitFor(() => el.registrationState === 'registered', 'registered once the code is here');
     await waitFor(() => line().textContent?.includes('Registered'), 'the line says so');
-    // The same card, taken over in place: the same field, its text and its focus kept.
+    // The same card, taken over in place: the same live regions, the same field, its text and
+    // its focus kept.
+    expect(root().querySelector('[part~="banner"]'), 'the same banner').to.equal(banner);
+    expect(line(), 'the same registration line').to.equal(registrationLine);
     expect(root().querySelector('input'), 'the same field').to.equal(field);
     expect(field.value).to.equal('12');
     expect(el.number).to.equal('12');
@@ -118,6 +123,31 @@ describe('<sip-phone> before its code arrives (dist/sip-phone.js)', () => {
     await command('release', { id: server!.id });
     await waitFor(() => el.registrationState === 'registered', 'registered once the code is here');
     await waitFor(() => line().textContent?.includes('Angemeldet als'), 'the body speaks German too');
+  });
+
+  it('<sip-call-banner> says a failed call in the core\'s words before its own arrive, never blank', async () => {
+    const { win, log } = await pageWith({ hold: BODY });
+    const banner = win.document.querySelector('sip-call-banner') as HTMLElement & {
+      snapshot: unknown;
+    };
+    await waitFor(() => banner.shadowRoot?.querySelector('[part~="banner"]'), 'the banner painted');
+    // The words of calls come with <sip-phone>'s body, held back: the core's outcome is said.
+    const outcome = { status: 486, title: 'Busy, as the core put it', explanation: 'The person you called is on another call.', severity: 'error' };
+    banner.snapshot = { id: 'c1', direction: 'outgoing', state: 'failed', status: 486, outcome, remote: { uri: 'sip:bob@localhost', user: 'bob', displayName: '' }, muted: false };
+    const part = () => banner.shadowRoot!.querySelector<HTMLElement>('[part~="banner"]')!;
+    await waitFor(() => part().dataset.state === 'failed', 'the failure shown');
+    expect((await log()).filter((r) => new RegExp(BODY).test(r.path)).every((r) => r.status === 0), 'its words held back').to.equal(true);
+    expect(part().getAttribute('role')).to.equal('alert');
+    expect(part().dataset.status).to.equal('486');
+    expect(part().querySelector('[part~="banner-title"]')!.textContent!.trim()).to.equal('Busy, as the core put it');
+    expect(part().querySelector('[part~="banner-text"]')!.textContent!.trim()).to.equal(outcome.explanation);
+    await command('release', { id: server!.id });
+    // Then in its own words, from the catalogue.
+    await waitFor(
+      () => part().querySelector('[part~="banner-title"]')!.textContent!.trim() === 'Busy',
+      "the catalogue's words",
+    );
+    expect(part().querySelector('[part~="banner-action"]')!.textContent!.trim()).to.equal('Try again later.');
   });
 
   it('says so, as a failed registration, when its code cannot be fetched', async () => {
