@@ -7,7 +7,8 @@
 // `vite` (dev) serves the dialer; `npm start` runs it beside the sandbox SIP server.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type PluginOption } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import type { CodeSplittingOptions, OutputOptions } from 'rolldown';
 import { TEST_NUMBER_LIST } from './sandbox/numbers.js';
 
@@ -34,9 +35,53 @@ function sandboxConfig(): Plugin {
 }
 
 /**
+ * The Trusted Types policy the dialer registers its service worker with (`register()` takes a
+ * TrustedScriptURL under enforcement); app/service-worker.ts, which allows that one script only.
+ */
+const SERVICE_WORKER_POLICY = 'sip-phone-sw';
+
+/**
+ * The dialer's service worker (issue 17, part 6), made by Workbox through vite-plugin-pwa: it
+ * precaches the dialer's shell — its page, scripts, styles, icons and manifest, as this build
+ * wrote them — so that the dialer opens offline; nothing else. Every other request (the sandbox's
+ * config and API, other pages, anything cross-origin) is not handled by it and goes to the network
+ * as without it; WebSockets (SIP) never pass through a service worker. `prompt`: a new version
+ * waits until the user chooses to load it (app/service-worker.ts shows "A new version is ready").
+ * The manifest is public/manifest.webmanifest as it is. Only in the `app` build: not in the CDN
+ * file's, the kiosk's or the examples', and not under `vite` (dev): `npm start` has none.
+ */
+function dialerServiceWorker(): PluginOption {
+  return VitePWA({
+    strategies: 'generateSW',
+    registerType: 'prompt',
+    injectRegister: false,
+    manifest: false,
+    filename: 'sw.js',
+    devOptions: { enabled: false },
+    workbox: {
+      globPatterns: ['**/*.{html,js,css,svg,webmanifest}', 'icon-*.png'],
+      // The README's pictures are not the shell.
+      globIgnores: ['**/node_modules/**', '*.map'],
+      // `/?call=…` (call links) is the same page: the cached one.
+      ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^call$/],
+      // No catch-all for navigations: the other pages of the folder are not the dialer.
+      navigateFallback: null,
+      cleanupOutdatedCaches: true,
+      // The first version controls the page at once; a later one only once the user says so.
+      clientsClaim: true,
+      skipWaiting: false,
+      sourcemap: false,
+      // One file: the Workbox runtime inside sw.js, no importScripts of a second one.
+      inlineWorkboxRuntime: true,
+    },
+  });
+}
+
+/**
  * The pages' Content-Security-Policy: scripts and styles only from the page's own origin, Trusted
- * Types enforced with Lit's policy as the only one, SIP over `wss:` (`'self'` also matches `ws:` to
- * the page's own host and port). `frame-ancestors` is ignored in a meta tag: headers only.
+ * Types enforced with Lit's policy and the dialer's service-worker one as the only ones, SIP over
+ * `wss:` (`'self'` also matches `ws:` to the page's own host and port). `frame-ancestors` is
+ * ignored in a meta tag: headers only.
  */
 function contentSecurityPolicy(
   options: { connect?: string[]; styleNonce?: string; frameAncestors?: string } = {},
@@ -49,7 +94,7 @@ function contentSecurityPolicy(
     "img-src 'self' data:",
     "media-src 'self' blob:",
     "require-trusted-types-for 'script'",
-    'trusted-types lit-html',
+    `trusted-types lit-html ${SERVICE_WORKER_POLICY}`,
     "base-uri 'none'",
     "object-src 'none'",
     ...(options.frameAncestors ? [`frame-ancestors ${options.frameAncestors}`] : []),
@@ -216,7 +261,11 @@ export default defineConfig(({ mode, command, isPreview }) => {
     publicDir: fromRepo('./public'),
     envDir: fromRepo('.'),
     base: './',
-    plugins: [sandboxConfig(), cspMeta()],
+    plugins: [
+      sandboxConfig(),
+      cspMeta(),
+      ...(mode === 'app' && command === 'build' ? [dialerServiceWorker()] : []),
+    ],
     ...(devNonce ? { html: { cspNonce: devNonce } } : {}),
     server: {
       host: '127.0.0.1',

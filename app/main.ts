@@ -20,6 +20,7 @@ import {
   type SettingsField,
 } from './settings.js';
 import { loadSandboxConfig } from './sandbox-config.js';
+import { registerServiceWorker, watchNetwork } from './service-worker.js';
 
 const phone = document.querySelector<SipPhone>('#phone')!;
 const history = document.querySelector<SipCallHistory>('#history')!;
@@ -37,6 +38,25 @@ const FIELDS: SettingsField[] = [
 ];
 
 let settings: DialerSettings = loadSettings();
+
+// Offline and updates (the built dialer has a service worker; `npm start`'s has none).
+watchNetwork(document.querySelector<HTMLElement>('#network-status')!);
+if (import.meta.env.PROD) {
+  registerServiceWorker({
+    text: document.querySelector<HTMLElement>('#update-text')!,
+    button: document.querySelector<HTMLButtonElement>('#update-reload')!,
+    inCall: () => phone.lines.length > 0,
+    whenIdle: (done) => {
+      const check = () => {
+        if (phone.lines.length) return;
+        phone.removeEventListener('sip-call-change', check);
+        done();
+      };
+      phone.addEventListener('sip-call-change', check);
+      check();
+    },
+  });
+}
 
 const field = (name: string) =>
   form.elements.namedItem(name) as

@@ -92,6 +92,12 @@ if (!args.length) {
     '--test-reporter=spec',
     'test/e2e/dialer.test.mjs',
   ]);
+  // The built dialer as an installed app: manifest, service worker, offline, updates (needs the build).
+  stage('installable dialer (Playwright)', process.execPath, [
+    '--test',
+    '--test-reporter=spec',
+    'test/e2e/pwa.test.mjs',
+  ]);
 }
 
 console.log(`\n[sip-phone] Test summary (${((Date.now() - started) / 1000).toFixed(1)} s):`);

@@ -15,7 +15,8 @@ const SHIPPED_POLICY = [
   "img-src 'self' data:",
   "media-src 'self' blob:",
   "require-trusted-types-for 'script'",
-  'trusted-types lit-html',
+  // Lit's policy, and the dialer's for its service worker's URL (app/service-worker.ts).
+  'trusted-types lit-html sip-phone-sw',
   "base-uri 'none'",
   "object-src 'none'",
 ].join('; ');

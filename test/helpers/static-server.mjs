@@ -39,6 +39,7 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.wav': 'audio/wav',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** Every file under `dir`, as paths relative to it with `/` separators. */
@@ -96,10 +97,18 @@ async function packageCopy(from, files, attempts = 20) {
 
 /**
  * A static server: `mounts` ([{ prefix, dir }]) map a path prefix to a folder; `headers` go on
- * every answer; a POST to `reportPath` is recorded in `reports`. Directories, paths outside every
- * mount and files that are not there are 404; methods other than GET and HEAD are 405.
+ * every answer; a POST to `reportPath` is recorded in `reports`. Directories (unless
+ * `directoryIndex`: then their index.html), paths outside every mount and files that are not there
+ * are 404; methods other than GET and HEAD are 405.
  */
-export async function startStaticServer({ mounts, headers = {}, reportPath, hold, fail } = {}) {
+export async function startStaticServer({
+  mounts,
+  headers = {},
+  reportPath,
+  hold,
+  fail,
+  directoryIndex = false,
+} = {}) {
   const requests = [];
   const reports = [];
   const held = hold ? new RegExp(hold) : undefined;
@@ -139,7 +148,12 @@ export async function startStaticServer({ mounts, headers = {}, reportPath, hold
     }
     const mount = roots.find(({ prefix }) => path.startsWith(prefix));
     if (!mount || path.includes('\0')) return send(404, 'not found');
-    const file = resolve(mount.dir, path.slice(mount.prefix.length));
+    const name = path.slice(mount.prefix.length);
+    // A folder's index.html, when asked for (a built app's `start_url: "./"`).
+    const file = resolve(
+      mount.dir,
+      directoryIndex && (!name || name.endsWith('/')) ? `${name}index.html` : name,
+    );
     if (!file.startsWith(mount.dir + sep)) return send(404, 'not found');
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return send(404, 'not found');
