@@ -23,6 +23,7 @@ import { DevicesController } from '../controllers/devices-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
 import { PrewarmController } from '../controllers/prewarm-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
+import { DialLinksController } from '../controllers/dial-links-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
@@ -84,6 +85,8 @@ export class PhoneBody {
       onTransferRefused: (refusal) => this.#transfers.refused(refusal),
     });
     this.#focus = new FocusController(host);
+    // With `dial-links`, tel: and sip: links in the page fill the number.
+    new DialLinksController(host);
     this.#transfers = new TransferController(host, {
       strings: words,
       asks: () => this.session.phone?.config.transfers === 'ask',

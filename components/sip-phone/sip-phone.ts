@@ -200,6 +200,12 @@ export class SipPhone extends LitElement {
   @property() number = '';
 
   /**
+   * Call links: a click on a `tel:` or `sip:` link anywhere in the page fills the number and puts
+   * focus on Call, without dialling (a click whose default was prevented is left alone).
+   */
+  @property({ type: Boolean, attribute: 'dial-links' }) dialLinks = false;
+
+  /**
    * Ringtone, ringback and key tones (Web Audio); undefined until the phone's code is here
    * (`phoneReady` resolves after it).
    */
