@@ -20,7 +20,9 @@ import {
   type SettingsField,
 } from './settings.js';
 import { loadSandboxConfig } from './sandbox-config.js';
-import { registerServiceWorker, watchNetwork } from './service-worker.js';
+import { registerServiceWorker } from './service-worker.js';
+import { watchNetwork } from './network-status.js';
+import { fillFromCallParameter, offerProtocolHandlers } from './call-links.js';
 
 const phone = document.querySelector<SipPhone>('#phone')!;
 const history = document.querySelector<SipCallHistory>('#history')!;
@@ -40,7 +42,7 @@ const FIELDS: SettingsField[] = [
 let settings: DialerSettings = loadSettings();
 
 // Offline and updates (the built dialer has a service worker; `npm start`'s has none).
-watchNetwork(document.querySelector<HTMLElement>('#network-status')!);
+watchNetwork(document.querySelector<HTMLElement>('#network-status')!, phone);
 if (import.meta.env.PROD) {
   registerServiceWorker({
     text: document.querySelector<HTMLElement>('#update-text')!,
@@ -242,3 +244,10 @@ if (sandbox) {
   fillForm(settings);
   (document.querySelector('#settings-details') as HTMLDetailsElement).open = true;
 }
+
+// Call links: "Open phone links here" in the settings, and `?call=` once the account is known.
+offerProtocolHandlers(
+  document.querySelector<HTMLButtonElement>('#register-links')!,
+  document.querySelector<HTMLElement>('#register-links-status')!,
+);
+fillFromCallParameter(phone, document.querySelector<HTMLElement>('#call-link-status')!);

@@ -1,11 +1,11 @@
 /**
  * The dialer as an installed, offline-capable app (issue 17, part 6): it registers the service
  * worker the `app` build makes (Workbox, through vite-plugin-pwa: vite.config.ts), says when the
- * browser has no network, and offers a new version when one is deployed — never loading it by
- * itself, and never in the middle of a call.
+ * browser has no network (./network-status.ts), and offers a new version when one is deployed —
+ * never loading it by itself, and never in the middle of a call.
  *
- * Plain DOM, text set as text. The two messages are live regions that are in the page from the
- * first paint (index.html); only their words change.
+ * Plain DOM, text set as text. The prompt is a live region in the page from the first paint
+ * (index.html); only its words change.
  */
 import { Workbox } from 'workbox-window';
 
@@ -14,7 +14,6 @@ const POLICY_NAME = 'sip-phone-sw';
 /** The worker the `app` build writes beside index.html. */
 const WORKER = 'sw.js';
 
-export const OFFLINE_TEXT = 'No network — calls will work again when you are back online';
 export const UPDATE_TEXT = 'A new version is ready';
 export const UPDATE_AFTER_CALL_TEXT =
   'A new version is ready. It loads when your call ends; the call goes on meanwhile.';
@@ -42,21 +41,6 @@ function workerUrl(): string {
   });
   // Workbox takes a TrustedScriptURL where a string goes, and passes it to register().
   return policy.createScriptURL(url) as string;
-}
-
-/**
- * Says "No network…" in `region` while the browser is offline (at load, and whenever the network
- * drops while the page is open), and nothing once it is back. `<sip-phone>` says the rest itself:
- * its banner says it is not connected to the server, its registration line when it reconnects.
- */
-export function watchNetwork(region: HTMLElement): void {
-  const show = () => {
-    const text = navigator.onLine ? '' : OFFLINE_TEXT;
-    if (region.textContent !== text) region.textContent = text;
-  };
-  window.addEventListener('online', show);
-  window.addEventListener('offline', show);
-  show();
 }
 
 export interface UpdatePrompt {

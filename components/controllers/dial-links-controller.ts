@@ -16,6 +16,8 @@ export interface DialLinksHost extends ReactiveControllerHost, HTMLElement {
   dialLinks: boolean;
   number: string;
   readonly renderRoot: ParentNode;
+  /** Settles once the phone's core is here: Call is enabled then, if configured. */
+  readonly phoneReady: Promise<unknown>;
 }
 
 const LINK_SCHEME = /^\s*(?:tel|sips?):/i;
@@ -70,11 +72,14 @@ export class DialLinksController implements ReactiveController {
     event.preventDefault();
     const host = this.#host;
     host.number = link.number;
-    void host.updateComplete.then(() => {
-      const call = host.renderRoot.querySelector<HTMLButtonElement>('[part~="call-button"]');
-      const target =
-        call && !call.disabled ? call : host.renderRoot.querySelector<HTMLElement>('input');
-      target?.focus();
-    });
+    void host.phoneReady
+      .catch(() => undefined)
+      .then(() => host.updateComplete)
+      .then(() => {
+        const call = host.renderRoot.querySelector<HTMLButtonElement>('[part~="call-button"]');
+        const target =
+          call && !call.disabled ? call : host.renderRoot.querySelector<HTMLElement>('input');
+        target?.focus();
+      });
   };
 }

@@ -55,7 +55,9 @@ async function dialLinksPhone(): Promise<PhoneUnderTest> {
   return phone;
 }
 
-const focused = (phone: PhoneUnderTest) => phone.el.shadowRoot!.activeElement;
+/** The part that has focus in the element (a name: chai would print a whole element). */
+const focused = (phone: PhoneUnderTest) =>
+  phone.el.shadowRoot!.activeElement?.getAttribute('part') ?? null;
 
 describe('<sip-phone dial-links>', () => {
   afterEach(() => {
@@ -72,7 +74,7 @@ describe('<sip-phone dial-links>', () => {
     await alice.el.updateComplete;
     expect(alice.el.number).to.equal(`sip:echo@${domain}`);
     expect((part(alice.el, 'number') as HTMLInputElement).value).to.equal(`sip:echo@${domain}`);
-    expect(focused(alice)).to.equal(part(alice.el, 'call-button'));
+    await waitFor(() => focused(alice) === 'call-button', 'focus on Call');
     expect(alice.el.callState).to.equal('idle');
     expect(alice.el.lines).to.have.length(0);
     expect(seen.requests, 'no call asked for by a link').to.deep.equal([]);
@@ -112,6 +114,16 @@ describe('<sip-phone dial-links>', () => {
     expect(click(icon)).to.equal(true);
     await alice.el.updateComplete;
     expect(alice.el.number).to.equal('sip:bob');
+  });
+
+  it('with two phones taking links, one takes the click', async () => {
+    const alice = await dialLinksPhone();
+    const bob = await registeredPhone('bob');
+    bob.el.dialLinks = true;
+    await bob.el.updateComplete;
+    expect(click(link('sip:carol'))).to.equal(true);
+    await Promise.all([alice.el.updateComplete, bob.el.updateComplete]);
+    expect([alice.el.number, bob.el.number]).to.deep.equal(['sip:carol', '']);
   });
 
   it('only a plain click: modifier keys, other buttons and a click the page took are left alone', async () => {

@@ -297,6 +297,70 @@ test('installable: the manifest and its icons are served', async () => {
   await page.close();
 });
 
+test('a call link (?call=) fills the number and focuses Call, never dials; Call then calls; another domain is refused', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${url}?call=${encodeURIComponent('web+sip:echo@localhost')}`);
+  await page.waitForFunction(
+    () => document.querySelector('sip-phone')?.registrationState === 'registered',
+  );
+  await page.waitForFunction(() => document.querySelector('sip-phone').number !== '');
+  const filled = await page.evaluate(() => ({
+    number: document.querySelector('sip-phone').number,
+    focus: document.querySelector('sip-phone').shadowRoot.activeElement?.getAttribute('part'),
+    search: location.search,
+  }));
+  assert.deepEqual(filled, { number: 'sip:echo@localhost', focus: 'call-button', search: '' });
+  assert.equal(await phoneState(page), 'idle', 'not dialled');
+  await page.keyboard.press('Enter');
+  await waitForState(page, 'connected');
+  await page.evaluate(() => document.querySelector('sip-phone').hangup());
+  await waitForState(page, 'ended');
+
+  await page.goto(`${url}?call=${encodeURIComponent('sip:bob@evil.example')}`);
+  await page.waitForFunction(() => document.querySelector('#call-link-status').textContent);
+  assert.match(
+    await page.textContent('#call-link-status'),
+    /^This call link cannot be dialled: Calls to other domains \(evil\.example\) are not allowed/,
+  );
+  assert.equal(await page.evaluate(() => document.querySelector('sip-phone').number), '');
+  await page.close();
+});
+
+test('the network drops: the page says there is no network, the phone that it is not connected; both clear once it is back', async () => {
+  const context = await browser.newContext();
+  const page = await openDialer(context);
+  // Chromium's `navigator.onLine` follows the machine's interfaces (loopback only here): the page
+  // is told what the network does through the DevTools protocol, and hears `online`/`offline`.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const network = (online) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: !online,
+      latency: 0,
+      downloadThroughput: online ? 1e9 : 0,
+      uploadThroughput: online ? 1e9 : 0,
+    });
+  const said = () => page.evaluate(() => document.querySelector('#network-status').textContent);
+  await network(true);
+  assert.equal(await said(), '', 'registered and online: nothing to say');
+  await network(false);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('#network-status').textContent ===
+      'No network — calls will work again when you are back online',
+  );
+  assert.match(await bannerText(page), /^Not connected/, 'the phone says its part, once');
+  await network(true);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('sip-phone').registrationState === 'registered' &&
+      document.querySelector('#network-status').textContent === '',
+    null,
+    { timeout: 20_000 },
+  );
+  await context.close();
+});
+
 test('the kiosk example: paints without JsSIP, calls on one press, and is accessible', async () => {
   const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
   await page.goto(new URL('kiosk.html', url).href);
