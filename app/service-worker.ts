@@ -8,15 +8,17 @@
  * (index.html); only its words change.
  */
 import { Workbox } from 'workbox-window';
+import {
+  nextUpdateState,
+  updatePromptView,
+  type UpdateInput,
+  type UpdateState,
+} from './update-prompt.js';
 
 /** The Trusted Types policy that may name the service worker (the pages' CSP allows it). */
 const POLICY_NAME = 'sip-phone-sw';
 /** The worker the `app` build writes beside index.html. */
 const WORKER = 'sw.js';
-
-export const UPDATE_TEXT = 'A new version is ready';
-export const UPDATE_AFTER_CALL_TEXT =
-  'A new version is ready. It loads when your call ends; the call goes on meanwhile.';
 
 interface TrustedTypesLike {
   createPolicy(
@@ -63,29 +65,22 @@ export interface UpdatePrompt {
 export function registerServiceWorker(prompt: UpdatePrompt): void {
   if (!('serviceWorker' in navigator)) return;
   const workbox = new Workbox(workerUrl(), { scope: './' });
-  let reloadAsked = false;
-  const reload = () => {
-    reloadAsked = true;
-    // Once the waiting version controls this page, load it (the worker claims its pages).
-    workbox.addEventListener('controlling', () => window.location.reload());
-    workbox.messageSkipWaiting();
+  let state: UpdateState = 'none';
+  const step = (input: UpdateInput) => {
+    const next = nextUpdateState(state, input, prompt.inCall());
+    state = next.state;
+    const view = updatePromptView(state);
+    prompt.text.textContent = view.text;
+    prompt.button.hidden = !view.button;
+    if (state === 'after-call' && input === 'press') prompt.whenIdle(() => step('idle'));
+    if (next.reload) {
+      // Once the waiting version controls this page, load it (the worker claims its pages).
+      workbox.addEventListener('controlling', () => window.location.reload());
+      workbox.messageSkipWaiting();
+    }
   };
-  workbox.addEventListener('waiting', () => {
-    if (reloadAsked) return;
-    prompt.text.textContent = UPDATE_TEXT;
-    prompt.button.hidden = false;
-  });
-  prompt.button.addEventListener('click', () => {
-    if (reloadAsked) return;
-    if (!prompt.inCall()) return reload();
-    reloadAsked = true;
-    prompt.button.hidden = true;
-    prompt.text.textContent = UPDATE_AFTER_CALL_TEXT;
-    prompt.whenIdle(() => {
-      reloadAsked = false;
-      reload();
-    });
-  });
+  workbox.addEventListener('waiting', () => step('waiting'));
+  prompt.button.addEventListener('click', () => step('press'));
   workbox.register().catch((error: unknown) => {
     // The dialer works without it, only not offline.
     console.warn('sip-phone: the service worker could not be registered', error);
