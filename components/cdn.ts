@@ -22,6 +22,8 @@ export {
   SipQualityChangeEvent,
   SipSelfTestCompleteEvent,
   SipTransferRequestEvent,
+  SipPresenceChangeEvent,
+  SipVoicemailChangeEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -34,6 +36,8 @@ export type {
   SipQualityChangeDetail,
   SipSelfTestCompleteDetail,
   SipTransferRequestDetail,
+  SipPresenceChangeDetail,
+  SipVoicemailChangeDetail,
 } from './events.js';
 // The core's types; its values are `sip-phone/core`, so that this entry stays light: the core (and
 // JsSIP) come in chunks of their own.

@@ -4,6 +4,8 @@
  */
 export { Phone } from './phone.js';
 export type { PhoneEvents, RegistrationSnapshot, CallOptions } from './phone.js';
+export type { Lamp, WatchPackage } from './watchlist.js';
+export type { LampState, VoicemailSummary } from './presence.js';
 export { Call } from './call.js';
 export { glareDelayMs } from './reoffer.js';
 export type {

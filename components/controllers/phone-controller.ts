@@ -43,6 +43,8 @@ export interface PhoneControllerCallbacks {
   onTransferRequest?(request: TransferRequest): void;
   /** A transfer request was refused at once (malformed, forbidden, or transfers are off). */
   onTransferRefused?(refusal: PhoneEvents['transfer-refused']): void;
+  /** A new phone was made (a new configuration): listen to it; the returned functions stop that. */
+  onPhone?(phone: Phone): Array<() => void>;
 }
 
 export class PhoneController implements ReactiveController {
@@ -245,6 +247,7 @@ export class PhoneController implements ReactiveController {
       phone.on('call', (call) => this.#adopt(call)),
       phone.on('transfer-request', (request) => this.#callbacks.onTransferRequest?.(request)),
       phone.on('transfer-refused', (refusal) => this.#callbacks.onTransferRefused?.(refusal)),
+      ...(this.#callbacks.onPhone?.(phone) ?? []),
     );
     if (this.#connected) phone.start();
     this.#host.requestUpdate();

@@ -5,7 +5,7 @@
  * card, painted before this module is here, shares). One template of what the phone shows (`PhoneView`, plain data) and
  * what its controls do (`PhoneHandlers`, called with the rendering element as `this`).
  */
-import type { TemplateResult } from 'lit';
+import type { nothing, TemplateResult } from 'lit';
 import { uiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isLiveCallState } from '../../src/call-machine.js';
@@ -58,6 +58,8 @@ export interface PhoneView {
   number: string;
   /** Why the last call attempt or action was refused (shown under the number field). */
   error: string;
+  /** The voicemail badge and the busy lamps (presence-view.ts), when there are any. */
+  presence?: TemplateResult | typeof nothing;
 }
 
 /** What the controls do. */
@@ -121,5 +123,6 @@ export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResul
       hangup: on.hangup,
       callIntent: on.callIntent,
     }),
+    presence: view.presence,
   });
 }

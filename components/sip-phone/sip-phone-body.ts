@@ -23,6 +23,9 @@ import { DevicesController } from '../controllers/devices-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
 import { PrewarmController } from '../controllers/prewarm-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
+import { PresenceController } from '../controllers/presence-controller.js';
+import { presenceStyles, presenceTemplate } from '../shared/presence-view.js';
+import { adoptBodyStyles } from '../controllers/body-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
@@ -61,6 +64,8 @@ export class PhoneBody {
   /** What the card's controls do, and the keys; why an action was refused. */
   readonly #controls: ControlsController;
   readonly #notifications: NotificationController;
+  /** Busy lamps of `watch`, the voicemail summary, their one-press calls. */
+  readonly #presence: PresenceController;
 
   constructor(host: SipPhone, locale: LocaleController) {
     this.#host = host;
@@ -74,7 +79,10 @@ export class PhoneBody {
         host.dispatchEvent(new SipQualityChangeEvent(qualityChangeDetail(call.id, snapshot)));
       },
     );
+    this.#presence = new PresenceController(host);
+    adoptBodyStyles(host, presenceStyles);
     this.session = new PhoneController(host, {
+      onPhone: this.#presence.adopt,
       onRegistrationChange: (snapshot) =>
         host.dispatchEvent(new SipRegistrationChangeEvent(registrationChangeDetail(snapshot))),
       onCallChange: (snapshot) => this.#handleCallChange(snapshot),
@@ -175,6 +183,7 @@ export class PhoneBody {
     if (PHONE_CONFIG_KEYS.some((key) => changed.has(key))) {
       this.session.configure(phoneConfigOf(host));
     }
+    if (changed.has('watch') || changed.has('voicemail')) this.#presence.update();
   }
 
   /** The element's `updated()`: devices, the state attributes, the tone that should play. */
@@ -230,6 +239,16 @@ export class PhoneBody {
         issues: this.#quality.snapshot.issues,
         number: this.#host.number,
         error: this.#controls.error,
+        presence: presenceTemplate(
+          {
+            lamps: this.#presence.lamps,
+            ringing: this.#presence.ringing,
+            voicemail: this.#presence.voicemail,
+            voicemailNumber: this.#host.voicemail,
+          },
+          uiStrings(this.#locale.lang),
+          this.#presence,
+        ),
       },
       this.#controls,
     );

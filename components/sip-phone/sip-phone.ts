@@ -37,6 +37,7 @@ import {
   registrationTemplate,
 } from '../shared/card-view.js';
 import { phoneConfigOf } from '../shared/phone-config.js';
+import { parseWatchList } from '../controllers/presence-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
 import type * as PhoneBodyModule from './sip-phone-body.js';
@@ -55,6 +56,8 @@ prefetchPhone();
  * @fires sip-call-change - A call's state (or its SIP status) changed: `detail.state`, `.status`, `.reason`, `.id`.
  * @fires sip-call-request - The user pressed Call; cancelable (`preventDefault()` vetoes the call).
  * @fires sip-quality-change - Call-quality warnings rose or cleared: `detail.issues`, `.mos`.
+ * @fires sip-presence-change - A watched address's busy lamp changed: `detail.target`, `.state` (idle, ringing, busy, offline, unknown), `.lamps`.
+ * @fires sip-voicemail-change - The voicemail summary changed: `detail.waiting`, `.newMessages`, `.oldMessages`.
  * @fires sip-transfer-request - The far end asks to transfer a call: `detail.target`, `.from`; cancelable (`preventDefault()` declines), `detail.accept()` follows it unasked.
  *
  * @csspart base - The phone's card.
@@ -69,6 +72,15 @@ prefetchPhone();
  * @csspart transfer-accept-button - Accept that transfer (the phone calls the target).
  * @csspart transfer-decline-button - Decline it (Escape does too); the call goes on.
  * @csspart quality - Call-quality warnings in plain words (hidden while the call sounds fine); `data-issues`.
+ * @csspart voicemail - The voicemail line (with `voicemail` set, or once the server sent a summary); `data-new`.
+ * @csspart voicemail-badge - New and old voicemail messages (a live region).
+ * @csspart voicemail-button - "Call voicemail" (dials the `voicemail` number).
+ * @csspart presence - The busy lamps (with `watch` set).
+ * @csspart presence-list - Their list.
+ * @csspart lamp - One watched address; `data-state` (idle, ringing, busy, offline, unknown), `data-target`.
+ * @csspart lamp-light - Its coloured light.
+ * @csspart lamp-state - Its state in words.
+ * @csspart lamp-call-button - Calls that address.
  * @csspart timer - The call duration (not announced while it ticks).
  * @csspart lines - The list of calls when more than one line is in use.
  * @csspart line - One line in that list; carries `data-state`.
@@ -90,6 +102,10 @@ prefetchPhone();
  * @cssprop --sip-color-surface - Card background.
  * @cssprop --sip-color-text - Text colour.
  * @cssprop --sip-color-border - Borders.
+ * @cssprop --sip-lamp-idle - A busy lamp that is free (green).
+ * @cssprop --sip-lamp-ringing - A busy lamp that rings (amber, blinking unless reduced motion is asked for).
+ * @cssprop --sip-lamp-busy - A busy lamp on a call (red).
+ * @cssprop --sip-lamp-offline - A busy lamp that is offline (grey).
  * @cssprop --sip-color-accept - Call / answer buttons.
  * @cssprop --sip-color-danger - Hang-up / reject buttons and failures.
  * @cssprop --sip-color-focus - Focus ring.
@@ -198,6 +214,24 @@ export class SipPhone extends LitElement {
 
   /** The number or address in the dial field. */
   @property() number = '';
+
+  /**
+   * Addresses whose call state the card shows as busy lamps (idle, ringing, on a call, offline),
+   * each with a one-press Call: dial strings such as `bob`, `201`, `sip:bob@example.com`. As an
+   * attribute, separated by spaces or commas. The phone subscribes to each one's `dialog` state
+   * (RFC 4235), or `presence` where the server has no dialog package; at most 100.
+   */
+  @property({
+    converter: { fromAttribute: parseWatchList, toAttribute: (v: string[]) => v.join(' ') },
+  })
+  watch: readonly string[] = [];
+
+  /**
+   * The voicemail number (`*97`, `voicemail`): set, the phone subscribes to the account's
+   * message summary (RFC 3842), shows new and old messages, and offers "Call voicemail". Summaries
+   * the server sends unasked show either way.
+   */
+  @property() voicemail = '';
 
   /**
    * Ringtone, ringback and key tones (Web Audio); undefined until the phone's code is here

@@ -67,6 +67,21 @@ export const uiDe: PartialUiStrings = {
     `Weiterleitung an ${who} fehlgeschlagen: ${why}${code}. Sie sind noch im Gespräch.`,
   noAnswer: 'keine Antwort',
   typeTransferTarget: 'Zielnummer eingeben, dann auf Weiterleiten drücken.',
+  presenceHeading: 'Besetztlampen',
+  lampState: {
+    idle: 'Frei',
+    ringing: 'Klingelt',
+    busy: 'Im Gespräch',
+    offline: 'Offline',
+    unknown: 'Unbekannt',
+  },
+  callLamp: (target) => `${target} anrufen`,
+  lampRinging: (target) => `${target}: klingelt`,
+  voicemailCount: (newMessages, oldMessages) =>
+    `${newMessages === 0 ? 'Keine neue Sprachnachricht' : newMessages === 1 ? '1 neue Sprachnachricht' : `${newMessages} neue Sprachnachrichten`}` +
+    (oldMessages > 0 ? `, ${oldMessages} alte` : ''),
+  voicemailUnknown: 'Mailbox',
+  callVoicemail: 'Mailbox anrufen',
   transferAsk: (who, target) => `${who} möchte Sie an ${target} weiterleiten.`,
   transferAskHint: 'Annehmen, um diese Nummer anzurufen; ablehnen, um im Gespräch zu bleiben.',
   transferAccept: 'Weiterleitung annehmen',

@@ -88,6 +88,22 @@ export const en = {
     `Transfer to ${who} failed: ${why}${code}. You are still on the call.`,
   noAnswer: 'no answer',
   typeTransferTarget: 'Type the number to transfer to, then press Transfer.',
+  // Busy lamps (watch) and voicemail
+  presenceHeading: 'Busy lamps',
+  lampState: {
+    idle: 'Free',
+    ringing: 'Ringing',
+    busy: 'On a call',
+    offline: 'Offline',
+    unknown: 'Unknown',
+  } as Record<'idle' | 'ringing' | 'busy' | 'offline' | 'unknown', string>,
+  callLamp: (target: string) => `Call ${target}`,
+  lampRinging: (target: string) => `${target}: ringing`,
+  voicemailCount: (newMessages: number, oldMessages: number) =>
+    `${newMessages === 0 ? 'No new voicemail' : newMessages === 1 ? '1 new voicemail' : `${newMessages} new voicemails`}` +
+    (oldMessages > 0 ? `, ${oldMessages} old` : ''),
+  voicemailUnknown: 'Voicemail',
+  callVoicemail: 'Call voicemail',
   // A transfer the other side asks for (REFER)
   transferAsk: (who: string, target: string) => `${who} wants to transfer you to ${target}.`,
   transferAskHint: 'Accept to call that number; decline to stay on this call.',
