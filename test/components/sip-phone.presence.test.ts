@@ -36,8 +36,9 @@ describe('<sip-phone> busy lamps (watch)', () => {
     expect(subs.filter((s) => s.target === 'bob' && s.event === 'dialog').length).to.equal(1);
     expect(subs.filter((s) => s.target === 'ring').length).to.equal(1);
     expect(changes.at(-1)!.lamps.map((l) => l.target)).to.deep.equal(['bob', 'ring']);
-    expect(changes.some((c) => c.target === 'bob' && c.state === 'idle' && c.via === 'dialog')).to
-      .be.true;
+    expect(
+      changes.some((c) => c.target === 'bob' && c.state === 'idle' && c.via === 'dialog'),
+    ).to.equal(true);
 
     // Someone calls bob: his lamp rings (and the live region says so), then he answers: busy.
     const { id } = await sandboxCallsUser({ to: 'bob', from: 'front-desk' });
@@ -155,7 +156,7 @@ describe('<sip-phone> voicemail', () => {
       (await sandboxSubscriptions()).some(
         (s) => s.subscriber === 'bob' && s.event === 'message-summary',
       ),
-    ).to.be.false;
+    ).to.equal(false);
     await sandboxMailbox('bob', { newMessages: 3, oldMessages: 2 });
     await waitFor(() => summaries.length > 0, 'the unsolicited summary');
     expect(summaries[0]).to.deep.equal({ waiting: true, newMessages: 3, oldMessages: 2 });
