@@ -22,6 +22,7 @@ export {
   SipQualityChangeEvent,
   SipSelfTestCompleteEvent,
   SipTransferRequestEvent,
+  SipAutoAnswerEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -34,6 +35,7 @@ export type {
   SipQualityChangeDetail,
   SipSelfTestCompleteDetail,
   SipTransferRequestDetail,
+  SipAutoAnswerDetail,
 } from './events.js';
 // The core's types; its values are `sip-phone/core`, so that this entry stays light: the core (and
 // JsSIP) come in chunks of their own.

@@ -23,6 +23,7 @@ import { DevicesController } from '../controllers/devices-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
 import { PrewarmController } from '../controllers/prewarm-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
+import { AutoAnswerController } from '../controllers/auto-answer-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
@@ -61,6 +62,8 @@ export class PhoneBody {
   /** What the card's controls do, and the keys; why an action was refused. */
   readonly #controls: ControlsController;
   readonly #notifications: NotificationController;
+  /** With `auto-answer`: the countdown, then the answer, for the calls it allows. */
+  readonly #autoAnswer: AutoAnswerController;
 
   constructor(host: SipPhone, locale: LocaleController) {
     this.#host = host;
@@ -120,6 +123,11 @@ export class PhoneBody {
         body: words().notificationFrom(whoOf(snapshot, words())),
       }),
     });
+    this.#autoAnswer = new AutoAnswerController(host, {
+      phone: () => this.session.phone,
+      lines: () => this.session.lines,
+      answer: (call) => this.#answerCall(call),
+    });
   }
 
   /** The UI strings in the element's language. */
@@ -147,10 +155,14 @@ export class PhoneBody {
   }
 
   answer(): void {
-    const { ringing: call, phone } = this.session;
-    if (!call || !phone) {
-      throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
-    }
+    const call = this.session.ringing;
+    if (!call) throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
+    this.#answerCall(call);
+  }
+
+  #answerCall(call: Call): void {
+    const phone = this.session.phone;
+    if (!phone) throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     void this.#devices.applyMicrophone();
     phone.answer(call);
   }
@@ -181,8 +193,13 @@ export class PhoneBody {
   updated(changed: PropertyValues<SipPhone>): void {
     const host = this.#host;
     this.#devices.updated(changed);
-    // Ringtone while a call rings for us, ringback while the far end rings without early media.
-    const tone = host.silent ? undefined : toneFor(this.session.lines.map((c) => c.snapshot));
+    // Ringtone while a call rings for us, ringback while the far end rings without early media;
+    // the warning instead of the ringtone while a call is about to be answered by itself.
+    const tone = host.silent
+      ? undefined
+      : this.#autoAnswer.pending
+        ? 'auto-answer'
+        : toneFor(this.session.lines.map((c) => c.snapshot));
     this.#devices.tones.play(tone);
   }
 
@@ -200,6 +217,8 @@ export class PhoneBody {
       this.#focus.moveTo('input');
     }
     this.#host.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
+    // After `sip-call-change`: the page hears of the call before it hears it will be answered.
+    this.#autoAnswer.callChanged(snapshot);
     this.#notifications.update(snapshot);
     this.#prewarm.callChanged(snapshot);
     this.#history.callChanged(snapshot);
@@ -225,6 +244,7 @@ export class PhoneBody {
         lines: lines.map((c) => c.snapshot),
         shown: shownCall?.snapshot,
         transferPrompt: this.#transfers.prompt,
+        autoAnswer: this.#autoAnswer.pending,
         soundBlocked: this.#devices.blocked,
         notices: { deviceNotice: this.#devices.notice, transferNotice: this.#transfers.notice },
         issues: this.#quality.snapshot.issues,

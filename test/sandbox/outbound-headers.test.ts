@@ -101,12 +101,8 @@ describe('outbound calls with auto-answer headers', () => {
     assert.equal(res.status, 201, JSON.stringify(res.json));
     const inv = await incoming;
     assert.equal(inv.get('Call-ID'), res.json['callId']);
-    const utf8 = (values: string[]) =>
-      values.map((v) => Buffer.from(v, 'latin1').toString('utf8'));
-    assert.deepEqual(utf8(inv.values('Call-Info')), [
-      '<sip:127.0.0.1>;answer-after=0',
-      hostile,
-    ]);
+    const utf8 = (values: string[]) => values.map((v) => Buffer.from(v, 'latin1').toString('utf8'));
+    assert.deepEqual(utf8(inv.values('Call-Info')), ['<sip:127.0.0.1>;answer-after=0', hostile]);
     assert.deepEqual(utf8(inv.values('Alert-Info')), [
       '<http://127.0.0.1>;info=alert-autoanswer',
       ';info=alert-autoanswer',
