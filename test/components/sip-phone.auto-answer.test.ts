@@ -212,6 +212,58 @@ describe('<sip-phone> auto-answer', () => {
     await waitFor(() => tonesOf(phone.el).playing === undefined, 'the warning stops');
   });
 
+  it('Answer during the countdown answers at once, and only once', async () => {
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      const phone = await alice({ autoAnswer: '1' });
+      const { callId, incoming } = await ring(phone);
+      await waitFor(() => phone.asked.length, 'sip-auto-answer');
+      await phone.el.updateComplete;
+      part(phone.el, 'answer-button').click();
+      await reach(phone, incoming.id, 'connected');
+      await sleep(WELL_AFTER_MS); // The countdown's time is long over.
+      expect(phone.el.callState).to.equal('connected');
+      expect(warnings).to.deep.equal([]);
+      expect((await sandboxRecord(callId))?.finalStatus).to.equal(200);
+      phone.el.hangup();
+      await reach(phone, incoming.id, 'ended');
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('a call placed during the countdown stops it: the ringing call rings on', async function () {
+    this.timeout(30_000);
+    const phone = await alice({ autoAnswer: '3' });
+    const { incoming } = await ring(phone);
+    await waitFor(() => phone.asked.length, 'sip-auto-answer');
+    phone.el.call('echo');
+    const placed = await waitForCall(phone, 'connected');
+    await sleep(3000 + WELL_AFTER_MS);
+    expect(phone.el.lines.find((c) => c.id === incoming.id)?.state).to.equal('incoming');
+    expect(phone.el.lines.find((c) => c.id === placed.id)?.state).to.equal('connected');
+    expect(tonesOf(phone.el).playing).to.equal('ringtone');
+    expect(textOf(banner(phone.el))).not.to.match(/automatically/i);
+    await rejectByHand(phone, incoming.id);
+    phone.el.hangup();
+    await reach(phone, placed.id, 'ended');
+  });
+
+  it('silent: no warning tone, the banner still says it', async () => {
+    const phone = await alice({ autoAnswer: '2' });
+    phone.el.silent = true;
+    const { incoming } = await ring(phone);
+    await waitFor(() => phone.asked.length, 'sip-auto-answer');
+    await phone.el.updateComplete;
+    expect(textOf(banner(phone.el))).to.include('Answering automatically in 2 seconds.');
+    await reach(phone, incoming.id, 'connected');
+    expect(phone.tones).to.deep.equal([]);
+    phone.el.hangup();
+    await reach(phone, incoming.id, 'ended');
+  });
+
   it('a page that cancels sip-auto-answer lets the call ring', async () => {
     const phone = await alice({ autoAnswer: '0' });
     const vetoed: string[] = [];
