@@ -24,6 +24,7 @@ export {
   SipTransferRequestEvent,
   SipPresenceChangeEvent,
   SipVoicemailChangeEvent,
+  SipAutoAnswerEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -38,6 +39,7 @@ export type {
   SipTransferRequestDetail,
   SipPresenceChangeDetail,
   SipVoicemailChangeDetail,
+  SipAutoAnswerDetail,
 } from './events.js';
 // The core's types; its values are `sip-phone/core`, so that this entry stays light: the core (and
 // JsSIP) come in chunks of their own.

@@ -209,6 +209,30 @@ export class SipTransferRequestEvent extends CustomEvent<SipTransferRequestDetai
   }
 }
 
+export interface SipAutoAnswerDetail {
+  /** The ringing call that is about to be answered (the `id` of `sip-call-change`). */
+  id: string;
+  /**
+   * Seconds until the answer, as set by `auto-answer` or asked by the call (0–60); the phone
+   * waits at least half a second whatever this says, while the warning tone plays.
+   */
+  after: number;
+  /** The call asked for it (`Call-Info` `answer-after`, `Alert-Info` `alert-autoanswer`). */
+  requested: boolean;
+  /** Who calls. Plain text. */
+  caller: { user: string; displayName: string; uri: string };
+}
+
+/**
+ * Fired when an incoming call is about to be answered by itself (`auto-answer`), before the
+ * countdown starts. Cancelable: `preventDefault()` lets the call ring as any other.
+ */
+export class SipAutoAnswerEvent extends CustomEvent<SipAutoAnswerDetail> {
+  constructor(detail: SipAutoAnswerDetail) {
+    super('sip-auto-answer', init(detail, true));
+  }
+}
+
 export interface SipSelfTestCompleteDetail {
   report: SelfTestReport;
 }
@@ -234,5 +258,6 @@ declare global {
     'sip-transfer-request': SipTransferRequestEvent;
     'sip-presence-change': SipPresenceChangeEvent;
     'sip-voicemail-change': SipVoicemailChangeEvent;
+    'sip-auto-answer': SipAutoAnswerEvent;
   }
 }

@@ -45,6 +45,7 @@ import { Prewarm } from './prewarm.js';
 import { onSubscriberResponse } from './jssip-internals.js';
 import { Watchlist, type Lamp } from './watchlist.js';
 import type { VoicemailSummary } from './presence.js';
+import { parseAnswerRequest, type AnswerRequest } from './auto-answer.js';
 
 export type { RegistrationSnapshot, Lamp, VoicemailSummary };
 
@@ -103,6 +104,8 @@ export class Phone extends Emitter<PhoneEvents> {
   /** Busy lamps and the voicemail summary (SUBSCRIBE / NOTIFY). */
   readonly #watchlist: Watchlist;
   #voicemail: VoicemailSummary | undefined;
+  /** What incoming calls asked for in Call-Info / Alert-Info (auto-answer), parsed strictly. */
+  readonly #answerRequests = new WeakMap<Call, AnswerRequest>();
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -440,6 +443,16 @@ export class Phone extends Emitter<PhoneEvents> {
     call.answer();
   }
 
+  /**
+   * What an incoming call's INVITE asked for: to be answered by itself after some seconds
+   * (`Call-Info: …;answer-after=N`, `Alert-Info: …;info=alert-autoanswer`), parsed strictly by
+   * `parseAnswerRequest` (auto-answer.ts). Undefined when it asked nothing valid. Whether to do it
+   * is the embedder's choice (`autoAnswerDecision`); the phone never answers by itself.
+   */
+  answerRequestOf(call: Call): AnswerRequest | undefined {
+    return this.#answerRequests.get(call);
+  }
+
   /** Switches to a held call: the others go on hold, this one resumes. */
   async resume(call: Call): Promise<boolean> {
     if (call.state !== 'held') return false;
@@ -633,6 +646,12 @@ export class Phone extends Emitter<PhoneEvents> {
     const callId = (request as IncomingRequest & { call_id: string }).call_id;
     driverOf(call).setCallId(callId);
     this.#callsByCallId.set(callId, call);
+    // Before start(): listeners of the `incoming` change may look at it.
+    const answerRequest = parseAnswerRequest({
+      callInfo: request.getHeaders('Call-Info'),
+      alertInfo: request.getHeaders('Alert-Info'),
+    });
+    if (answerRequest) this.#answerRequests.set(call, answerRequest);
     driverOf(call).start();
     // An attended transfer we agreed to: this call takes over one we already have.
     if (this.#transfers.takeReplacement(callId)) call.answer();

@@ -26,6 +26,7 @@ import { FocusController } from '../controllers/focus-controller.js';
 import { PresenceController } from '../controllers/presence-controller.js';
 import { presenceStyles, presenceTemplate } from '../shared/presence-view.js';
 import { adoptBodyStyles } from '../controllers/body-controller.js';
+import { AutoAnswerController } from '../controllers/auto-answer-controller.js';
 import {
   SipCallChangeEvent,
   callChangeDetail,
@@ -66,6 +67,8 @@ export class PhoneBody {
   readonly #notifications: NotificationController;
   /** Busy lamps of `watch`, the voicemail summary, their one-press calls. */
   readonly #presence: PresenceController;
+  /** With `auto-answer`: the countdown, then the answer, for the calls it allows. */
+  readonly #autoAnswer: AutoAnswerController;
 
   constructor(host: SipPhone, locale: LocaleController) {
     this.#host = host;
@@ -128,6 +131,11 @@ export class PhoneBody {
         body: words().notificationFrom(whoOf(snapshot, words())),
       }),
     });
+    this.#autoAnswer = new AutoAnswerController(host, {
+      phone: () => this.session.phone,
+      lines: () => this.session.lines,
+      answer: (call) => this.#answerCall(call),
+    });
   }
 
   /** The UI strings in the element's language. */
@@ -155,10 +163,14 @@ export class PhoneBody {
   }
 
   answer(): void {
-    const { ringing: call, phone } = this.session;
-    if (!call || !phone) {
-      throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
-    }
+    const call = this.session.ringing;
+    if (!call) throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
+    this.#answerCall(call);
+  }
+
+  #answerCall(call: Call): void {
+    const phone = this.session.phone;
+    if (!phone) throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     void this.#devices.applyMicrophone();
     phone.answer(call);
   }
@@ -190,8 +202,13 @@ export class PhoneBody {
   updated(changed: PropertyValues<SipPhone>): void {
     const host = this.#host;
     this.#devices.updated(changed);
-    // Ringtone while a call rings for us, ringback while the far end rings without early media.
-    const tone = host.silent ? undefined : toneFor(this.session.lines.map((c) => c.snapshot));
+    // Ringtone while a call rings for us, ringback while the far end rings without early media;
+    // the warning instead of the ringtone while a call is about to be answered by itself.
+    const tone = host.silent
+      ? undefined
+      : this.#autoAnswer.pending
+        ? 'auto-answer'
+        : toneFor(this.session.lines.map((c) => c.snapshot));
     this.#devices.tones.play(tone);
   }
 
@@ -209,6 +226,8 @@ export class PhoneBody {
       this.#focus.moveTo('input');
     }
     this.#host.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
+    // After `sip-call-change`: the page hears of the call before it hears it will be answered.
+    this.#autoAnswer.callChanged(snapshot);
     this.#notifications.update(snapshot);
     this.#prewarm.callChanged(snapshot);
     this.#history.callChanged(snapshot);
@@ -234,6 +253,7 @@ export class PhoneBody {
         lines: lines.map((c) => c.snapshot),
         shown: shownCall?.snapshot,
         transferPrompt: this.#transfers.prompt,
+        autoAnswer: this.#autoAnswer.pending,
         soundBlocked: this.#devices.blocked,
         notices: { deviceNotice: this.#devices.notice, transferNotice: this.#transfers.notice },
         issues: this.#quality.snapshot.issues,

@@ -59,6 +59,7 @@ prefetchPhone();
  * @fires sip-presence-change - A watched address's busy lamp changed: `detail.target`, `.state` (idle, ringing, busy, offline, unknown), `.lamps`.
  * @fires sip-voicemail-change - The voicemail summary changed: `detail.waiting`, `.newMessages`, `.oldMessages`.
  * @fires sip-transfer-request - The far end asks to transfer a call: `detail.target`, `.from`; cancelable (`preventDefault()` declines), `detail.accept()` follows it unasked.
+ * @fires sip-auto-answer - An incoming call is about to be answered by itself (`auto-answer`): `detail.id`, `.after` (seconds), `.requested`, `.caller`; cancelable (`preventDefault()` lets it ring as any other call).
  *
  * @csspart base - The phone's card.
  * @csspart registration - Registration status line (live region with `data-state`, `data-status`).
@@ -192,8 +193,31 @@ export class SipPhone extends LitElement {
    */
   @property({ type: Boolean }) notifications = false;
 
-  /** No ringtone, ringback or key tones. */
+  /** No ringtone, ringback, key tones or auto-answer warning. */
   @property({ type: Boolean }) silent = false;
+
+  /**
+   * Answer incoming calls by themselves; off by default. A number of seconds, `0`–`60`, answers
+   * every call after that long; `intercom` answers only calls that ask for it (`Call-Info:
+   * <…>;answer-after=N`, `Alert-Info: <…>;info=alert-autoanswer`) after the time they ask (60 s at
+   * most). Never sooner than half a second: a warning tone plays and the banner says so first, and
+   * Reject still refuses the call. Any other value is off (with a console warning).
+   */
+  @property({ attribute: 'auto-answer' }) autoAnswer = '';
+
+  /**
+   * With `auto-answer`: only these callers are answered by themselves. Space-separated users (in
+   * the account's domain) or addresses: `boss sip:pager@pbx.example.com`. Empty: any caller. The
+   * caller is the From the server passes on: trust it only as far as your server checks it.
+   */
+  @property({ attribute: 'auto-answer-from' }) autoAnswerFrom = '';
+
+  /**
+   * With `auto-answer`: answer by itself even while another call is live (that call goes on hold).
+   * Off by default: a call that comes while another is ringing, in progress, connected or held
+   * rings as usual.
+   */
+  @property({ type: Boolean, attribute: 'auto-answer-busy' }) autoAnswerBusy = false;
 
   /** Further {@link PhoneConfig} options (ICE servers, codecs, DTMF timing, lines…). */
   @property({ attribute: false }) config: Partial<PhoneConfig> = {};

@@ -20,6 +20,10 @@ export const uiDe: PartialUiStrings = {
   callInProgress: 'Verbindungsaufbau',
   incomingCall: 'Eingehender Anruf',
   incomingFrom: (who) => `Von ${who}.`,
+  autoAnswering: (seconds) =>
+    seconds === 0
+      ? 'Wird automatisch angenommen. Mit „Ablehnen“ weisen Sie den Anruf ab.'
+      : `Wird in ${seconds} ${seconds === 1 ? 'Sekunde' : 'Sekunden'} automatisch angenommen. Mit „Ablehnen“ weisen Sie den Anruf ab.`,
   connected: 'Verbunden',
   inCallWith: (who) => `Im Gespräch mit ${who}.`,
   onHold: 'Gehalten',

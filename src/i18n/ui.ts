@@ -35,6 +35,10 @@ export const en = {
   callInProgress: 'Call in progress',
   incomingCall: 'Incoming call',
   incomingFrom: (who: string) => `From ${who}.`,
+  autoAnswering: (seconds: number) =>
+    seconds === 0
+      ? 'Answering automatically. Press Reject to refuse the call.'
+      : `Answering automatically in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}. Press Reject to refuse the call.`,
   connected: 'Connected',
   inCallWith: (who: string) => `In a call with ${who}.`,
   onHold: 'On hold',

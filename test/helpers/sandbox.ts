@@ -97,6 +97,8 @@ export interface OutboundCall {
   displayName?: string;
   media?: 'tone' | 'echo';
   answerTimeoutMs?: number;
+  /** Extra INVITE headers: Call-Info and Alert-Info only (the sandbox refuses others, and CR/LF). */
+  headers?: Array<{ name: 'Call-Info' | 'Alert-Info'; value: string }>;
 }
 
 /** Makes the sandbox call a registered user: an incoming call with real media for the browser. */
