@@ -17,11 +17,6 @@ export interface PresenceHost extends ReactiveControllerHost, HTMLElement {
   call(target: string): void;
 }
 
-/** `watch` as an attribute: addresses separated by spaces or commas. */
-export function parseWatchList(value: string | null): string[] {
-  return (value ?? '').split(/[\s,]+/).filter((item) => item.length > 0);
-}
-
 // No lifecycle of its own: the phone's subscriptions live and end with the phone.
 export class PresenceController {
   /** The lamps, in the order of `watch`. */

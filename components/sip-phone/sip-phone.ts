@@ -37,11 +37,14 @@ import {
   registrationTemplate,
 } from '../shared/card-view.js';
 import { phoneConfigOf } from '../shared/phone-config.js';
-import { parseWatchList } from '../controllers/presence-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { phoneStyles } from './sip-phone.styles.js';
 import type * as PhoneBodyModule from './sip-phone-body.js';
 import type { PhoneBody } from './sip-phone-body.js';
+
+/** `watch` as an attribute: addresses separated by spaces or commas. */
+const parseWatchList = (value: string | null): string[] =>
+  (value ?? '').split(/[\s,]+/).filter((item) => item.length > 0);
 
 // The phone's code and the core with JsSIP are fetched at once, in parallel, while the idle card
 // paints: the phone must register as soon as it can. A failed fetch is said by each element.

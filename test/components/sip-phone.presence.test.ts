@@ -1,8 +1,9 @@
 // Busy lamps (`watch`) and voicemail (`voicemail`) of <sip-phone> against the sandbox: dialog-state
 // SUBSCRIBE / NOTIFY for its users and numbers, the one-press call, message-summary subscribed to
 // and sent unasked, a message left with voicemail-<user> and heard by calling voicemail; axe-clean.
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import type {
+  SipPhone,
   SipPresenceChangeDetail,
   SipVoicemailChangeDetail,
   SipCallRequestDetail,
@@ -21,6 +22,13 @@ const lamp = (el: HTMLElement, target: string) =>
   el.shadowRoot!.querySelector<HTMLElement>(`[part~="lamp"][data-target="${target}"]`);
 
 describe('<sip-phone> busy lamps (watch)', () => {
+  it('reads the watch attribute as addresses separated by spaces or commas', async () => {
+    const el = await fixture<SipPhone>(
+      html`<sip-phone watch=" bob, 201  sip:carol@example.com,"></sip-phone>`,
+    );
+    expect(el.watch).to.deep.equal(['bob', '201', 'sip:carol@example.com']);
+  });
+
   it('shows a user and a number idle, ringing and on a call, each lamp from one SUBSCRIBE', async () => {
     const alice = await registeredPhone('alice');
     const bob = await registeredPhone('bob');
