@@ -4,7 +4,9 @@
  * the card, fires `sip-presence-change` / `sip-voicemail-change`, and makes the one-press calls
  * (as the Call button does: `sip-call-request` first, which the page may veto).
  */
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost, ReactiveElement } from 'lit';
+import { adoptBodyStyles } from './body-controller.js';
+import { presenceStyles } from '../shared/presence-view.js';
 import type { Lamp, Phone, VoicemailSummary } from '../../src/index.js';
 import { SipCallRequestEvent, SipPresenceChangeEvent, SipVoicemailChangeEvent } from '../events.js';
 
@@ -17,8 +19,8 @@ export interface PresenceHost extends ReactiveControllerHost, HTMLElement {
   call(target: string): void;
 }
 
-// No lifecycle of its own: the phone's subscriptions live and end with the phone.
-export class PresenceController {
+// The phone's subscriptions live and end with the phone; connected, it brings the lamps' styles.
+export class PresenceController implements ReactiveController {
   /** The lamps, in the order of `watch`. */
   lamps: Lamp[] = [];
   /** The last summary the server sent. */
@@ -31,6 +33,12 @@ export class PresenceController {
 
   constructor(host: PresenceHost) {
     this.#host = host;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    // The body's styles: the shadow root exists once the element is connected.
+    adoptBodyStyles(this.#host as unknown as ReactiveElement, presenceStyles);
   }
 
   /** A new phone (a new configuration): give it the lists, listen to what it says. */

@@ -92,6 +92,10 @@ export const presenceStyles = css`
     gap: 0.5rem;
     margin-top: 0.75rem;
   }
+  .voicemail button {
+    flex: none;
+    white-space: nowrap;
+  }
   .voicemail[data-new]:not([data-new='0']) .badge {
     font-weight: 600;
     color: var(--sip-color-danger, #b91c1c);
@@ -151,6 +155,12 @@ export const presenceStyles = css`
   }
   .voicemail button,
   .lamp button {
-    padding: 0.25rem 0.75rem;
+    padding: 0.3em 0.7em;
+    font-weight: 600;
+    color: var(--sip-color-text, #111827);
+    background: var(--sip-key-background, var(--sip-color-surface-raised, #f3f4f6));
+    border: 1px solid var(--sip-color-border, #d1d5db);
+    border-radius: var(--sip-radius, 8px);
+    cursor: pointer;
   }
 `;

@@ -24,8 +24,7 @@ import { HistoryController } from '../controllers/history-controller.js';
 import { PrewarmController } from '../controllers/prewarm-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
 import { PresenceController } from '../controllers/presence-controller.js';
-import { presenceStyles, presenceTemplate } from '../shared/presence-view.js';
-import { adoptBodyStyles } from '../controllers/body-controller.js';
+import { presenceTemplate } from '../shared/presence-view.js';
 import { AutoAnswerController } from '../controllers/auto-answer-controller.js';
 import {
   SipCallChangeEvent,
@@ -83,7 +82,6 @@ export class PhoneBody {
       },
     );
     this.#presence = new PresenceController(host);
-    adoptBodyStyles(host, presenceStyles);
     this.session = new PhoneController(host, {
       onPhone: this.#presence.adopt,
       onRegistrationChange: (snapshot) =>
