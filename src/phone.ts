@@ -44,6 +44,8 @@ import { DiagnosticsRecorder, diagnosticsConfig, type DiagnosticsReport } from '
 import { Prewarm } from './prewarm.js';
 
 export type { RegistrationSnapshot };
+// One phone across the tabs of a browser (tab-phone.ts): in the core's chunk, beside `Phone`.
+export { SharedPhone } from './tab-phone.js';
 
 export interface PhoneEvents extends Record<string, unknown> {
   'registration-change': RegistrationSnapshot;

@@ -58,6 +58,8 @@ export interface PhoneView {
   number: string;
   /** Why the last call attempt or action was refused (shown under the number field). */
   error: string;
+  /** Tabs share one phone and another tab of this browser holds it. */
+  elsewhere?: boolean;
 }
 
 /** What the controls do. */
@@ -88,7 +90,14 @@ export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResul
   const { uri, configError, connecting, now } = view;
   return cardTemplate({
     registration: registrationTemplate(
-      registrationLine(registration, { now, uri, configError, connecting, lang }),
+      registrationLine(registration, {
+        now,
+        uri,
+        configError,
+        connecting,
+        lang,
+        elsewhere: view.elsewhere === true,
+      }),
       on.retryNow,
     ),
     banner: bannerTemplate(
