@@ -264,11 +264,12 @@ export class SharedPhone extends Emitter<SharedPhoneEvents> {
     const phone = this.#phone;
     if (!phone) return this.#stopping;
     this.#phone = undefined;
-    // The calls are hung up within stop(), at once: their last state still reaches the others.
-    this.#stopping = phone.stop();
+    // The others hear it first: their mirrored calls end as "ended in another tab" (not with this
+    // tab's "You hung up"), and one of them takes over. Then the calls are hung up (BYE).
     this.#channel?.post({ kind: 'leaving' });
     for (const off of this.#offLeading) off();
     this.#offLeading = [];
+    this.#stopping = phone.stop();
     this.#setRegistration({ state: 'unregistered' });
     return this.#stopping;
   }

@@ -225,7 +225,7 @@ export class RemoteCall extends Emitter<CallEvents> {
       ...this.#snapshot,
       state: 'ended',
       previous: this.state,
-      cause: 'connection-dropped',
+      cause: 'tab-closed',
       endedAt: Date.now(),
     };
     delete next.status;

@@ -406,7 +406,7 @@ describe('RemotePhone (a real BroadcastChannel, two ends in one page)', () => {
     const [first, second] = remote.calls;
     publish([{ ...call, id: 'second' }]);
     await until(() => first!.state === 'ended');
-    expect(first!.snapshot.cause).to.equal('connection-dropped');
+    expect(first!.snapshot.cause).to.equal('tab-closed');
     leader.post({ kind: 'leaving' });
     await until(() => second!.state === 'ended');
     expect(remote.registration.state).to.equal('unregistered');
