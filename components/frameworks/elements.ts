@@ -55,6 +55,7 @@ export const sipElementProps = {
     'prewarm',
     'echoTarget',
     'number',
+    'tabs',
   ],
   'sip-dialpad': ['disabled'],
   'sip-call-banner': ['snapshot'],

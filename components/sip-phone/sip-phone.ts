@@ -201,11 +201,9 @@ export class SipPhone extends LitElement {
   @property() number = '';
 
   /**
-   * Tabs of this browser with the same account (server and SIP address): `shared` — one tab
-   * holds the registration and the calls (their audio plays there), the others show its state
-   * and act through it, and another takes over when it closes; `separate` — every element
-   * registers by itself. Shared needs Web Locks and BroadcastChannel (a secure context); without
-   * them it is separate.
+   * This browser's tabs with the same server and URI: `shared` — one tab registers and holds the
+   * calls (their audio plays there), the others mirror it and act through it; `separate` — each
+   * element registers by itself. Shared needs Web Locks (a secure context).
    */
   @property({ reflect: true }) tabs: 'shared' | 'separate' = 'separate';
 
