@@ -10,7 +10,7 @@ export interface TabLeaderHooks {
   lead(): void;
   /**
    * This tab gives the lock up (asked to by `stop()`): the lock is released when this resolves,
-   * so the next leader starts after this one has stopped.
+   * so the next leader starts after this one has stopped (unless `stop(true)`).
    */
   stepDown(): Promise<void>;
 }
@@ -31,6 +31,7 @@ export class TabLeader {
   readonly #hooks: TabLeaderHooks;
   readonly #abort = new AbortController();
   #release: (() => void) | undefined;
+  #now = false;
   #state: 'new' | 'waiting' | 'leading' | 'stopped' = 'new';
 
   constructor(name: string, hooks: TabLeaderHooks) {
@@ -53,16 +54,22 @@ export class TabLeader {
         const released = new Promise<void>((resolve) => (this.#release = resolve));
         this.#hooks.lead();
         await released;
-        await this.#hooks.stepDown().catch(() => undefined);
+        const stepped = this.#hooks.stepDown().catch(() => undefined);
+        if (!this.#now) await stepped;
       })
       // AbortError: withdrawn before it was granted.
       .catch(() => undefined);
   }
 
-  /** Withdraws from the queue, or (leading) steps down and releases the lock. */
-  stop(): void {
+  /**
+   * Withdraws from the queue, or (leading) steps down and releases the lock — once stepped down,
+   * or with `now` at once (a page about to be frozen runs no more tasks: its phone's goodbye
+   * cannot be waited for).
+   */
+  stop(now = false): void {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
+    this.#now = now;
     this.#abort.abort();
     this.#release?.();
   }

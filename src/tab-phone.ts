@@ -193,10 +193,14 @@ export class SharedPhone extends Emitter<SharedPhoneEvents> {
     leader.start();
   }
 
-  /** Gives up the phone and the place in the queue; follows no more. */
-  #leave(): Promise<void> {
+  /**
+   * Gives up the phone and the place in the queue; follows no more. `now`: the lock goes at once,
+   * without waiting for the phone's connection to close (the page is going away or freezing; its
+   * BYE and un-REGISTER are already sent).
+   */
+  #leave(now = false): Promise<void> {
     const stopped = this.#resign();
-    this.#leader?.stop();
+    this.#leader?.stop(now);
     this.#leader = undefined;
     this.#unfollow();
     return stopped;
@@ -367,7 +371,7 @@ export class SharedPhone extends Emitter<SharedPhoneEvents> {
     const away = () => {
       if (this.#away) return;
       this.#away = true;
-      void this.#leave();
+      void this.#leave(true);
     };
     const back = () => {
       if (!this.#away) return;

@@ -330,6 +330,45 @@ test('closing the leader mid-call: its BYE goes out, the follower says the call 
   }
 });
 
+test('a leader that freezes hands over and follows when resumed; one that navigates away (pagehide) hands over too', async () => {
+  const context = await browser.newContext();
+  const phoneOf = (page) =>
+    page.evaluate(() => {
+      const el = document.querySelector('sip-phone');
+      return { role: el.tabRole, own: el.phone?.registration.state, shown: el.registrationState };
+    });
+  try {
+    const first = await openTab(context);
+    const second = await openTab(context);
+    assert.equal(await leaderOf([first, second]), first);
+    // Headless Chromium does not freeze a visible page (CDP Page.setWebLifecycleState has no
+    // effect here), so the page gets the Page Lifecycle events as Chromium sends them to a page
+    // it freezes and resumes: `freeze`, then `resume` on the document.
+    await first.evaluate(() => document.dispatchEvent(new Event('freeze')));
+    await until(
+      async () => (await phoneOf(second)).own === 'registered',
+      'the second tab registered itself',
+    );
+    assert.equal((await phoneOf(second)).role, 'leader');
+    assert.equal((await phoneOf(first)).own, undefined, 'the frozen tab holds no phone');
+    await until(async () => (await contacts()).length === 1, 'one contact');
+    await first.evaluate(() => document.dispatchEvent(new Event('resume')));
+    await until(async () => {
+      const look = await phoneOf(first);
+      return look.role === 'follower' && look.shown === 'registered' && look.own === undefined;
+    }, 'the resumed tab following');
+    assert.equal((await contacts()).length, 1);
+
+    // The leader now navigates away (a real pagehide): the first tab, following, takes over.
+    await second.goto(new URL('manifest.webmanifest', url).href);
+    await until(async () => (await phoneOf(first)).own === 'registered', 'the first tab again');
+    assert.equal((await phoneOf(first)).role, 'leader');
+    await until(async () => (await contacts()).length === 1, 'one contact');
+  } finally {
+    await context.close();
+  }
+});
+
 test('three tabs: only one leader at a time, through two handovers; one contact throughout', async () => {
   const context = await browser.newContext();
   try {
