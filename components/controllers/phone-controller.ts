@@ -189,7 +189,7 @@ export class PhoneController implements ReactiveController {
   /**
    * Transfers the shown call, established: blind to `target`, else attended to the other
    * established line. Rejects with `PhoneStateError` when there is no such call; throws what the
-   * phone throws for a refused target.
+   * phone throws for a refused target, and `PhoneStateError` for a call held by another tab.
    */
   transfer(target?: string): Promise<boolean> {
     const { lines, shownCall: call } = this;
@@ -199,8 +199,12 @@ export class PhoneController implements ReactiveController {
       return Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
     }
     const other = lines.find((c) => c !== call && isEstablishedCallState(c.state));
+    // Thrown, not rejected: the element shows why under the number field.
+    if (isRemoteCall(call)) {
+      throw new PhoneStateError('in-another-tab', 'The call is in another tab: transfer it there.');
+    }
     if (shared) return shared.transfer(call, target ?? other ?? '');
-    if (isRemoteCall(call) || isRemoteCall(other)) {
+    if (isRemoteCall(other)) {
       return Promise.reject(new PhoneStateError('not-connected', 'There is no call to transfer.'));
     }
     return phone!.transfer(call, target ?? other ?? '');

@@ -93,6 +93,15 @@ describe('<sip-phone tabs>', () => {
     );
     expect(part(leader, 'notice').textContent).to.equal('');
     await expect(follower).to.be.accessible();
+    // Transfer stays with the tab that holds the call: the follower says so, the call goes on.
+    follower.number = 'bob';
+    await follower.updateComplete;
+    part(follower, 'transfer-button').click();
+    await follower.updateComplete;
+    expect(part(follower, 'error').textContent!.trim()).to.equal(
+      'The call is in another tab: transfer it there.',
+    );
+    expect(leader.callState).to.equal('connected');
     follower.sendDtmf('5');
     await waitFor(
       async () => (await sandboxCalls('echo')).some((c) => c.dtmf.some((d) => d.digit === '5')),

@@ -322,6 +322,33 @@ describe('tab leader (Web Locks, in one page)', () => {
   });
 });
 
+describe('tab leader: when the lock goes', () => {
+  for (const now of [false, true]) {
+    it(`stop(${now}): the next bid leads ${now ? 'at once' : 'once the step-down is over'}`, async () => {
+      const name = `test-lock-${crypto.randomUUID()}`;
+      let finish: () => void = () => undefined;
+      const first = new TabLeader(name, {
+        lead: () => undefined,
+        stepDown: () => new Promise<void>((resolve) => (finish = resolve)),
+      });
+      let nextLeads = false;
+      const next = new TabLeader(name, {
+        lead: () => (nextLeads = true),
+        stepDown: async () => undefined,
+      });
+      first.start();
+      await until(() => first.leading);
+      next.start();
+      first.stop(now);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(nextLeads).to.equal(now);
+      finish();
+      await until(() => nextLeads);
+      next.stop();
+    });
+  }
+});
+
 describe('RemotePhone (a real BroadcastChannel, two ends in one page)', () => {
   let leader: TabChannel;
   let followerChannel: TabChannel;
