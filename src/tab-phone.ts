@@ -246,6 +246,7 @@ export class SharedPhone extends Emitter<SharedPhoneEvents> {
         const off = call.on('change', (snapshot) => {
           if (isFinalCallState(snapshot.state)) {
             off();
+            this.#offLeading = this.#offLeading.filter((f) => f !== off);
             publish(snapshot);
           } else publish();
         });
