@@ -86,11 +86,15 @@ stage('browser tests (Chromium)', process.execPath, [
   ...args,
 ]);
 if (!args.length) {
-  // The standalone dialer as a user sees it: `npm start`, Playwright, screenshots in test-artifacts/.
-  stage('dialer end-to-end (Playwright)', process.execPath, [
+  // The standalone dialer as a user sees it: `npm start`, Playwright, screenshots in test-artifacts/;
+  // then the dialer in two and three tabs of one browser, sharing one phone (issue 17, part 3).
+  // One file at a time: each starts its own `npm start`.
+  stage('dialer end-to-end and shared tabs (Playwright)', process.execPath, [
     '--test',
+    '--test-concurrency=1',
     '--test-reporter=spec',
     'test/e2e/dialer.test.mjs',
+    'test/e2e/tabs.test.mjs',
   ]);
 }
 

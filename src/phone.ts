@@ -48,6 +48,8 @@ import type { VoicemailSummary } from './presence.js';
 import { parseAnswerRequest, type AnswerRequest } from './auto-answer.js';
 
 export type { RegistrationSnapshot, Lamp, VoicemailSummary };
+// One phone across the tabs of a browser (tab-phone.ts): in the core's chunk, beside `Phone`.
+export { SharedPhone } from './tab-phone.js';
 
 export interface PhoneEvents extends Record<string, unknown> {
   'registration-change': RegistrationSnapshot;

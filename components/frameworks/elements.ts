@@ -60,6 +60,7 @@ export const sipElementProps = {
     'number',
     'watch',
     'voicemail',
+    'tabs',
   ],
   'sip-dialpad': ['disabled'],
   'sip-call-banner': ['snapshot'],

@@ -62,6 +62,8 @@ export interface PhoneView {
   error: string;
   /** The voicemail badge and the busy lamps (presence-view.ts), when there are any. */
   presence?: TemplateResult | typeof nothing;
+  /** Tabs share one phone and another tab of this browser holds it. */
+  elsewhere?: boolean;
 }
 
 /** What the controls do. */
@@ -106,7 +108,14 @@ export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResul
   const { uri, configError, connecting, now } = view;
   return cardTemplate({
     registration: registrationTemplate(
-      registrationLine(registration, { now, uri, configError, connecting, lang }),
+      registrationLine(registration, {
+        now,
+        uri,
+        configError,
+        connecting,
+        lang,
+        elsewhere: view.elsewhere === true,
+      }),
       on.retryNow,
     ),
     banner: bannerTemplate(

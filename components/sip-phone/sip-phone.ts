@@ -15,6 +15,7 @@ import type {
   ServerEntry,
 } from '../../src/index.js';
 import type { TonePlayer } from '../../src/tones.js';
+import { localCall } from '../../src/tab-call.js';
 import { PhoneStateError } from '../../src/errors.js';
 import { firstPaintStrings } from '../../src/i18n/languages.js';
 import {
@@ -261,6 +262,13 @@ export class SipPhone extends LitElement {
   @property() voicemail = '';
 
   /**
+   * This browser's tabs with the same server and URI: `shared` — one tab registers and holds the
+   * calls (their audio plays there), the others mirror it and act through it; `separate` — each
+   * element registers by itself. Shared needs Web Locks (a secure context).
+   */
+  @property({ reflect: true }) tabs: 'shared' | 'separate' = 'separate';
+
+  /**
    * Ringtone, ringback and key tones (Web Audio); undefined until the phone's code is here
    * (`phoneReady` resolves after it).
    */
@@ -286,14 +294,20 @@ export class SipPhone extends LitElement {
     return this.#session?.shownCall?.snapshot;
   }
 
-  /** The call the phone shows, for advanced use (statistics, the peer connection). */
+  /**
+   * The call the phone shows, for advanced use (statistics, the peer connection). With shared
+   * tabs, only in the tab that holds it (`callState` and `callSnapshot` are in every tab).
+   */
   get currentCall(): Call | undefined {
-    return this.#session?.shownCall;
+    return localCall(this.#session?.shownCall);
   }
 
-  /** Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). */
+  /**
+   * Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). With shared
+   * tabs, only in the tab that holds them.
+   */
   get lines(): Call[] {
-    return [...(this.#session?.lines ?? [])];
+    return (this.#session?.lines ?? []).flatMap((call) => localCall(call) ?? []);
   }
 
   /** The desktop notification shown for the ringing call, if any. */
@@ -301,9 +315,21 @@ export class SipPhone extends LitElement {
     return this.#code.body?.notification;
   }
 
-  /** The core `Phone` behind the element, once configured (advanced use: wire log, events). */
+  /**
+   * The core `Phone` behind the element, once configured (advanced use: wire log, events); with
+   * shared tabs, only in the tab that holds it.
+   */
   get phone(): Phone | undefined {
     return this.#session?.phone;
+  }
+
+  /**
+   * With `tabs="shared"`: `leader` while this tab holds the account's phone, `follower` while
+   * another tab of the browser does; `alone` otherwise (tabs separate, no Web Locks here, or not
+   * configured yet).
+   */
+  get tabRole(): 'alone' | 'leader' | 'follower' {
+    return this.#session?.role ?? 'alone';
   }
 
   /** Resolves with `phone` once it exists: the CDN file fetches the core as a chunk of its own. */
@@ -343,9 +369,10 @@ export class SipPhone extends LitElement {
   }
 
   /** Resumes a held call (the newest, unless given); any other call goes on hold. */
-  resume(call: Call | undefined = this.#session?.held): Promise<boolean> {
-    const phone = this.#session?.phone;
-    return call && phone ? phone.resume(call) : Promise.resolve(false);
+  resume(call?: Call): Promise<boolean> {
+    const session = this.#session;
+    const target = call ?? session?.held;
+    return target && session ? session.resume(target) : Promise.resolve(false);
   }
 
   /**
@@ -365,7 +392,7 @@ export class SipPhone extends LitElement {
    * registration line's "Retry now"). False when nothing is waiting.
    */
   retryNow(): boolean {
-    return this.#session?.phone?.retryNow() ?? false;
+    return this.#session?.retryNow() ?? false;
   }
 
   /** Mutes or unmutes the microphone on the shown call (no renegotiation). */

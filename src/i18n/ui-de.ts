@@ -3,6 +3,7 @@ import type { PartialUiStrings } from './ui.js';
 
 export const uiDe: PartialUiStrings = {
   registered: (account) => `Angemeldet als ${account}`,
+  registeredElsewhere: (account) => `Angemeldet als ${account} (in einem anderen Tab)`,
   registering: (account) => `Anmeldung von ${account}…`,
   reconnecting: 'Verbindung verloren, neuer Versuch…',
   notRegistered: 'Nicht angemeldet',
@@ -63,6 +64,7 @@ export const uiDe: PartialUiStrings = {
   soundBlocked: 'Der Browser hält den Ton auf dieser Seite zurück.',
   enableSound: 'Ton einschalten',
   heldByOther: 'Die Gegenseite hat Sie in die Warteschleife gelegt.',
+  callInAnotherTab: 'Das Gespräch läuft in einem anderen Tab dieses Browsers: Der Ton kommt dort.',
   holdFailed: (code) => `Halten nicht möglich${code}; das Gespräch läuft weiter.`,
   resumeFailed: (code) => `Fortsetzen nicht möglich${code}; das Gespräch läuft weiter.`,
   transferring: (who, code) => `Weiterleitung an ${who}…${code}`,

@@ -13,6 +13,8 @@ export { matchLanguage };
 export const en = {
   // Registration line
   registered: (account: string) => `Registered as ${account}`,
+  /** Tabs share one phone, and another tab of this browser holds it. */
+  registeredElsewhere: (account: string) => `Registered as ${account} (in another tab)`,
   registering: (account: string) => `Registering ${account}…`,
   reconnecting: 'Connection lost, reconnecting…',
   notRegistered: 'Not registered',
@@ -84,6 +86,7 @@ export const en = {
   soundBlocked: 'The browser is holding back sound on this page.',
   enableSound: 'Enable sound',
   heldByOther: 'The other side put you on hold.',
+  callInAnotherTab: 'The call is in another tab of this browser: its sound plays there.',
   holdFailed: (code: string) => `Could not put the call on hold${code}; the call goes on.`,
   resumeFailed: (code: string) => `Could not resume the call${code}; the call goes on.`,
   transferring: (who: string, code: string) => `Transferring to ${who}…${code}`,
