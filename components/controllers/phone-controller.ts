@@ -325,6 +325,10 @@ export class PhoneController implements ReactiveController {
       shared.on('transfer-request', (request) => this.#callbacks.onTransferRequest?.(request)),
       shared.on('transfer-refused', (refusal) => this.#callbacks.onTransferRefused?.(refusal)),
       shared.on('role', (role) => {
+        // Leading, this tab holds the phone: its lamps and voicemail are this tab's to show.
+        const phone = shared.phone;
+        if (role === 'leader' && phone)
+          this.#unsubscribe.push(...(this.#callbacks.onPhone?.(phone) ?? []));
         this.#host.requestUpdate();
         this.#callbacks.onRole?.(role);
       }),

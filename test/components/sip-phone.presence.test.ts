@@ -104,6 +104,17 @@ describe('<sip-phone> busy lamps (watch)', () => {
     await waitForCall(alice, 'ended');
   });
 
+  it('shows the lamps in the tab that holds a shared phone (tabs="shared")', async () => {
+    const alice = await registeredPhone('alice');
+    alice.el.tabs = 'shared';
+    await waitFor(
+      () => alice.el.tabRole === 'leader' && alice.el.registrationState === 'registered',
+      'alice leads and is registered',
+    );
+    alice.el.watch = ['echo'];
+    await waitFor(() => lamp(alice.el, 'echo')?.dataset['state'] === 'idle', 'echo idle');
+  });
+
   it('says unknown for an address nobody serves, with the refusal', async () => {
     const alice = await registeredPhone('alice');
     const changes: SipPresenceChangeDetail[] = [];
