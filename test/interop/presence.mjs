@@ -1,6 +1,6 @@
 // Presence, dialog state and message waiting in the interop bed, from the Node side: what the bed
 // commands of testbed-plugin.mjs do (publish a message summary, send an unsolicited
-// message-summary NOTIFY as a voicemail server does, watch a user) and what presence-bed.test.mjs
+// message-summary NOTIFY as a voicemail server does, watch a user) and what presence-node.test.mjs
 // proves against Kamailio. Kamailio is the presence server (kamailio.cfg, route[PRESENCE]).
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -9,11 +9,11 @@ import { SipWsClient, messageSummary, parseSip } from './sip-ws-client.mjs';
 const token = (n = 6) => randomBytes(n).toString('hex');
 
 /** A bed user's Node client on a node's WS port, connected (not registered). */
-export async function bedClient(info, user, { node = 'a' } = {}) {
+export async function bedClient(info, user, { node = 'a', transport = 'ws' } = {}) {
   const account = info.users.find((u) => u.user === user);
   if (!account) throw new Error(`the bed has no user ${user}`);
   const client = new SipWsClient({
-    url: info.pair[node].wsUrl,
+    url: transport === 'wss' ? info.pair[node].wssUrl : info.pair[node].wsUrl,
     user,
     password: account.password,
     domain: info.domain,
@@ -37,9 +37,14 @@ export async function publishMwi(
       oldMessages,
       account: `sip:${user}@${info.domain}`,
     });
-    const response = await client.publish('message-summary', 'application/simple-message-summary', body, {
-      expires,
-    });
+    const response = await client.publish(
+      'message-summary',
+      'application/simple-message-summary',
+      body,
+      {
+        expires,
+      },
+    );
     return {
       status: response.status,
       reason: response.reason,
@@ -130,7 +135,11 @@ export class Watchers {
     const id = `watch-${++this.#seq}`;
     if (subscription.response.status >= 300) {
       client.close();
-      return { id: undefined, status: subscription.response.status, reason: subscription.response.reason };
+      return {
+        id: undefined,
+        status: subscription.response.status,
+        reason: subscription.response.reason,
+      };
     }
     this.#watches.set(id, { client, subscription });
     return {
@@ -145,9 +154,7 @@ export class Watchers {
   notifies(id) {
     const watch = this.#watches.get(id);
     if (!watch) throw new Error(`no watch ${id}`);
-    return watch.client
-      .notifies(watch.subscription.dialog.callId)
-      .map((m) => notifySummary(m));
+    return watch.client.notifies(watch.subscription.dialog.callId).map((m) => notifySummary(m));
   }
 
   /** Ends a watch: SUBSCRIBE Expires: 0 (its final NOTIFY is kept), then the connection. */

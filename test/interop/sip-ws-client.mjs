@@ -60,7 +60,7 @@ export function parseSip(text) {
 }
 
 const tagOf = (value = '') => /;\s*tag=([^;>\s]+)/i.exec(value)?.[1];
-const uriOf = (value = '') => (/<([^>]+)>/.exec(value) ?? [, value.split(';')[0]])[1].trim();
+const uriOf = (value = '') => /<([^>]+)>/.exec(value)?.[1]?.trim() ?? value.split(';')[0].trim();
 const param = (header, name) =>
   new RegExp(`${name}="?([^",]+)"?`, 'i').exec(header ?? '')?.[1] ?? undefined;
 
@@ -86,6 +86,11 @@ export class SipWsClient {
     this.password = password;
     this.domain = domain;
     this.aor = `sip:${user}@${domain}`;
+  }
+
+  /** The Via transport: WSS over a secure WebSocket (the Contact says transport=ws either way). */
+  get #via() {
+    return this.url.startsWith('wss:') ? 'WSS' : 'WS';
   }
 
   get contact() {
@@ -221,7 +226,10 @@ export class SipWsClient {
    * Sends a request and resolves with its final response, answering one 401/407 with digest
    * credentials (the bed's users). `dialog` sends it within a dialog (route set, tags, target).
    */
-  async request(method, { ruri, to, headers = [], body = '', contentType, dialog, timeout = 5000 }) {
+  async request(
+    method,
+    { ruri, to, headers = [], body = '', contentType, dialog, timeout = 5000 },
+  ) {
     const callId = dialog?.callId ?? `${token(10)}`;
     const fromTag = dialog?.localTag ?? token(5);
     const target = dialog?.remoteTarget ?? ruri;
@@ -235,7 +243,7 @@ export class SipWsClient {
       const branch = `z9hG4bK${token(8)}`;
       const lines = [
         `${method} ${target} SIP/2.0`,
-        `Via: SIP/2.0/WS ${this.#host};branch=${branch}`,
+        `Via: SIP/2.0/${this.#via} ${this.#host};branch=${branch}`,
         'Max-Forwards: 70',
         ...routes,
         `To: ${toHeader}`,
@@ -302,7 +310,7 @@ export class SipWsClient {
     const routeSet = ok ? [...(final.headers['record-route'] ?? [])].reverse() : [];
     const lines = [
       `ACK ${ok ? uriOf(final.header('contact')) : target} SIP/2.0`,
-      `Via: SIP/2.0/WS ${this.#host};branch=z9hG4bK${token(8)}`,
+      `Via: SIP/2.0/${this.#via} ${this.#host};branch=z9hG4bK${token(8)}`,
       'Max-Forwards: 70',
       ...(ok ? routeSet.map((r) => `Route: ${r}`) : routes),
       `To: ${ok ? final.header('to') : toHeader}`,

@@ -3,7 +3,7 @@
 // a user, and a UDP "voicemail server". Runs the whole bed (testbed.mjs) itself, so never at the same
 // time as the browser interop group. As root, in a loopback-only namespace:
 //
-//   unshare --net sh -c 'ip link set lo up && node --test test/interop/presence-bed.test.mjs'
+//   unshare --net sh -c 'ip link set lo up && node --test test/interop/presence-node.test.mjs'
 //
 // SIP_PHONE_INTEROP_PRINT=1 prints every NOTIFY body it reads (the shapes docs/testing.md quotes).
 import assert from 'node:assert/strict';
@@ -20,8 +20,8 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
   const bed = new TestBed();
   let info;
   const clients = [];
-  const client = async (user, register = false) => {
-    const c = await bedClient(info, user);
+  const client = async (user, register = false, transport = 'ws') => {
+    const c = await bedClient(info, user, { transport });
     clients.push(c);
     if (register) await c.register();
     return c;
@@ -86,7 +86,10 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
     print('dialog NOTIFY (terminated after CANCEL)', terminated);
     const result = await bed.waitUac(ring, 15_000);
     assert.equal(result.exitCode, 0, result.errors);
-    assert.ok(callee.received.some((m) => m.method === 'CANCEL'), 'the callee saw the CANCEL');
+    assert.ok(
+      callee.received.some((m) => m.method === 'CANCEL'),
+      'the callee saw the CANCEL',
+    );
     await watcher.resubscribe(sub, 0);
   });
 
@@ -139,7 +142,8 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
     });
     assert.equal(bye.response.status, 200);
     const terminated = await watcher.waitFor(
-      (m) => m.method === 'NOTIFY' && m.at > confirmed.at && dialogStates(m.body).includes('terminated'),
+      (m) =>
+        m.method === 'NOTIFY' && m.at > confirmed.at && dialogStates(m.body).includes('terminated'),
       'terminated NOTIFY',
       10_000,
       seen,
@@ -194,7 +198,8 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
     const published = await publishMwi(info, { user: '1001', newMessages: 2, oldMessages: 5 });
     assert.equal(published.status, 200, JSON.stringify(published));
     const notify = await phone.waitFor(
-      (m) => m.method === 'NOTIFY' && m.callId === sub.dialog.callId && /Voice-Message/.test(m.body),
+      (m) =>
+        m.method === 'NOTIFY' && m.callId === sub.dialog.callId && /Voice-Message/.test(m.body),
       'message-summary NOTIFY',
       5000,
       seen,
@@ -242,6 +247,29 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
     });
     assert.equal(refused.response.status, 403);
     assert.equal(notifySummary(notify).event, 'message-summary');
+  });
+
+  it('presence over WSS: open while registered, closed once the user unregisters', async () => {
+    const phone = await client('1003', true, 'wss');
+    const watcher = await client('1000', false, 'wss');
+    const sub = await watcher.subscribe('1003', 'presence', { expires: 120 });
+    assert.equal(sub.response.status, 200, sub.response.start);
+    await watcher.waitFor(
+      (m) => m.method === 'NOTIFY' && /<basic>open<\/basic>/.test(m.body),
+      'open over WSS',
+    );
+    const seen = watcher.received.length;
+    await phone.register(0);
+    const gone = await watcher.waitFor(
+      (m) => m.method === 'NOTIFY' && m.callId === sub.dialog.callId,
+      'NOTIFY after the unregistration',
+      5000,
+      seen,
+    );
+    print('presence NOTIFY (1003 unregistered)', gone);
+    assert.doesNotMatch(gone.body, /<basic>open<\/basic>/);
+    assert.match(gone.body, /<basic>closed<\/basic>/);
+    await watcher.resubscribe(sub, 0);
   });
 
   it('refresh and end: a re-SUBSCRIBE within the dialog is answered, Expires: 0 ends it with a terminated NOTIFY', async () => {
