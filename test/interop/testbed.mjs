@@ -400,10 +400,7 @@ export class TestBed {
     for (const node of ['a', 'b']) {
       const own = NODES[node];
       const peer = NODES[peerOf(node)];
-      const dbtext = join(this.runDir, `${own.name}-dbtext`);
-      mkdirSync(dbtext);
-      for (const table of DBTEXT_TABLES)
-        copyFileSync(join(DBTEXT_SCHEMAS, table), join(dbtext, table));
+      const dbtext = this.#dbtext(node);
       render('kamailio/kamailio.cfg', `${own.name}.cfg`, {
         NODE: own.label,
         KAMAILIO_UDP: own.udp,
@@ -712,8 +709,21 @@ export class TestBed {
     return nodes;
   }
 
+  /** A node's db_text directory (the presence modules' tables). */
+  #dbtext(node) {
+    return join(this.runDir, `${NODES[node].name}-dbtext`);
+  }
+
   #spawnKamailio(node = 'a') {
     const { name } = NODES[node];
+    // Fresh, empty tables at every start: pua writes its in-memory state there when it stops and
+    // would read it back (and db_text refuses the rows it wrote). Presence state lives in memory
+    // and ends with the process, as registrations do.
+    const dbtext = this.#dbtext(node);
+    rmSync(dbtext, { recursive: true, force: true });
+    mkdirSync(dbtext);
+    for (const table of DBTEXT_TABLES)
+      copyFileSync(join(DBTEXT_SCHEMAS, table), join(dbtext, table));
     const runtime = node === 'a' ? this.runDir : join(this.runDir, name);
     mkdirSync(runtime, { recursive: true });
     return this.#spawn(name, 'kamailio', [
