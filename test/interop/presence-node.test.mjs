@@ -102,6 +102,9 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
       expires: 120,
     });
     assert.ok([200, 202].includes(sub.response.status), sub.response.start);
+    // The caller's side too (caller_confirmed: confirmed from the start, direction initiator).
+    const callerWatch = await watcher.subscribe('1000', 'dialog', { expires: 120 });
+    assert.equal(callerWatch.response.status, 200);
     const seen = watcher.received.length;
     const invite = caller.request('INVITE', {
       ruri: 'sip:1003@127.0.0.1',
@@ -112,17 +115,30 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
     });
     const incoming = await callee.waitFor((m) => m.method === 'INVITE' && m.ruri, 'INVITE', 5000);
     const early = await watcher.waitFor(
-      (m) => m.method === 'NOTIFY' && dialogStates(m.body).includes('early'),
+      (m) =>
+        m.method === 'NOTIFY' &&
+        m.callId === sub.dialog.callId &&
+        dialogStates(m.body).includes('early'),
       'early NOTIFY',
       10_000,
       seen,
     );
     print('dialog NOTIFY (early, 1000 calls 1003)', early);
+    const callerSide = await watcher.waitFor(
+      (m) => m.callId === callerWatch.dialog.callId && /direction="initiator"/.test(m.body),
+      "the caller's dialog",
+      10_000,
+      seen,
+    );
+    print('dialog NOTIFY (the caller 1000 while 1003 rings)', callerSide);
     callee.answerCall(incoming.callId);
     const { response, fromTag } = await invite;
     assert.equal(response.status, 200);
     const confirmed = await watcher.waitFor(
-      (m) => m.method === 'NOTIFY' && dialogStates(m.body).includes('confirmed'),
+      (m) =>
+        m.method === 'NOTIFY' &&
+        m.callId === sub.dialog.callId &&
+        dialogStates(m.body).includes('confirmed'),
       'confirmed NOTIFY',
       10_000,
       seen,
@@ -143,13 +159,38 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
     assert.equal(bye.response.status, 200);
     const terminated = await watcher.waitFor(
       (m) =>
-        m.method === 'NOTIFY' && m.at > confirmed.at && dialogStates(m.body).includes('terminated'),
+        m.method === 'NOTIFY' &&
+        m.callId === sub.dialog.callId &&
+        m.at > confirmed.at &&
+        dialogStates(m.body).includes('terminated'),
       'terminated NOTIFY',
       10_000,
       seen,
     );
     print('dialog NOTIFY (terminated after BYE)', terminated);
+    // The caller's side: "Trying" (capitalised, as pua_dialoginfo writes it) while it calls,
+    // confirmed once it is early (caller_confirmed), terminated at the end.
+    const callerStates = await (async () => {
+      await watcher.waitFor(
+        (m) =>
+          m.callId === callerWatch.dialog.callId &&
+          m.at > confirmed.at &&
+          dialogStates(m.body).includes('terminated'),
+        "the caller's terminated",
+        10_000,
+        seen,
+      );
+      return watcher
+        .notifies(callerWatch.dialog.callId)
+        .filter((m) => /direction="initiator"/.test(m.body))
+        .map((m) => dialogStates(m.body).join());
+    })();
+    print("the caller's states", { callerStates });
+    assert.equal(callerStates[0], 'Trying');
+    assert.ok(callerStates.includes('confirmed'), callerStates.join(' '));
+    assert.equal(callerStates.at(-1), 'terminated');
     await watcher.resubscribe(sub, 0);
+    await watcher.resubscribe(callerWatch, 0);
   });
 
   it('presence: a registered user is open in PIDF (pua_usrloc), an unregistered one has no tuple', async () => {
@@ -275,8 +316,9 @@ describe('Kamailio presence server (interop bed)', { timeout: 120_000 }, () => {
   it('refresh and end: a re-SUBSCRIBE within the dialog is answered, Expires: 0 ends it with a terminated NOTIFY', async () => {
     await client('1001', true);
     const watcher = await client('1000');
-    const sub = await watcher.subscribe('1001', 'dialog', { expires: 60 });
-    assert.ok([200, 202].includes(sub.response.status));
+    const sub = await watcher.subscribe('1001', 'dialog', { expires: 7200 });
+    assert.equal(sub.response.status, 200);
+    assert.equal(sub.response.header('expires'), '3600', 'capped at max_expires');
     const refreshed = await watcher.resubscribe(sub, 90);
     assert.ok([200, 202].includes(refreshed.status), refreshed.start);
     const seen = watcher.received.length;

@@ -6,7 +6,9 @@
 //                                                            ├──▶ sipp UAS 2001 :5071 (183 + SDP → 200)
 //                                                            ├──▶ sipp UAS 2002 :5073 (200; BYE after a refresh)
 //                                                            ├──▶ baresip 3000 :5080 (auto-answer)
-//                                                            └──◀ sipp UAC :5072 (calls a browser user)
+//                                                            ├──◀ sipp UAC :5072 (calls a browser user)
+//                                                            └──◀ sipp ringer :5074 (rings a user, cancels)
+// Kamailio is also the presence server (dialog, presence, message-summary; kamailio.cfg).
 //         coturn (TURN, UDP + TCP :3490, long-term credentials) ◀── the self-test's relay check
 //
 // The pair (pair.test.ts): a second Kamailio, node B (UDP :5062, WS :8081, WSS :8444), started only
