@@ -86,6 +86,13 @@ stage('browser tests (Chromium)', process.execPath, [
   ...args,
 ]);
 if (!args.length) {
+  // Kamailio as the presence server, proven at the SIP level before any browser (issue 17): it
+  // starts the interop bed by itself, so it runs after the browser tests, not beside them.
+  stage('interop bed: presence and message waiting (Node)', process.execPath, [
+    '--test',
+    '--test-reporter=spec',
+    'test/interop/presence-node.test.mjs',
+  ]);
   // The standalone dialer as a user sees it: `npm start`, Playwright, screenshots in test-artifacts/;
   // then the dialer in two and three tabs of one browser, sharing one phone (issue 17, part 3).
   // One file at a time: each starts its own `npm start`.
