@@ -78,7 +78,7 @@ export const uiDe: PartialUiStrings = {
     idle: 'Frei',
     ringing: 'Klingelt',
     busy: 'Im Gespräch',
-    offline: 'Offline',
+    offline: 'Nicht erreichbar',
     unknown: 'Unbekannt',
   },
   callLamp: (target) => `${target} anrufen`,
