@@ -22,6 +22,9 @@ export {
   SipQualityChangeEvent,
   SipSelfTestCompleteEvent,
   SipTransferRequestEvent,
+  SipPresenceChangeEvent,
+  SipVoicemailChangeEvent,
+  SipAutoAnswerEvent,
 } from './events.js';
 export type {
   SipRegistrationChangeDetail,
@@ -34,6 +37,9 @@ export type {
   SipQualityChangeDetail,
   SipSelfTestCompleteDetail,
   SipTransferRequestDetail,
+  SipPresenceChangeDetail,
+  SipVoicemailChangeDetail,
+  SipAutoAnswerDetail,
 } from './events.js';
 // The core's types; its values are `sip-phone/core`, so that this entry stays light: the core (and
 // JsSIP) come in chunks of their own.

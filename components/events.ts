@@ -7,10 +7,13 @@ import type {
   CallSnapshot,
   CallState,
   HistoryEntry,
+  Lamp,
+  LampState,
   LocalCause,
   QualityIssue,
   RegistrationState,
   SelfTestReport,
+  VoicemailSummary,
 } from '../src/index.js';
 
 const init = <T>(detail: T, cancelable = false): CustomEventInit<T> => ({
@@ -136,6 +139,36 @@ export class SipQualityChangeEvent extends CustomEvent<SipQualityChangeDetail> {
   }
 }
 
+export interface SipPresenceChangeDetail {
+  /** The watched address whose lamp changed, as it was given in `watch`. */
+  target: string;
+  /** idle, ringing, busy (in a call or calling out), offline, or unknown (not known yet / refused). */
+  state: LampState;
+  /** The event package that told: `dialog`, or `presence` where the server has no dialog state. */
+  via?: 'dialog' | 'presence';
+  /** The SIP status of the server's refusal, when it refused to tell. */
+  status?: number;
+  /** Every watched address's lamp, in the order of `watch`. */
+  lamps: Lamp[];
+}
+
+/** Fired when a watched address's busy lamp changes (a NOTIFY, a refusal, a lost connection). */
+export class SipPresenceChangeEvent extends CustomEvent<SipPresenceChangeDetail> {
+  constructor(detail: SipPresenceChangeDetail) {
+    super('sip-presence-change', init(detail));
+  }
+}
+
+/** New and old voicemail messages, from the server's message summary (RFC 3842). */
+export type SipVoicemailChangeDetail = VoicemailSummary;
+
+/** Fired when the server's voicemail summary changes (subscribed to, or sent unasked). */
+export class SipVoicemailChangeEvent extends CustomEvent<SipVoicemailChangeDetail> {
+  constructor(detail: SipVoicemailChangeDetail) {
+    super('sip-voicemail-change', init(detail));
+  }
+}
+
 export type SipDeviceKind = 'microphone' | 'speaker' | 'ringer';
 
 export interface SipDeviceChangeDetail {
@@ -176,6 +209,30 @@ export class SipTransferRequestEvent extends CustomEvent<SipTransferRequestDetai
   }
 }
 
+export interface SipAutoAnswerDetail {
+  /** The ringing call that is about to be answered (the `id` of `sip-call-change`). */
+  id: string;
+  /**
+   * Seconds until the answer, as set by `auto-answer` or asked by the call (0–60); the phone
+   * waits at least half a second whatever this says, while the warning tone plays.
+   */
+  after: number;
+  /** The call asked for it (`Call-Info` `answer-after`, `Alert-Info` `alert-autoanswer`). */
+  requested: boolean;
+  /** Who calls. Plain text. */
+  caller: { user: string; displayName: string; uri: string };
+}
+
+/**
+ * Fired when an incoming call is about to be answered by itself (`auto-answer`), before the
+ * countdown starts. Cancelable: `preventDefault()` lets the call ring as any other.
+ */
+export class SipAutoAnswerEvent extends CustomEvent<SipAutoAnswerDetail> {
+  constructor(detail: SipAutoAnswerDetail) {
+    super('sip-auto-answer', init(detail, true));
+  }
+}
+
 export interface SipSelfTestCompleteDetail {
   report: SelfTestReport;
 }
@@ -199,5 +256,8 @@ declare global {
     'sip-quality-change': SipQualityChangeEvent;
     'sip-self-test-complete': SipSelfTestCompleteEvent;
     'sip-transfer-request': SipTransferRequestEvent;
+    'sip-presence-change': SipPresenceChangeEvent;
+    'sip-voicemail-change': SipVoicemailChangeEvent;
+    'sip-auto-answer': SipAutoAnswerEvent;
   }
 }

@@ -10,10 +10,12 @@ import { USER_RE, type Registrar } from './registrar.js';
 import { MAX_TTL_MS } from './short-lived.js';
 import { randomToken } from './sip-message.js';
 import { UacCall, parseOutboundRequest } from './uac.js';
+import type { EventServer } from './events.js';
 
 /** What the API needs of the server besides the core interface. */
 export interface ApiHost extends CoreApi {
   readonly registrar: Registrar;
+  readonly events: EventServer;
   /** Calls the sandbox is a user agent in (test numbers, outbound calls), by Call-ID. */
   readonly uaCalls: Map<string, DialogCall>;
   /** Outbound calls by id, and by Call-ID (kept after they end, for late responses). */
@@ -58,7 +60,7 @@ export class HttpApi {
       if (!url.pathname.startsWith('/api/')) {
         const text =
           'sip-phone sandbox: connect a SIP WebSocket client (subprotocol "sip") to this address; ' +
-          'JSON API under /api/ (health, calls, calls/outbound, registrations).\n';
+          'JSON API under /api/ (health, calls, calls/outbound, registrations, subscriptions, voicemail/<user>).\n';
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(text);
         return;
@@ -96,7 +98,54 @@ export class HttpApi {
         json(200, { id: call.id, callId: call.callId, action, state });
         return;
       }
+      const mailboxUser = /^\/api\/voicemail\/([^/]+)$/.exec(route)?.[1];
+      if (mailboxUser !== undefined) {
+        // GET a user's mailbox counts; PUT { newMessages, oldMessages } sets them (and tells the
+        // user's phones, as a voicemail system would).
+        if (!allow(['GET', 'PUT'])) return;
+        const user = decodeURIComponent(mailboxUser);
+        if (!this.server.registrar.hasUser(user)) {
+          json(404, { error: 'no such sandbox user' });
+          return;
+        }
+        if (method === 'GET') {
+          json(200, this.server.events.mailbox(user));
+          return;
+        }
+        if (!isJsonContentType(req.headers['content-type'])) {
+          json(415, { error: 'Content-Type must be application/json' });
+          return;
+        }
+        readBody(req, MAX_API_BODY_BYTES).then(
+          (text) => {
+            let body: { newMessages?: unknown; oldMessages?: unknown } | undefined;
+            try {
+              body = JSON.parse(text ?? '') as typeof body;
+            } catch {
+              body = undefined;
+            }
+            const count = (v: unknown) =>
+              typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 9999;
+            if (!body || !count(body.newMessages) || !count(body.oldMessages)) {
+              json(400, { error: 'newMessages and oldMessages must be whole numbers 0-9999' });
+              return;
+            }
+            this.server.events.setMailbox(user, {
+              newMessages: body.newMessages as number,
+              oldMessages: body.oldMessages as number,
+            });
+            json(200, this.server.events.mailbox(user));
+          },
+          () => {
+            if (!res.headersSent) json(500, { error: 'internal error' });
+          },
+        );
+        return;
+      }
       switch (route) {
+        case '/api/subscriptions':
+          if (allow(['GET'])) json(200, this.server.events.subscriptions());
+          return;
         case '/api/calls/outbound':
           if (!allow(['GET', 'POST'])) return;
           if (method === 'GET') {

@@ -88,6 +88,7 @@ export const MEDIA_NUMBERS = [
   'ring',
   'hold-491',
   'hold-fail',
+  'voicemail',
 ] as const;
 export type MediaNumber = (typeof MEDIA_NUMBERS)[number];
 
@@ -106,6 +107,8 @@ export const TEST_NUMBERS: Readonly<Record<string, string>> = {
     'Like echo, but answers the first re-INVITE (hold / resume) with 491 Request Pending, later ones normally',
   'hold-fail':
     'Like echo, but answers every re-INVITE with 488 Not Acceptable Here (hold fails; the call goes on)',
+  voicemail:
+    'Your mailbox: answers and beeps once per new message, which are then heard (the waiting-message badge clears); voicemail-<user> leaves a message for <user>: speak after the beep, then hang up',
   ...Object.fromEntries(Object.entries(OUTCOMES).map(([number, o]) => [number, o.description])),
 };
 

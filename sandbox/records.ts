@@ -101,6 +101,11 @@ export class CallLog {
     return list.map((r) => structuredClone(r));
   }
 
+  /** The calls not yet ended, as they are (not copies: read only). */
+  live(): readonly CallRecord[] {
+    return this.list.filter((r) => r.endedAt === undefined);
+  }
+
   clear(): number {
     const n = this.list.length;
     this.list = [];

@@ -319,7 +319,8 @@ export class Registrar {
     this.core.reply(conn, req, 200, 'OK', { headers });
   }
 
-  private bindingsOf(user: string): Binding[] {
+  /** The user's live registrations, oldest first. */
+  bindingsOf(user: string): Binding[] {
     const now = Date.now();
     return [...this.bindings.values()].filter(
       (b) => b.user === user && b.expiresAt > now && !b.conn.closed,

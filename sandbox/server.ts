@@ -11,6 +11,7 @@ import { Connection } from './core.js';
 import type { DialogCall } from './dialog-call.js';
 import { HttpApi, type ApiHost, type Refusal } from './http-api.js';
 import type { Impairment } from './media.js';
+import { EventServer } from './events.js';
 import { Proxy } from './proxy.js';
 import { CallLog, type CallRecord } from './records.js';
 import {
@@ -115,6 +116,7 @@ class SipServer implements RouterHost, ApiHost {
   urlHost = '';
 
   readonly registrar: Registrar;
+  readonly events: EventServer;
   readonly proxy: Proxy;
   readonly localHosts = new Set<string>();
   /** Calls the sandbox is a user agent in (test numbers, outbound calls), by Call-ID. */
@@ -149,6 +151,7 @@ class SipServer implements RouterHost, ApiHost {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? ACK_TIMEOUT_MS;
     const users = validateUsers(opts.users ?? loadUsers(), 'users');
     this.registrar = new Registrar(this, users);
+    this.events = new EventServer(this);
     this.logFn = opts.log === false ? undefined : (opts.log ?? defaultLogger);
     this.proxy = new Proxy(this);
     this.router = new SipRouter(this);
@@ -349,6 +352,7 @@ class SipServer implements RouterHost, ApiHost {
     this.connections.delete(conn);
     this.log(`${conn.label} closed (${code})`);
     this.registrar.connectionClosed(conn);
+    this.events.connectionClosed(conn);
     for (const call of [...this.uaCalls.values()]) {
       if (call.conn === conn) call.connectionClosed();
     }
@@ -393,6 +397,7 @@ class SipServer implements RouterHost, ApiHost {
     await Promise.all([...this.uaCalls.values()].map((c) => c.shutdown()));
     this.proxy.close();
     this.router.close();
+    this.events.close();
     for (const conn of this.connections) {
       try {
         conn.ws.close(1001, 'sandbox shutting down');

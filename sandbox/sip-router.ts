@@ -4,6 +4,7 @@
 // (REGISTER to the registrar; INVITE, OPTIONS and MESSAGE to a test number or a user).
 import { badRequest, InviteServerTxn, type Connection, type CoreApi } from './core.js';
 import type { DialogCall } from './dialog-call.js';
+import { ALLOW_EVENTS, type EventServer } from './events.js';
 import { offerCodecs, offerDirection } from './media.js';
 import { OUTCOMES, isTestNumber } from './numbers.js';
 import type { ForwardOptions, Proxy } from './proxy.js';
@@ -25,13 +26,15 @@ import {
   tagOf,
   userOf,
 } from './sip-grammar.js';
-import { UasCall } from './uas.js';
+import { UasCall, type VoicemailScript } from './uas.js';
 import type { UacCall } from './uac.js';
 
 /** What the router needs of the server besides the core interface. */
 export interface RouterHost extends CoreApi {
   readonly registrar: Registrar;
   readonly proxy: Proxy;
+  /** SUBSCRIBE / NOTIFY: busy lamps, presence, voicemail. */
+  readonly events: EventServer;
   /** Calls the sandbox is a user agent in (test numbers, outbound calls), by Call-ID. */
   readonly uaCalls: Map<string, DialogCall>;
   /** Outbound calls by Call-ID (kept after they end, for late responses). */
@@ -59,7 +62,7 @@ const KNOWN_METHODS = new Set([
   'REFER',
   'PUBLISH',
 ]);
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, MESSAGE, UPDATE';
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, MESSAGE, UPDATE, SUBSCRIBE';
 /** Option tags we accept in Require (we route by connection, as outbound / path expect). */
 const SUPPORTED_OPTIONS = new Set(['outbound', 'path', 'timer']);
 const SINGLE_HEADERS = ['From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Content-Type'];
@@ -113,6 +116,10 @@ export class SipRouter {
     if (!canBuildResponse(res)) return;
     this.server.learnContact(conn, res.get('Contact'));
     if (this.server.proxy.onResponse(res)) return;
+    if (this.server.events.owns(res.get('Call-ID')!)) {
+      this.server.events.onResponse(res);
+      return;
+    }
     // Responses to the sandbox's own requests: outbound calls act on them (BYEs of test
     // numbers need nothing further).
     const callId = res.get('Call-ID')!;
@@ -209,6 +216,9 @@ export class SipRouter {
       case 'MESSAGE':
         this.onMessage(conn, req);
         return;
+      case 'SUBSCRIBE':
+        this.server.events.onSubscribe(conn, req);
+        return;
       case 'BYE':
       case 'INFO':
       case 'UPDATE':
@@ -255,6 +265,11 @@ export class SipRouter {
   }
 
   private onInDialog(conn: Connection, req: SipMessage, txn: InviteServerTxn | undefined): void {
+    if (this.server.events.owns(req.get('Call-ID')!)) {
+      if (txn) txn.respond(481, 'Call/Transaction Does Not Exist');
+      else this.server.events.onInDialog(conn, req);
+      return;
+    }
     const call = this.server.uaCalls.get(req.get('Call-ID')!);
     if (call) {
       if (!call.matches(req)) {
@@ -375,7 +390,8 @@ export class SipRouter {
     }
     // Replaces (RFC 3891): malformed, it is the callee's business (relayed as it is), or ours.
     const replaces = parseReplaces(req.get('Replaces'));
-    if (isTestNumber(number)) {
+    const mailboxOwner = this.server.events.mailboxOwner(number);
+    if (isTestNumber(number) || mailboxOwner !== undefined) {
       if (req.has('Replaces') && !replaces) {
         finish(400, 'Bad Request', 'malformed Replaces header');
         return;
@@ -394,7 +410,11 @@ export class SipRouter {
           return;
         }
       }
-      const call = new UasCall(this.server, conn, txn, number, record, replaced);
+      const voicemail =
+        number === 'voicemail' || mailboxOwner !== undefined
+          ? this.voicemailFor(mailboxOwner ?? fromUser, mailboxOwner === undefined)
+          : undefined;
+      const call = new UasCall(this.server, conn, txn, number, record, replaced, voicemail);
       this.server.uaCalls.set(record.callId, call);
       call.start();
       return;
@@ -424,6 +444,14 @@ export class SipRouter {
     finish(404, 'Not Found', 'no such number or user');
   }
 
+  /** A voicemail call: your own mailbox (`voicemail`, heard) or another's (left a message). */
+  private voicemailFor(owner: string, listening: boolean): VoicemailScript {
+    const events = this.server.events;
+    return listening
+      ? { kind: 'listen', done: () => events.messagesHeard(owner) }
+      : { kind: 'record', done: () => events.messageLeft(owner) };
+  }
+
   private onOptions(conn: Connection, req: SipMessage): void {
     const { user, local } = this.targetOf(req);
     const binding =
@@ -439,6 +467,7 @@ export class SipRouter {
         ['Allow', ALLOW],
         ['Accept', 'application/sdp'],
         ['Supported', 'outbound, path'],
+        ['Allow-Events', ALLOW_EVENTS],
       ],
     });
   }

@@ -18,6 +18,18 @@ export const MAX_DISPLAY_NAME_CHARS = 256;
 
 export type OutboundMedia = 'tone' | 'echo';
 
+/** Headers a test may add to the INVITE: the ones that ask a phone to answer by itself. */
+export const OUTBOUND_HEADER_NAMES = ['Call-Info', 'Alert-Info'] as const;
+export type OutboundHeaderName = (typeof OUTBOUND_HEADER_NAMES)[number];
+export const MAX_OUTBOUND_HEADERS = 4;
+export const MAX_OUTBOUND_HEADER_CHARS = 512;
+
+/** One extra INVITE header: a name from {@link OUTBOUND_HEADER_NAMES}, a one-line value. */
+export interface OutboundHeader {
+  name: OutboundHeaderName;
+  value: string;
+}
+
 export interface OutboundCallOptions {
   /** The sandbox user called. */
   to: string;
@@ -29,6 +41,8 @@ export interface OutboundCallOptions {
   media: OutboundMedia;
   /** CANCEL when the call is not answered within this many ms. */
   answerTimeoutMs: number;
+  /** Extra INVITE headers (auto-answer tests): Call-Info and Alert-Info only, values as given. */
+  headers?: OutboundHeader[];
 }
 
 /**
@@ -102,6 +116,10 @@ export class UacCall extends DialogCall {
     inv.append('Contact', this.contact);
     inv.append('Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, MESSAGE, UPDATE');
     inv.append('User-Agent', 'sip-phone-sandbox');
+    // Validated by parseOutboundRequest: a known name, one line; text as UTF-8 (latin1 per byte).
+    for (const header of this.opts.headers ?? []) {
+      inv.append(header.name, Buffer.from(header.value, 'utf8').toString('latin1'));
+    }
     inv.append('Content-Type', 'application/sdp');
     inv.body = media.localSdp;
     this.invite = inv;
@@ -284,11 +302,56 @@ export class UacCall extends DialogCall {
 export type OutboundParse =
   { ok: true; options: OutboundCallOptions } | { ok: false; status: 400 | 404; error: string };
 
-const OUTBOUND_KEYS = new Set(['to', 'from', 'displayName', 'media', 'answerTimeoutMs']);
+const OUTBOUND_KEYS = new Set(['to', 'from', 'displayName', 'media', 'answerTimeoutMs', 'headers']);
+
+/**
+ * The `headers` field: at most {@link MAX_OUTBOUND_HEADERS} `{ name, value }` objects, `name`
+ * Call-Info or Alert-Info (any case), `value` 1 to {@link MAX_OUTBOUND_HEADER_CHARS} characters
+ * without control characters other than tab — no CR or LF, so no header can be injected. Hostile
+ * but well-formed text (markup, bidi controls, garbage parameters) goes through as given: it is
+ * what the tests send at the phone.
+ */
+export function parseOutboundHeaders(
+  value: unknown,
+): { ok: true; headers: OutboundHeader[] } | { ok: false; error: string } {
+  const bad = (error: string) => ({ ok: false as const, error });
+  if (!Array.isArray(value)) return bad('"headers" must be a list of { name, value }');
+  if (value.length > MAX_OUTBOUND_HEADERS) {
+    return bad(`"headers" takes at most ${MAX_OUTBOUND_HEADERS} headers`);
+  }
+  const headers: OutboundHeader[] = [];
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      return bad('each header must be an object { name, value }');
+    }
+    const keys = Object.keys(entry);
+    if (keys.some((k) => k !== 'name' && k !== 'value')) {
+      return bad('a header has only "name" and "value"');
+    }
+    const { name, value: text } = entry as { name?: unknown; value?: unknown };
+    const known = OUTBOUND_HEADER_NAMES.find(
+      (n) => typeof name === 'string' && n.toLowerCase() === name.toLowerCase(),
+    );
+    if (!known) return bad(`a header name must be one of ${OUTBOUND_HEADER_NAMES.join(', ')}`);
+    if (typeof text !== 'string' || text.length === 0) {
+      return bad('a header value must be a non-empty string');
+    }
+    if (/[\r\n]/.test(text)) return bad('a header value must not contain CR or LF');
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x08\x0b-\x1f\x7f]/.test(text)) {
+      return bad('a header value must not contain control characters');
+    }
+    if (text.length > MAX_OUTBOUND_HEADER_CHARS) {
+      return bad(`a header value is longer than ${MAX_OUTBOUND_HEADER_CHARS} characters`);
+    }
+    headers.push({ name: known, value: text });
+  }
+  return { ok: true, headers };
+}
 
 /**
  * Validate the JSON body of POST /api/calls/outbound:
- * `{ to, from?, displayName?, media?, answerTimeoutMs? }`. 404 when `to` is not a sandbox user.
+ * `{ to, from?, displayName?, media?, answerTimeoutMs?, headers? }`. 404 when `to` is not a sandbox user.
  */
 export function parseOutboundRequest(
   body: unknown,
@@ -297,7 +360,9 @@ export function parseOutboundRequest(
 ): OutboundParse {
   const bad = (error: string): OutboundParse => ({ ok: false, status: 400, error });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return bad('expected a JSON object { to, from?, displayName?, media?, answerTimeoutMs? }');
+    return bad(
+      'expected a JSON object { to, from?, displayName?, media?, answerTimeoutMs?, headers? }',
+    );
   }
   const b = body as Record<string, unknown>;
   const unknown = Object.keys(b).filter((k) => !OUTBOUND_KEYS.has(k));
@@ -337,5 +402,10 @@ export function parseOutboundRequest(
     answerTimeoutMs: Math.round(timeout),
   };
   if (displayName !== undefined) options.displayName = displayName;
+  if (b['headers'] !== undefined) {
+    const headers = parseOutboundHeaders(b['headers']);
+    if (!headers.ok) return bad(headers.error);
+    if (headers.headers.length) options.headers = headers.headers;
+  }
   return { ok: true, options };
 }

@@ -14,6 +14,17 @@ const RING_BEFORE_ANSWER_MS = 300;
 const PROGRESS_180_MS = 500;
 const PROGRESS_ANSWER_MS = 1500;
 const OUTCOME_DELAY_MS = 100;
+const BEEP_MS = 300;
+const BEEP_GAP_MS = 300;
+/** A message counts once this many RTP packets of it arrived (about half a second). */
+const MESSAGE_MIN_PACKETS = 25;
+
+/** What a voicemail call does: play the owner's messages, or record one for them. */
+export interface VoicemailScript {
+  kind: 'listen' | 'record';
+  /** The owner heard their messages / a message was recorded. */
+  done(): void;
+}
 
 export class UasCall extends DialogCall {
   private acked = false;
@@ -26,6 +37,8 @@ export class UasCall extends DialogCall {
     record: CallRecord,
     /** The call this one replaces (an INVITE with Replaces): hung up once this one answers. */
     private readonly replaces?: DialogCall,
+    /** For `voicemail` and `voicemail-<user>`: what the mailbox does. */
+    private readonly voicemail?: VoicemailScript,
   ) {
     super(core, conn, record, number, 'caller');
     const req = txn.request;
@@ -49,6 +62,10 @@ export class UasCall extends DialogCall {
 
   /** Run the number's script. */
   start(): void {
+    if (this.voicemail) {
+      void this.runVoicemail(this.voicemail);
+      return;
+    }
     const outcome = OUTCOMES[this.number];
     if (outcome) {
       this.after(OUTCOME_DELAY_MS, () => {
@@ -94,6 +111,30 @@ export class UasCall extends DialogCall {
     if (kind === 'tone') media.setMode('tone', 440);
     else media.setMode('echo');
   }
+
+  /** Answer, beep, then: listening, the messages count as heard; recording, wait for the BYE. */
+  private async runVoicemail(script: VoicemailScript): Promise<void> {
+    this.respond(180, 'Ringing');
+    const media = await this.prepareMedia();
+    if (!media) return;
+    if (!this.answer()) return;
+    media.setMode('tone', 880);
+    await this.sleep(BEEP_MS);
+    media.setMode('silence');
+    if (script.kind === 'listen') {
+      await this.sleep(BEEP_GAP_MS);
+      if (this.state === 'confirmed') script.done();
+      return;
+    }
+    const packetsAtBeep = media.packetsIn;
+    this.recording = () => {
+      if (media.packetsIn - packetsAtBeep >= MESSAGE_MIN_PACKETS) script.done();
+      else this.core.log(`${this.tag} hung up before saying anything: no message`);
+    };
+  }
+
+  /** Set while a voicemail records: run when the call ends. */
+  private recording: (() => void) | undefined;
 
   private async runEarly(): Promise<void> {
     this.respond(180, 'Ringing');
@@ -231,5 +272,8 @@ export class UasCall extends DialogCall {
 
   protected override onEnd(): void {
     this.txn.onCancel = undefined;
+    const recorded = this.recording;
+    this.recording = undefined;
+    recorded?.();
   }
 }

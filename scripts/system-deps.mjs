@@ -28,6 +28,9 @@ export const TEST_PROGRAMS = {
   [`${KAMAILIO_MODULES}/tls.so`]: 'kamailio-tls-modules',
   // RFC 5626 flow tokens (the Kamailio pair of the interop bed: Path with the phone's flow).
   [`${KAMAILIO_MODULES}/outbound.so`]: 'kamailio-outbound-modules',
+  // SUBSCRIBE/NOTIFY and PUBLISH in the interop bed: busy lamps (dialog), PIDF presence, message
+  // waiting (presence, presence_xml, presence_dialoginfo, presence_mwi, pua, pua_dialoginfo, …).
+  [`${KAMAILIO_MODULES}/presence.so`]: 'kamailio-presence-modules',
   // rtpengine-daemon, not the `rtpengine` metapackage (that one builds a kernel module).
   '/usr/bin/rtpengine': 'rtpengine-daemon',
   '/usr/bin/rtpengine-ctl': 'rtpengine-utils',

@@ -86,11 +86,22 @@ stage('browser tests (Chromium)', process.execPath, [
   ...args,
 ]);
 if (!args.length) {
-  // The standalone dialer as a user sees it: `npm start`, Playwright, screenshots in test-artifacts/.
-  stage('dialer end-to-end (Playwright)', process.execPath, [
+  // Kamailio as the presence server, proven at the SIP level before any browser (issue 17): it
+  // starts the interop bed by itself, so it runs after the browser tests, not beside them.
+  stage('interop bed: presence and message waiting (Node)', process.execPath, [
     '--test',
     '--test-reporter=spec',
+    'test/interop/presence-node.test.mjs',
+  ]);
+  // The standalone dialer as a user sees it: `npm start`, Playwright, screenshots in test-artifacts/;
+  // then the dialer in two and three tabs of one browser, sharing one phone (issue 17, part 3).
+  // One file at a time: each starts its own `npm start`.
+  stage('dialer end-to-end and shared tabs (Playwright)', process.execPath, [
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
     'test/e2e/dialer.test.mjs',
+    'test/e2e/tabs.test.mjs',
   ]);
   // The built dialer as an installed app: manifest, service worker, offline, updates (needs the build).
   stage('installable dialer (Playwright)', process.execPath, [

@@ -2,7 +2,9 @@
 // ship no types for it; without this, `once`/`off` vanish from UA and RTCSession.
 declare module 'events' {
   type Listener = (...args: never[]) => void;
-  export class EventEmitter {
+  // Generic only so that JsSIP's `EventEmitter<EventMap>` bases type-check (the map is not used).
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  export class EventEmitter<EventMap = unknown> {
     on(event: string, listener: Listener): this;
     once(event: string, listener: Listener): this;
     off(event: string, listener: Listener): this;

@@ -4,6 +4,8 @@
  */
 export { Phone } from './phone.js';
 export type { PhoneEvents, RegistrationSnapshot, CallOptions } from './phone.js';
+export type { Lamp, WatchPackage } from './watchlist.js';
+export type { LampState, VoicemailSummary } from './presence.js';
 export { Call } from './call.js';
 export { glareDelayMs } from './reoffer.js';
 export type {
@@ -62,6 +64,26 @@ export type {
   DtmfMode,
   ServerEntry,
 } from './config.js';
+export {
+  AUTO_ANSWER_OFF,
+  AUTO_ANSWER_WARNING_MS,
+  MAX_ANSWER_AFTER_SECONDS,
+  autoAnswerDecision,
+  callerAllowed,
+  parseAnswerRequest,
+  resolveAutoAnswer,
+} from './auto-answer.js';
+export type {
+  AnswerRequest,
+  AnswerRequestHeader,
+  AnswerRequestHeaders,
+  AutoAnswerCaller,
+  AutoAnswerDecision,
+  AutoAnswerInput,
+  AutoAnswerMode,
+  AutoAnswerRefusal,
+  AutoAnswerSettings,
+} from './auto-answer.js';
 export { checkCredentials, fetchCredentials, renewDelayMs } from './credentials.js';
 export type { Credentials, CredentialsProvider } from './credentials.js';
 export { parseDialString, buildSipUri, isValidHost } from './dial-string.js';

@@ -7,6 +7,8 @@
 import JsSIP from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { UA } from 'jssip/lib/UA';
+import type { Subscriber } from 'jssip/lib/Subscriber';
+import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 
 /** The JsSIP version these internals were checked against. */
 export const JSSIP_VERSION_CHECKED = '3.13.8';
@@ -145,3 +147,27 @@ export interface UaInternals {
 }
 
 export const uaInternals = (ua: UA): UaInternals => ua as unknown as UaInternals;
+
+/** A subscriber (`Subscriber.js`): every final response to its SUBSCRIBEs passes through here. */
+interface SubscriberInternals {
+  _receiveSubscribeResponse(response: IncomingResponse): void;
+}
+
+/**
+ * Tell `listener` the status (and Retry-After) of each final response to the subscriber's
+ * SUBSCRIBEs: its `terminated` event says only that a SUBSCRIBE was refused, not with what (a 489
+ * means "try presence", a 503 "wait this long", a 404 "nobody there").
+ */
+export function onSubscriberResponse(
+  subscriber: Subscriber,
+  listener: (status: number, retryAfter?: string) => void,
+): void {
+  const internals = subscriber as unknown as SubscriberInternals;
+  const receive = internals._receiveSubscribeResponse.bind(subscriber);
+  internals._receiveSubscribeResponse = (response: IncomingResponse) => {
+    if (response.status_code >= 200) {
+      listener(response.status_code, response.getHeader('retry-after') || undefined);
+    }
+    receive(response);
+  };
+}

@@ -191,6 +191,7 @@ export const LOCAL_OUTCOMES = {
   'transferred': e('success', 'Call transferred', 'The other side was connected to the transfer target.'),
   'replaced': e('info', 'Call replaced', 'The call continues on another line after a transfer.'),
   'time-limit': e('info', 'Call time limit reached', 'The call reached the longest time allowed here and was ended.'),
+  'tab-closed': e('info', 'Call ended in another tab', 'The browser tab that held this call was closed or went away, and the call ended with it.'),
   'unknown': e('error', 'Call failed', 'The call failed for an unknown reason.'),
 } satisfies Record<string, Entry>;
 

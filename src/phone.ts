@@ -42,8 +42,14 @@ import { RegistrationDriver, type RegistrationSnapshot } from './registration-dr
 import { addSecretHeaders, enableDebugLog } from './log-redaction.js';
 import { DiagnosticsRecorder, diagnosticsConfig, type DiagnosticsReport } from './diagnostics.js';
 import { Prewarm } from './prewarm.js';
+import { onSubscriberResponse } from './jssip-internals.js';
+import { Watchlist, type Lamp } from './watchlist.js';
+import type { VoicemailSummary } from './presence.js';
+import { parseAnswerRequest, type AnswerRequest } from './auto-answer.js';
 
-export type { RegistrationSnapshot };
+export type { RegistrationSnapshot, Lamp, VoicemailSummary };
+// One phone across the tabs of a browser (tab-phone.ts): in the core's chunk, beside `Phone`.
+export { SharedPhone } from './tab-phone.js';
 
 export interface PhoneEvents extends Record<string, unknown> {
   'registration-change': RegistrationSnapshot;
@@ -61,6 +67,10 @@ export interface PhoneEvents extends Record<string, unknown> {
   'transfer-request': TransferRequest;
   /** A REFER was refused at once: malformed, forbidden target, policy `refuse`, or no free line. */
   'transfer-refused': TransferRefusal & { call: Call; target?: string };
+  /** A watched address's lamp changed (see {@link Phone.watch}). */
+  'presence-change': Lamp;
+  /** The voicemail summary changed (a NOTIFY, subscribed to or sent unasked). */
+  'voicemail-change': VoicemailSummary;
 }
 
 export interface CallOptions {
@@ -93,6 +103,11 @@ export class Phone extends Emitter<PhoneEvents> {
   readonly #registration: RegistrationDriver;
   /** Transfers the far end asks for: REFERs and INVITEs with Replaces. */
   readonly #transfers: IncomingTransfers;
+  /** Busy lamps and the voicemail summary (SUBSCRIBE / NOTIFY). */
+  readonly #watchlist: Watchlist;
+  #voicemail: VoicemailSummary | undefined;
+  /** What incoming calls asked for in Call-Info / Alert-Info (auto-answer), parsed strictly. */
+  readonly #answerRequests = new WeakMap<Call, AnswerRequest>();
 
   /** Throws {@link ConfigError} when the configuration is missing or unsafe. */
   constructor(config: PhoneConfig) {
@@ -146,6 +161,22 @@ export class Phone extends Emitter<PhoneEvents> {
           });
         }
         this.emit('registration-change', snapshot);
+        if (snapshot.state === 'registered' && transition) this.#watchlist.online();
+      },
+    });
+    this.#watchlist = new Watchlist({
+      subscriber: (target, event, accept) =>
+        this.#ua.subscribe(this.parseTarget(target).uri, event, accept, {
+          expires: this.config.subscribeExpires,
+          contentType: accept,
+        }),
+      onFinalResponse: onSubscriberResponse,
+      retryBaseDelay: this.config.retryBaseDelay,
+      retryMaxDelay: this.config.retryMaxDelay,
+      lampChanged: (lamp) => this.emit('presence-change', lamp),
+      voicemailChanged: (summary) => {
+        this.#voicemail = summary;
+        this.emit('voicemail-change', summary);
       },
     });
     this.#transfers = new IncomingTransfers({
@@ -220,6 +251,33 @@ export class Phone extends Emitter<PhoneEvents> {
     return this.#registration.retryNow();
   }
 
+  /**
+   * Watch these addresses' call state (busy lamps): a `dialog` subscription each (RFC 4235), or
+   * `presence` where the server has no dialog package. Each address is a dial string (`bob`, `201`,
+   * `sip:bob@example.com`); duplicates count once, at most 100. Lamps change by `presence-change`.
+   */
+  watch(targets: readonly string[]): void {
+    this.#watchlist.watch(targets);
+  }
+
+  /** The watched addresses' lamps, in the order given. */
+  get lamps(): Lamp[] {
+    return this.#watchlist.lamps;
+  }
+
+  /**
+   * Subscribe to the account's own voicemail summary (RFC 3842 `message-summary`), or stop. An
+   * unsolicited summary NOTIFY is read either way.
+   */
+  watchVoicemail(on: boolean): void {
+    this.#watchlist.watchMailbox(on ? this.config.uri : undefined);
+  }
+
+  /** The last voicemail summary the server sent; undefined before any. */
+  get voicemail(): VoicemailSummary | undefined {
+    return this.#voicemail ? { ...this.#voicemail } : undefined;
+  }
+
   /** Connects and (unless `register: false`) registers. */
   start(): void {
     if (this.#lifecycle === 'running') return;
@@ -242,6 +300,7 @@ export class Phone extends Emitter<PhoneEvents> {
   async stop(): Promise<void> {
     if (this.#lifecycle !== 'running') return;
     this.#lifecycle = 'stopped';
+    this.#watchlist.stop();
     this.#registration.stop();
     this.#keepAlive.stop();
     this.#offLifecycle?.();
@@ -386,6 +445,16 @@ export class Phone extends Emitter<PhoneEvents> {
     call.answer();
   }
 
+  /**
+   * What an incoming call's INVITE asked for: to be answered by itself after some seconds
+   * (`Call-Info: …;answer-after=N`, `Alert-Info: …;info=alert-autoanswer`), parsed strictly by
+   * `parseAnswerRequest` (auto-answer.ts). Undefined when it asked nothing valid. Whether to do it
+   * is the embedder's choice (`autoAnswerDecision`); the phone never answers by itself.
+   */
+  answerRequestOf(call: Call): AnswerRequest | undefined {
+    return this.#answerRequests.get(call);
+  }
+
   /** Switches to a held call: the others go on hold, this one resumes. */
   async resume(call: Call): Promise<boolean> {
     if (call.state !== 'held') return false;
@@ -455,6 +524,11 @@ export class Phone extends Emitter<PhoneEvents> {
       if (event.originator !== 'remote') return;
       this.#handleIncoming(event.session, event.request);
     });
+    // Out-of-dialog NOTIFYs (JsSIP answers them 200): servers send voicemail summaries unasked.
+    this.#ua.on('sipEvent', ({ event, request }: { event: unknown; request: IncomingRequest }) => {
+      const name = (event as { event?: unknown } | undefined)?.event;
+      if (name === 'message-summary') this.#watchlist.unsolicitedSummary(request.body);
+    });
   }
 
   /** The connection came up or went down (transport.ts keeps this from JsSIP). */
@@ -470,6 +544,7 @@ export class Phone extends Emitter<PhoneEvents> {
       return;
     }
     this.#keepAlive.stop();
+    this.#watchlist.offline();
     this.#failTransactionsOfLostConnection();
     this.#registration.connectionLost(event.upFor);
   }
@@ -573,6 +648,12 @@ export class Phone extends Emitter<PhoneEvents> {
     const callId = (request as IncomingRequest & { call_id: string }).call_id;
     driverOf(call).setCallId(callId);
     this.#callsByCallId.set(callId, call);
+    // Before start(): listeners of the `incoming` change may look at it.
+    const answerRequest = parseAnswerRequest({
+      callInfo: request.getHeaders('Call-Info'),
+      alertInfo: request.getHeaders('Alert-Info'),
+    });
+    if (answerRequest) this.#answerRequests.set(call, answerRequest);
     driverOf(call).start();
     // An attended transfer we agreed to: this call takes over one we already have.
     if (this.#transfers.takeReplacement(callId)) call.answer();

@@ -27,6 +27,11 @@ export interface ReliabilityConfig {
    */
   mediaTimeout?: number;
   /**
+   * The Expires the phone asks for on its SUBSCRIBEs (busy lamps, voicemail), in seconds; the
+   * server may grant less, and JsSIP refreshes before it runs out. 10 to 86400. Default 600.
+   */
+  subscribeExpires?: number;
+  /**
    * JsSIP's debug log on the console: `true` for every JsSIP namespace, or namespaces in the `debug`
    * package's syntax (`'JsSIP:Transport,JsSIP:RTCSession'`). Credentials and tokens are redacted.
    */
@@ -40,6 +45,7 @@ export interface ResolvedReliabilityConfig {
   retryBaseDelay: number;
   retryMaxDelay: number;
   mediaTimeout: number;
+  subscribeExpires: number;
   debug: boolean | string;
 }
 
@@ -50,6 +56,7 @@ export const RELIABILITY_DEFAULTS: ResolvedReliabilityConfig = {
   retryBaseDelay: 30_000,
   retryMaxDelay: 1_800_000,
   mediaTimeout: 60_000,
+  subscribeExpires: 600,
   debug: false,
 };
 
@@ -66,6 +73,17 @@ function milliseconds(
   }
   if (value < min || value > max) {
     throw new ConfigError(field, 'range', `${field} must be between ${min} and ${max} ms.`);
+  }
+  return value;
+}
+
+function seconds(field: 'subscribeExpires', value: unknown, min: number, max: number): number {
+  if (value === undefined || value === null) return RELIABILITY_DEFAULTS[field];
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ConfigError(field, 'type', `${field} must be a whole number of seconds.`);
+  }
+  if (value < min || value > max) {
+    throw new ConfigError(field, 'range', `${field} must be between ${min} and ${max} s.`);
   }
   return value;
 }
@@ -104,6 +122,7 @@ export function resolveReliabilityConfig(input: ReliabilityConfig): ResolvedReli
     retryBaseDelay,
     retryMaxDelay,
     mediaTimeout,
+    subscribeExpires: seconds('subscribeExpires', input.subscribeExpires, 10, 86_400),
     debug,
   };
 }

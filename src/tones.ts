@@ -1,13 +1,14 @@
 /**
  * Call-progress and alerting tones generated with Web Audio (no audio files to ship): ringback
  * while the far end rings without early media, a ringtone for incoming calls (routable to a
- * separate ringer device), and a short DTMF key tone. When the browser's autoplay policy keeps
- * audio suspended, `blocked` turns true so the UI can ask for one click ("enable sound").
+ * separate ringer device), the warning before an automatic answer, and a short DTMF key tone.
+ * When the browser's autoplay policy keeps audio suspended, `blocked` turns true so the UI can ask
+ * for one click ("enable sound").
  */
 import { Emitter } from './emitter.js';
 import type { CallSnapshot } from './call.js';
 
-export type ToneKind = 'ringback' | 'ringtone';
+export type ToneKind = 'ringback' | 'ringtone' | 'auto-answer';
 
 export interface ToneEvents extends Record<string, unknown> {
   /** Audio is (or is no longer) held back by the browser's autoplay policy. */
@@ -24,10 +25,12 @@ interface Cadence {
   gain: number;
 }
 
-// North American ringback (440 + 480 Hz, 2 s on, 4 s off) and a two-burst ringtone.
+// North American ringback (440 + 480 Hz, 2 s on, 4 s off), a two-burst ringtone, and the warning
+// before an automatic answer: a high double pip every second, unlike either (auto-answer.ts).
 const CADENCES: Record<ToneKind, Cadence> = {
   ringback: { frequencies: [440, 480], pattern: [2000, 4000], gain: 0.08 },
   ringtone: { frequencies: [660, 880], pattern: [400, 200, 400, 2000], gain: 0.15 },
+  'auto-answer': { frequencies: [1400], pattern: [120, 80, 120, 680], gain: 0.12 },
 };
 
 // RFC 4733 / ITU-T Q.23 DTMF pairs.
@@ -104,7 +107,10 @@ export class TonePlayer extends Emitter<ToneEvents> {
     return this.#loop?.kind;
   }
 
-  /** Plays ringback or the ringtone until {@link stop} (replacing any other looping tone). */
+  /**
+   * Plays ringback, the ringtone or the auto-answer warning until {@link stop} (replacing any
+   * other looping tone).
+   */
   start(kind: ToneKind): void {
     if (this.#loop?.kind === kind) return;
     this.stop();

@@ -38,7 +38,7 @@ function reactEvents<T extends SipTag>(tag: T): SipReactEvents<T> {
   ) as SipReactEvents<T>;
 }
 
-/** `<sip-phone>`: `onSipRegistrationChange`, `onSipCallChange`, `onSipCallRequest`, `onSipQualityChange`, `onSipTransferRequest`. */
+/** `<sip-phone>`: `onSipRegistrationChange`, `onSipCallChange`, `onSipCallRequest`, `onSipQualityChange`, `onSipTransferRequest`, `onSipAutoAnswer`, `onSipPresenceChange`, `onSipVoicemailChange`. */
 export const SipPhone = createComponent({
   react: React,
   tagName: 'sip-phone',

@@ -28,6 +28,8 @@ export interface CardParts {
   dial: Part;
   controls: Part;
   actions: Part;
+  /** The voicemail badge and the busy lamps, under the actions (absent from the first paint). */
+  presence?: Part;
 }
 
 /** The card. */
@@ -40,6 +42,7 @@ export function cardTemplate(parts: CardParts): TemplateResult {
     </div>
     ${parts.quality} ${parts.lines} ${parts.dial} ${parts.controls}
     <div class="actions">${parts.actions}</div>
+    ${parts.presence}
     <audio autoplay hidden></audio>
   </div>`;
 }

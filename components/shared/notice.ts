@@ -5,16 +5,22 @@
 import { statusTitle } from './outcome-text.js';
 import { uiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
+import { isLiveCallState } from '../../src/call-machine.js';
 
 export interface NoticeContext {
   /** A message about the devices (microphone unplugged, speaker refused); it comes first. */
   deviceNotice?: string;
   /** What became of a transfer the far end asked for, on the call with that id. */
   transferNotice?: { call: string; text: string } | undefined;
+  /** The shown call is held by another tab (tabs share one phone): its audio plays there. */
+  inAnotherTab?: boolean;
   lang?: string;
 }
 
-/** Devices first, then transfers, hold failures, being held; `''` when there is nothing to say. */
+/**
+ * Devices first, then transfers, hold failures, being held, a call in another tab; `''` when there
+ * is nothing to say.
+ */
 export function noticeText(
   snapshot: CallSnapshot | undefined,
   context: NoticeContext = {},
@@ -40,5 +46,8 @@ export function noticeText(
     const code = holdError.status ? ` (${holdError.status})` : '';
     return holdError.action === 'hold' ? t.holdFailed(code) : t.resumeFailed(code);
   }
-  return snapshot?.remoteHold ? t.heldByOther : '';
+  if (snapshot?.remoteHold) return t.heldByOther;
+  return context.inAnotherTab && snapshot && isLiveCallState(snapshot.state)
+    ? t.callInAnotherTab
+    : '';
 }

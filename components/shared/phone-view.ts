@@ -5,14 +5,14 @@
  * card, painted before this module is here, shares). One template of what the phone shows (`PhoneView`, plain data) and
  * what its controls do (`PhoneHandlers`, called with the rendering element as `this`).
  */
-import type { TemplateResult } from 'lit';
-import { uiStrings } from '../../src/i18n/ui.js';
+import type { nothing, TemplateResult } from 'lit';
+import { uiStrings, type UiStrings } from '../../src/i18n/ui.js';
 import type { CallSnapshot } from '../../src/call.js';
 import { isLiveCallState } from '../../src/call-machine.js';
 import type { QualityIssue } from '../../src/quality.js';
 import type { RegistrationSnapshot, TransferRequest } from '../../src/index.js';
 import type { SipDialpadPressEvent } from '../events.js';
-import { bannerModel, bannerTemplate, disconnectedBanner } from './banner.js';
+import { bannerModel, bannerTemplate, disconnectedBanner, type BannerModel } from './banner.js';
 import { connectionLost, registrationLine } from './registration-line.js';
 import { cardTemplate, dialTemplate, registrationTemplate } from './card-view.js';
 import { noticeText, type NoticeContext } from './notice.js';
@@ -48,6 +48,8 @@ export interface PhoneView {
   shown: CallSnapshot | undefined;
   /** A transfer the far end asks for, while it waits for the user's answer. */
   transferPrompt: TransferRequest | undefined;
+  /** A ringing call about to be answered by itself (`auto-answer`), and after how many seconds. */
+  autoAnswer?: { id: string; seconds: number } | undefined;
   /** The browser blocks audio until the user clicks. */
   soundBlocked: boolean;
   /** What the notice says besides the shown call's own news: devices, transfer requests. */
@@ -58,6 +60,10 @@ export interface PhoneView {
   number: string;
   /** Why the last call attempt or action was refused (shown under the number field). */
   error: string;
+  /** The voicemail badge and the busy lamps (presence-view.ts), when there are any. */
+  presence?: TemplateResult | typeof nothing;
+  /** Tabs share one phone and another tab of this browser holds it. */
+  elsewhere?: boolean;
 }
 
 /** What the controls do. */
@@ -80,6 +86,20 @@ export interface PhoneHandlers {
   callIntent: Handler;
 }
 
+/**
+ * The ringing call's banner, when it is about to be answered by itself: it says so, in the same
+ * announcement as the call (the seconds are said once, not counted down in the live region).
+ */
+function autoAnswerBanner(
+  model: BannerModel,
+  shown: CallSnapshot | undefined,
+  pending: PhoneView['autoAnswer'],
+  t: UiStrings,
+): BannerModel {
+  if (!pending || shown?.id !== pending.id || shown.state !== 'incoming') return model;
+  return { ...model, action: t.autoAnswering(pending.seconds) };
+}
+
 /** The card, in whatever state the phone is. */
 export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResult {
   const { lang, lines, maxLines, registration, shown } = view;
@@ -88,11 +108,20 @@ export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResul
   const { uri, configError, connecting, now } = view;
   return cardTemplate({
     registration: registrationTemplate(
-      registrationLine(registration, { now, uri, configError, connecting, lang }),
+      registrationLine(registration, {
+        now,
+        uri,
+        configError,
+        connecting,
+        lang,
+        elsewhere: view.elsewhere === true,
+      }),
       on.retryNow,
     ),
     banner: bannerTemplate(
-      !shown && connectionLost(registration) ? disconnectedBanner(lang) : bannerModel(shown, lang),
+      !shown && connectionLost(registration)
+        ? disconnectedBanner(lang)
+        : autoAnswerBanner(bannerModel(shown, lang), shown, view.autoAnswer, t),
     ),
     transferPrompt: transferPromptTemplate(view.transferPrompt, t, on.transferPrompt),
     soundPrompt: soundPromptTemplate(view.soundBlocked, t, on.enableSound),
@@ -121,5 +150,6 @@ export function phoneTemplate(view: PhoneView, on: PhoneHandlers): TemplateResul
       hangup: on.hangup,
       callIntent: on.callIntent,
     }),
+    presence: view.presence,
   });
 }

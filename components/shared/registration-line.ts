@@ -20,6 +20,8 @@ export interface RegistrationContext {
   lang?: string;
   /** The time to count down from (epoch ms). */
   now?: number;
+  /** Tabs share one phone and another tab holds it: the line says so. */
+  elsewhere?: boolean;
 }
 
 /** "Reconnecting in 2 s" / "Retrying in 3 min": seconds under 90, else minutes. */
@@ -39,7 +41,7 @@ export function registrationLine(
   let text: string;
   switch (registration.state) {
     case 'registered':
-      text = t.registered(account);
+      text = context.elsewhere ? t.registeredElsewhere(account) : t.registered(account);
       break;
     case 'registering':
       if (registration.previous !== 'registered') text = t.registering(account);

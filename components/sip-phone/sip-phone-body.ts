@@ -9,6 +9,7 @@
 import type { PropertyValues } from 'lit';
 import { uiStrings } from '../../src/i18n/ui.js';
 import type { Call, CallSnapshot, DiagnosticsReport } from '../../src/index.js';
+import { isRemoteCall, localCall, type PhoneCall } from '../../src/tab-call.js';
 import { PhoneStateError } from '../../src/errors.js';
 import { isLiveCallState } from '../../src/call-machine.js';
 import { TonePlayer, toneFor } from '../../src/tones.js';
@@ -23,6 +24,9 @@ import { DevicesController } from '../controllers/devices-controller.js';
 import { HistoryController } from '../controllers/history-controller.js';
 import { PrewarmController } from '../controllers/prewarm-controller.js';
 import { FocusController } from '../controllers/focus-controller.js';
+import { PresenceController } from '../controllers/presence-controller.js';
+import { presenceTemplate } from '../shared/presence-view.js';
+import { AutoAnswerController } from '../controllers/auto-answer-controller.js';
 import { DialLinksController } from '../controllers/dial-links-controller.js';
 import {
   SipCallChangeEvent,
@@ -62,6 +66,10 @@ export class PhoneBody {
   /** What the card's controls do, and the keys; why an action was refused. */
   readonly #controls: ControlsController;
   readonly #notifications: NotificationController;
+  /** Busy lamps of `watch`, the voicemail summary, their one-press calls. */
+  readonly #presence: PresenceController;
+  /** With `auto-answer`: the countdown, then the answer, for the calls it allows. */
+  readonly #autoAnswer: AutoAnswerController;
 
   constructor(host: SipPhone, locale: LocaleController) {
     this.#host = host;
@@ -69,18 +77,26 @@ export class PhoneBody {
     const words = () => uiStrings(locale.lang);
     this.#quality = new QualityController(
       host,
-      () => this.session.shownCall,
+      // A call in another tab has its peer connection there: it is measured there.
+      () => localCall(this.session.shownCall),
       (snapshot, call) => {
         this.session.phone?.noteQuality(call, snapshot.issues, snapshot.mos);
         host.dispatchEvent(new SipQualityChangeEvent(qualityChangeDetail(call.id, snapshot)));
       },
     );
+    this.#presence = new PresenceController(host);
     this.session = new PhoneController(host, {
+      onPhone: this.#presence.adopt,
       onRegistrationChange: (snapshot) =>
         host.dispatchEvent(new SipRegistrationChangeEvent(registrationChangeDetail(snapshot))),
-      onCallChange: (snapshot) => this.#handleCallChange(snapshot),
+      onCallChange: (snapshot, call) => this.#handleCallChange(snapshot, call),
       onCall: (call) => this.#handleNewCall(call),
       onIdle: (last) => this.#handleIdle(last),
+      // This tab now holds the shared phone: it takes the microphone chosen here.
+      onRole: (role) => {
+        if (role === 'leader') void this.#devices.applyMicrophone();
+      },
+      onRemoteRefused: (error) => this.#controls.refused(error, words().callNotStarted),
       onTransferRequest: (request) => this.#transfers.request(request),
       onTransferRefused: (refusal) => this.#transfers.refused(refusal),
     });
@@ -100,7 +116,7 @@ export class PhoneBody {
     );
     this.#devices = new DevicesController(host, {
       phone: () => this.session.phone,
-      shownCall: () => this.session.shownCall,
+      shownCall: () => localCall(this.session.shownCall),
       tones: () => this.tones,
       locale,
     });
@@ -123,6 +139,11 @@ export class PhoneBody {
         body: words().notificationFrom(whoOf(snapshot, words())),
       }),
     });
+    this.#autoAnswer = new AutoAnswerController(host, {
+      phone: () => this.session.phone,
+      lines: () => this.session.lines.filter((c): c is Call => !isRemoteCall(c)),
+      answer: (call) => this.#answerCall(call),
+    });
   }
 
   /** The UI strings in the element's language. */
@@ -138,10 +159,9 @@ export class PhoneBody {
   call(target: string): void {
     const t = this.#t;
     try {
-      const phone = this.session.phoneToCall(t);
       // The microphone property may have changed in this same task, before an update ran.
       void this.#devices.applyMicrophone();
-      phone.call(target);
+      this.session.placeCall(target, t);
       this.#controls.error = '';
     } catch (error) {
       this.#controls.refused(error, t.callNotStarted);
@@ -150,12 +170,17 @@ export class PhoneBody {
   }
 
   answer(): void {
-    const { ringing: call, phone } = this.session;
-    if (!call || !phone) {
+    const { ringing: call, role } = this.session;
+    if (!call || (!this.session.phone && role !== 'follower')) {
       throw new PhoneStateError('not-ringing', 'There is no incoming call to answer.');
     }
+    this.#answerCall(call);
+  }
+
+  /** Answer (the Answer button, `answer()`, auto-answer); in a follower tab, through the leader. */
+  #answerCall(call: PhoneCall): void {
     void this.#devices.applyMicrophone();
-    phone.answer(call);
+    this.session.answer(call);
   }
 
   transfer(target?: string): Promise<boolean> {
@@ -175,26 +200,34 @@ export class PhoneBody {
   willUpdate(changed: PropertyValues<SipPhone>): void {
     const host = this.#host;
     if (changed.has('endReasonTimeout')) this.session.endReasonTimeout = host.endReasonTimeout;
-    if (PHONE_CONFIG_KEYS.some((key) => changed.has(key))) {
-      this.session.configure(phoneConfigOf(host));
+    if (PHONE_CONFIG_KEYS.some((key) => changed.has(key)) || changed.has('tabs')) {
+      this.session.configure(phoneConfigOf(host), host.tabs);
     }
+    if (changed.has('watch') || changed.has('voicemail')) this.#presence.update();
   }
 
   /** The element's `updated()`: devices, the state attributes, the tone that should play. */
   updated(changed: PropertyValues<SipPhone>): void {
     const host = this.#host;
     this.#devices.updated(changed);
-    // Ringtone while a call rings for us, ringback while the far end rings without early media.
-    const tone = host.silent ? undefined : toneFor(this.session.lines.map((c) => c.snapshot));
+    // Ringtone while a call rings for us, ringback while the far end rings without early media;
+    // only in the tab that holds the calls (one phone rings once); the warning instead of the
+    // ringtone while a call is about to be answered by itself.
+    const lines = this.session.localLines;
+    const tone = host.silent
+      ? undefined
+      : this.#autoAnswer.pending
+        ? 'auto-answer'
+        : toneFor(lines.map((c) => c.snapshot));
     this.#devices.tones.play(tone);
   }
 
-  #handleNewCall(call: Call): void {
-    this.#devices.watch(call);
-    this.#handleCallChange(call.snapshot);
+  #handleNewCall(call: PhoneCall): void {
+    if (!isRemoteCall(call)) this.#devices.watch(call);
+    this.#handleCallChange(call.snapshot, call);
   }
 
-  #handleCallChange(snapshot: CallSnapshot): void {
+  #handleCallChange(snapshot: CallSnapshot, call: PhoneCall): void {
     if (snapshot.state === 'idle') return;
     if (snapshot.state === 'incoming' && snapshot.previous === 'idle') {
       this.#focus.moveTo('[part~="answer-button"]');
@@ -203,36 +236,56 @@ export class PhoneBody {
       this.#focus.moveTo('input');
     }
     this.#host.dispatchEvent(new SipCallChangeEvent(callChangeDetail(snapshot)));
-    this.#notifications.update(snapshot);
     this.#prewarm.callChanged(snapshot);
+    // The tab that holds the call notifies and keeps the history (once, not once per tab).
+    if (isRemoteCall(call)) return;
+    // After `sip-call-change`: the page hears of the call before it hears it will be answered.
+    this.#autoAnswer.callChanged(snapshot);
+    this.#notifications.update(snapshot);
     this.#history.callChanged(snapshot);
   }
 
-  #handleIdle(last: Call): void {
+  #handleIdle(last: PhoneCall): void {
     this.#host.requestUpdate();
     this.#host.dispatchEvent(new SipCallChangeEvent(idleChangeDetail(last.snapshot)));
   }
 
   /** The card, in whatever state the phone is. */
   render() {
-    const { phone, lines, registration, shownCall, configError, loading } = this.session;
+    const { account, lines, registration, shownCall, configError, loading } = this.session;
     return phoneTemplate(
       {
         lang: this.#locale.lang,
         now: this.#clock.now,
         registration,
-        uri: phone?.config.uri,
+        uri: account?.uri,
         configError,
         connecting: loading,
-        maxLines: phone?.config.maxLines,
+        maxLines: account?.maxLines,
         lines: lines.map((c) => c.snapshot),
         shown: shownCall?.snapshot,
         transferPrompt: this.#transfers.prompt,
+        autoAnswer: this.#autoAnswer.pending,
         soundBlocked: this.#devices.blocked,
-        notices: { deviceNotice: this.#devices.notice, transferNotice: this.#transfers.notice },
+        notices: {
+          deviceNotice: this.#devices.notice,
+          transferNotice: this.#transfers.notice,
+          inAnotherTab: isRemoteCall(shownCall),
+        },
+        elsewhere: this.session.role === 'follower',
         issues: this.#quality.snapshot.issues,
         number: this.#host.number,
         error: this.#controls.error,
+        presence: presenceTemplate(
+          {
+            lamps: this.#presence.lamps,
+            ringing: this.#presence.ringing,
+            voicemail: this.#presence.voicemail,
+            voicemailNumber: this.#host.voicemail,
+          },
+          uiStrings(this.#locale.lang),
+          this.#presence,
+        ),
       },
       this.#controls,
     );

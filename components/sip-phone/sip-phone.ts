@@ -15,6 +15,7 @@ import type {
   ServerEntry,
 } from '../../src/index.js';
 import type { TonePlayer } from '../../src/tones.js';
+import { localCall } from '../../src/tab-call.js';
 import { PhoneStateError } from '../../src/errors.js';
 import { firstPaintStrings } from '../../src/i18n/languages.js';
 import {
@@ -42,6 +43,10 @@ import { phoneStyles } from './sip-phone.styles.js';
 import type * as PhoneBodyModule from './sip-phone-body.js';
 import type { PhoneBody } from './sip-phone-body.js';
 
+/** `watch` as an attribute: addresses separated by spaces or commas. */
+const parseWatchList = (value: string | null): string[] =>
+  (value ?? '').split(/[\s,]+/).filter((item) => item.length > 0);
+
 // The phone's code and the core with JsSIP are fetched at once, in parallel, while the idle card
 // paints: the phone must register as soon as it can. A failed fetch is said by each element.
 prefetchPhone();
@@ -55,7 +60,10 @@ prefetchPhone();
  * @fires sip-call-change - A call's state (or its SIP status) changed: `detail.state`, `.status`, `.reason`, `.id`.
  * @fires sip-call-request - The user pressed Call; cancelable (`preventDefault()` vetoes the call).
  * @fires sip-quality-change - Call-quality warnings rose or cleared: `detail.issues`, `.mos`.
+ * @fires sip-presence-change - A watched address's busy lamp changed: `detail.target`, `.state` (idle, ringing, busy, offline, unknown), `.lamps`.
+ * @fires sip-voicemail-change - The voicemail summary changed: `detail.waiting`, `.newMessages`, `.oldMessages`.
  * @fires sip-transfer-request - The far end asks to transfer a call: `detail.target`, `.from`; cancelable (`preventDefault()` declines), `detail.accept()` follows it unasked.
+ * @fires sip-auto-answer - An incoming call is about to be answered by itself (`auto-answer`): `detail.id`, `.after` (seconds), `.requested`, `.caller`; cancelable (`preventDefault()` lets it ring as any other call).
  *
  * @csspart base - The phone's card.
  * @csspart registration - Registration status line (live region with `data-state`, `data-status`).
@@ -69,6 +77,15 @@ prefetchPhone();
  * @csspart transfer-accept-button - Accept that transfer (the phone calls the target).
  * @csspart transfer-decline-button - Decline it (Escape does too); the call goes on.
  * @csspart quality - Call-quality warnings in plain words (hidden while the call sounds fine); `data-issues`.
+ * @csspart voicemail - The voicemail line (with `voicemail` set, or once the server sent a summary); `data-new`.
+ * @csspart voicemail-badge - New and old voicemail messages (a live region).
+ * @csspart voicemail-button - "Call voicemail" (dials the `voicemail` number).
+ * @csspart presence - The busy lamps (with `watch` set).
+ * @csspart presence-list - Their list.
+ * @csspart lamp - One watched address; `data-state` (idle, ringing, busy, offline, unknown), `data-target`.
+ * @csspart lamp-light - Its coloured light.
+ * @csspart lamp-state - Its state in words.
+ * @csspart lamp-call-button - Calls that address.
  * @csspart timer - The call duration (not announced while it ticks).
  * @csspart lines - The list of calls when more than one line is in use.
  * @csspart line - One line in that list; carries `data-state`.
@@ -90,6 +107,10 @@ prefetchPhone();
  * @cssprop --sip-color-surface - Card background.
  * @cssprop --sip-color-text - Text colour.
  * @cssprop --sip-color-border - Borders.
+ * @cssprop --sip-lamp-idle - A busy lamp that is free (green).
+ * @cssprop --sip-lamp-ringing - A busy lamp that rings (amber, blinking unless reduced motion is asked for).
+ * @cssprop --sip-lamp-busy - A busy lamp on a call (red).
+ * @cssprop --sip-lamp-offline - A busy lamp that is offline (grey).
  * @cssprop --sip-color-accept - Call / answer buttons.
  * @cssprop --sip-color-danger - Hang-up / reject buttons and failures.
  * @cssprop --sip-color-focus - Focus ring.
@@ -176,8 +197,31 @@ export class SipPhone extends LitElement {
    */
   @property({ type: Boolean }) notifications = false;
 
-  /** No ringtone, ringback or key tones. */
+  /** No ringtone, ringback, key tones or auto-answer warning. */
   @property({ type: Boolean }) silent = false;
+
+  /**
+   * Answer incoming calls by themselves; off by default. A number of seconds, `0`–`60`, answers
+   * every call after that long; `intercom` answers only calls that ask for it (`Call-Info:
+   * <…>;answer-after=N`, `Alert-Info: <…>;info=alert-autoanswer`) after the time they ask (60 s at
+   * most). Never sooner than half a second: a warning tone plays and the banner says so first, and
+   * Reject still refuses the call. Any other value is off (with a console warning).
+   */
+  @property({ attribute: 'auto-answer' }) autoAnswer = '';
+
+  /**
+   * With `auto-answer`: only these callers are answered by themselves. Space-separated users (in
+   * the account's domain) or addresses: `boss sip:pager@pbx.example.com`. Empty: any caller. The
+   * caller is the From the server passes on: trust it only as far as your server checks it.
+   */
+  @property({ attribute: 'auto-answer-from' }) autoAnswerFrom = '';
+
+  /**
+   * With `auto-answer`: answer by itself even while another call is live (that call goes on hold).
+   * Off by default: a call that comes while another is ringing, in progress, connected or held
+   * rings as usual.
+   */
+  @property({ type: Boolean, attribute: 'auto-answer-busy' }) autoAnswerBusy = false;
 
   /** Further {@link PhoneConfig} options (ICE servers, codecs, DTMF timing, lines…). */
   @property({ attribute: false }) config: Partial<PhoneConfig> = {};
@@ -198,6 +242,31 @@ export class SipPhone extends LitElement {
 
   /** The number or address in the dial field. */
   @property() number = '';
+
+  /**
+   * Addresses whose call state the card shows as busy lamps (idle, ringing, on a call, offline),
+   * each with a one-press Call: dial strings such as `bob`, `201`, `sip:bob@example.com`. As an
+   * attribute, separated by spaces or commas. The phone subscribes to each one's `dialog` state
+   * (RFC 4235), or `presence` where the server has no dialog package; at most 100.
+   */
+  @property({
+    converter: { fromAttribute: parseWatchList, toAttribute: (v: string[]) => v.join(' ') },
+  })
+  watch: readonly string[] = [];
+
+  /**
+   * The voicemail number (`*97`, `voicemail`): set, the phone subscribes to the account's
+   * message summary (RFC 3842), shows new and old messages, and offers "Call voicemail". Summaries
+   * the server sends unasked show either way.
+   */
+  @property() voicemail = '';
+
+  /**
+   * This browser's tabs with the same server and URI: `shared` — one tab registers and holds the
+   * calls (their audio plays there), the others mirror it and act through it; `separate` — each
+   * element registers by itself. Shared needs Web Locks (a secure context).
+   */
+  @property({ reflect: true }) tabs: 'shared' | 'separate' = 'separate';
 
   /**
    * Call links: a click on a `tel:` or `sip:` link anywhere in the page fills the number and puts
@@ -231,14 +300,20 @@ export class SipPhone extends LitElement {
     return this.#session?.shownCall?.snapshot;
   }
 
-  /** The call the phone shows, for advanced use (statistics, the peer connection). */
+  /**
+   * The call the phone shows, for advanced use (statistics, the peer connection). With shared
+   * tabs, only in the tab that holds it (`callState` and `callSnapshot` are in every tab).
+   */
   get currentCall(): Call | undefined {
-    return this.#session?.shownCall;
+    return localCall(this.#session?.shownCall);
   }
 
-  /** Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). */
+  /**
+   * Every call not over yet, oldest first (at most `config.maxLines`, 2 by default). With shared
+   * tabs, only in the tab that holds them.
+   */
   get lines(): Call[] {
-    return [...(this.#session?.lines ?? [])];
+    return (this.#session?.lines ?? []).flatMap((call) => localCall(call) ?? []);
   }
 
   /** The desktop notification shown for the ringing call, if any. */
@@ -246,9 +321,21 @@ export class SipPhone extends LitElement {
     return this.#code.body?.notification;
   }
 
-  /** The core `Phone` behind the element, once configured (advanced use: wire log, events). */
+  /**
+   * The core `Phone` behind the element, once configured (advanced use: wire log, events); with
+   * shared tabs, only in the tab that holds it.
+   */
   get phone(): Phone | undefined {
     return this.#session?.phone;
+  }
+
+  /**
+   * With `tabs="shared"`: `leader` while this tab holds the account's phone, `follower` while
+   * another tab of the browser does; `alone` otherwise (tabs separate, no Web Locks here, or not
+   * configured yet).
+   */
+  get tabRole(): 'alone' | 'leader' | 'follower' {
+    return this.#session?.role ?? 'alone';
   }
 
   /** Resolves with `phone` once it exists: the CDN file fetches the core as a chunk of its own. */
@@ -288,9 +375,10 @@ export class SipPhone extends LitElement {
   }
 
   /** Resumes a held call (the newest, unless given); any other call goes on hold. */
-  resume(call: Call | undefined = this.#session?.held): Promise<boolean> {
-    const phone = this.#session?.phone;
-    return call && phone ? phone.resume(call) : Promise.resolve(false);
+  resume(call?: Call): Promise<boolean> {
+    const session = this.#session;
+    const target = call ?? session?.held;
+    return target && session ? session.resume(target) : Promise.resolve(false);
   }
 
   /**
@@ -310,7 +398,7 @@ export class SipPhone extends LitElement {
    * registration line's "Retry now"). False when nothing is waiting.
    */
   retryNow(): boolean {
-    return this.#session?.phone?.retryNow() ?? false;
+    return this.#session?.retryNow() ?? false;
   }
 
   /** Mutes or unmutes the microphone on the shown call (no renegotiation). */

@@ -135,6 +135,7 @@ const local: OutcomeTranslation['local'] = {
   'transferred': t('Anruf weitergeleitet', 'Die Gegenseite wurde mit dem Weiterleitungsziel verbunden.'),
   'replaced': t('Anruf ersetzt', 'Der Anruf läuft nach einer Weiterleitung auf einer anderen Leitung weiter.'),
   'time-limit': t('Maximale Gesprächsdauer erreicht', 'Der Anruf hat die hier erlaubte Höchstdauer erreicht und wurde beendet.'),
+  'tab-closed': t('Gespräch in einem anderen Tab beendet', 'Der Browser-Tab, in dem das Gespräch lief, wurde geschlossen oder verlassen, und das Gespräch endete mit ihm.'),
   'unknown': t('Anruf fehlgeschlagen', 'Der Anruf ist aus unbekanntem Grund fehlgeschlagen.'),
 };
 

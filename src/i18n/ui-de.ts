@@ -3,6 +3,7 @@ import type { PartialUiStrings } from './ui.js';
 
 export const uiDe: PartialUiStrings = {
   registered: (account) => `Angemeldet als ${account}`,
+  registeredElsewhere: (account) => `Angemeldet als ${account} (in einem anderen Tab)`,
   registering: (account) => `Anmeldung von ${account}…`,
   reconnecting: 'Verbindung verloren, neuer Versuch…',
   notRegistered: 'Nicht angemeldet',
@@ -20,6 +21,10 @@ export const uiDe: PartialUiStrings = {
   callInProgress: 'Verbindungsaufbau',
   incomingCall: 'Eingehender Anruf',
   incomingFrom: (who) => `Von ${who}.`,
+  autoAnswering: (seconds) =>
+    seconds === 0
+      ? 'Wird automatisch angenommen. Mit „Ablehnen“ weisen Sie den Anruf ab.'
+      : `Wird in ${seconds} ${seconds === 1 ? 'Sekunde' : 'Sekunden'} automatisch angenommen. Mit „Ablehnen“ weisen Sie den Anruf ab.`,
   connected: 'Verbunden',
   inCallWith: (who) => `Im Gespräch mit ${who}.`,
   onHold: 'Gehalten',
@@ -59,6 +64,7 @@ export const uiDe: PartialUiStrings = {
   soundBlocked: 'Der Browser hält den Ton auf dieser Seite zurück.',
   enableSound: 'Ton einschalten',
   heldByOther: 'Die Gegenseite hat Sie in die Warteschleife gelegt.',
+  callInAnotherTab: 'Das Gespräch läuft in einem anderen Tab dieses Browsers: Der Ton kommt dort.',
   holdFailed: (code) => `Halten nicht möglich${code}; das Gespräch läuft weiter.`,
   resumeFailed: (code) => `Fortsetzen nicht möglich${code}; das Gespräch läuft weiter.`,
   transferring: (who, code) => `Weiterleitung an ${who}…${code}`,
@@ -67,6 +73,21 @@ export const uiDe: PartialUiStrings = {
     `Weiterleitung an ${who} fehlgeschlagen: ${why}${code}. Sie sind noch im Gespräch.`,
   noAnswer: 'keine Antwort',
   typeTransferTarget: 'Zielnummer eingeben, dann auf Weiterleiten drücken.',
+  presenceHeading: 'Besetztlampen',
+  lampState: {
+    idle: 'Frei',
+    ringing: 'Klingelt',
+    busy: 'Im Gespräch',
+    offline: 'Nicht erreichbar',
+    unknown: 'Unbekannt',
+  },
+  callLamp: (target) => `${target} anrufen`,
+  lampRinging: (target) => `${target}: klingelt`,
+  voicemailCount: (newMessages, oldMessages) =>
+    `${newMessages === 0 ? 'Keine neue Sprachnachricht' : newMessages === 1 ? '1 neue Sprachnachricht' : `${newMessages} neue Sprachnachrichten`}` +
+    (oldMessages > 0 ? `, ${oldMessages} alte` : ''),
+  voicemailUnknown: 'Mailbox',
+  callVoicemail: 'Mailbox anrufen',
   transferAsk: (who, target) => `${who} möchte Sie an ${target} weiterleiten.`,
   transferAskHint: 'Annehmen, um diese Nummer anzurufen; ablehnen, um im Gespräch zu bleiben.',
   transferAccept: 'Weiterleitung annehmen',

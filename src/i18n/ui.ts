@@ -13,6 +13,8 @@ export { matchLanguage };
 export const en = {
   // Registration line
   registered: (account: string) => `Registered as ${account}`,
+  /** Tabs share one phone, and another tab of this browser holds it. */
+  registeredElsewhere: (account: string) => `Registered as ${account} (in another tab)`,
   registering: (account: string) => `Registering ${account}…`,
   reconnecting: 'Connection lost, reconnecting…',
   notRegistered: 'Not registered',
@@ -35,6 +37,10 @@ export const en = {
   callInProgress: 'Call in progress',
   incomingCall: 'Incoming call',
   incomingFrom: (who: string) => `From ${who}.`,
+  autoAnswering: (seconds: number) =>
+    seconds === 0
+      ? 'Answering automatically. Press Reject to refuse the call.'
+      : `Answering automatically in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}. Press Reject to refuse the call.`,
   connected: 'Connected',
   inCallWith: (who: string) => `In a call with ${who}.`,
   onHold: 'On hold',
@@ -80,6 +86,7 @@ export const en = {
   soundBlocked: 'The browser is holding back sound on this page.',
   enableSound: 'Enable sound',
   heldByOther: 'The other side put you on hold.',
+  callInAnotherTab: 'The call is in another tab of this browser: its sound plays there.',
   holdFailed: (code: string) => `Could not put the call on hold${code}; the call goes on.`,
   resumeFailed: (code: string) => `Could not resume the call${code}; the call goes on.`,
   transferring: (who: string, code: string) => `Transferring to ${who}…${code}`,
@@ -88,6 +95,22 @@ export const en = {
     `Transfer to ${who} failed: ${why}${code}. You are still on the call.`,
   noAnswer: 'no answer',
   typeTransferTarget: 'Type the number to transfer to, then press Transfer.',
+  // Busy lamps (watch) and voicemail
+  presenceHeading: 'Busy lamps',
+  lampState: {
+    idle: 'Free',
+    ringing: 'Ringing',
+    busy: 'On a call',
+    offline: 'Offline',
+    unknown: 'Unknown',
+  } as Record<'idle' | 'ringing' | 'busy' | 'offline' | 'unknown', string>,
+  callLamp: (target: string) => `Call ${target}`,
+  lampRinging: (target: string) => `${target}: ringing`,
+  voicemailCount: (newMessages: number, oldMessages: number) =>
+    `${newMessages === 0 ? 'No new voicemail' : newMessages === 1 ? '1 new voicemail' : `${newMessages} new voicemails`}` +
+    (oldMessages > 0 ? `, ${oldMessages} old` : ''),
+  voicemailUnknown: 'Voicemail',
+  callVoicemail: 'Call voicemail',
   // A transfer the other side asks for (REFER)
   transferAsk: (who: string, target: string) => `${who} wants to transfer you to ${target}.`,
   transferAskHint: 'Accept to call that number; decline to stay on this call.',

@@ -115,6 +115,14 @@ export function sandboxPlugin() {
         const { user, kind = 'password', ttlMs = 60_000 } = payload;
         return api('/api/credentials', 'POST', { user, kind, ttlMs });
       }
+      // Subscriptions the sandbox holds (busy lamps, voicemail), with SUBSCRIBE / NOTIFY counts.
+      if (action === 'subscriptions') return api('/api/subscriptions');
+      // A user's voicemail counts: read, or set ({ newMessages, oldMessages }) as a voicemail
+      // system would, which tells the user's phones.
+      if (action === 'mailbox') {
+        const path = `/api/voicemail/${encodeURIComponent(payload.user)}`;
+        return payload.set ? api(path, 'PUT', payload.set) : api(path);
+      }
       if (action === 'end-call')
         return api(`/api/calls/outbound/${encodeURIComponent(payload.id)}`, 'DELETE');
       throw new Error(`unknown sandbox action ${action}`);

@@ -97,6 +97,8 @@ export interface OutboundCall {
   displayName?: string;
   media?: 'tone' | 'echo';
   answerTimeoutMs?: number;
+  /** Extra INVITE headers: Call-Info and Alert-Info only (the sandbox refuses others, and CR/LF). */
+  headers?: Array<{ name: 'Call-Info' | 'Alert-Info'; value: string }>;
 }
 
 /** Makes the sandbox call a registered user: an incoming call with real media for the browser. */
@@ -127,4 +129,34 @@ export async function impairSandbox(lossPct: number, delayMs = 0): Promise<void>
       delayMs,
     },
   );
+}
+
+export interface SandboxSubscription {
+  subscriber: string;
+  event: 'dialog' | 'presence' | 'message-summary';
+  target: string;
+  expires: number;
+  subscribes: number;
+  notifies: number;
+}
+
+/** The subscriptions the sandbox holds (busy lamps, voicemail). */
+export async function sandboxSubscriptions(): Promise<SandboxSubscription[]> {
+  return executeServerCommand<SandboxSubscription[], { action: string }>('sandbox', {
+    action: 'subscriptions',
+  });
+}
+
+export interface Mailbox {
+  newMessages: number;
+  oldMessages: number;
+}
+
+/** A user's voicemail counts at the sandbox; with `set`, sets them (the user's phones are told). */
+export async function sandboxMailbox(user: string, set?: Mailbox): Promise<Mailbox> {
+  return executeServerCommand<Mailbox, { action: string; user: string; set?: Mailbox }>('sandbox', {
+    action: 'mailbox',
+    user,
+    ...(set ? { set } : {}),
+  });
 }

@@ -21,6 +21,8 @@ export interface BedInfo {
     baresip: string;
     ringForever: string;
     uacCaller: string;
+    /** The sipp UAC that rings a bed user for a while, then cancels (`ringUser`). */
+    ringer: string;
     specials: number[];
   };
   /** coturn on loopback (UDP and TCP), long-term credentials. */
@@ -240,3 +242,126 @@ export function refreshAnswer(phone: BedPhone, callId: string): WireMessage | un
   );
   return answers[1];
 }
+
+/** How a sipp UAC (`call-browser`, `ringUser`) ended: exit code 0 means it went as scripted. */
+export interface UacResult {
+  exitCode: number | string | null;
+  timedOut: boolean;
+  messages: string;
+  errors: string;
+}
+
+/** Waits (at most `timeout` ms) for a sipp UAC started by a command to end. */
+export const waitUac = (id: string, timeout = 30_000): Promise<UacResult> =>
+  command<UacResult>('uac-wait', { id, timeout });
+
+/**
+ * The ringer (sipp UAC `2998`, UDP :5074) calls `user` through Kamailio, lets it ring `ringMs`
+ * after its 180, then cancels (CANCEL → 487 → ACK). The callee must not answer (the UAC then
+ * fails). Meanwhile Kamailio publishes the call's dialog state for `user`: a watcher sees `early`,
+ * then `terminated`. One ringer at a time (fixed ports). → the UAC's id, for `waitUac`.
+ */
+export async function ringUser(user: string, ringMs = 3000, node: NodeName = 'a'): Promise<string> {
+  const { id } = await command<{ id: string }>('ring-user', { user, ringMs, node });
+  return id;
+}
+
+/** A message summary (RFC 3842) as the bed sends it. */
+export interface MwiSent {
+  status: number;
+  reason: string;
+  /** `Messages-Waiting: yes|no`, `Message-Account: sip:<user>@127.0.0.1`, `Voice-Message: n/o`. */
+  body: string;
+}
+
+/**
+ * PUBLISH `Event: message-summary` for `user`, authenticated as `user` over WebSocket (a phone
+ * may publish only its own state): Kamailio (presence_mwi) NOTIFYs every message-summary
+ * subscriber of `user` with the same body. 200 when accepted. The state lasts `expires` s.
+ */
+export const publishMwi = (args: {
+  user: string;
+  newMessages: number;
+  oldMessages: number;
+  expires?: number;
+  node?: NodeName;
+}): Promise<MwiSent & { etag?: string }> => command('publish-mwi', args);
+
+/**
+ * An unsolicited `NOTIFY` (`Event: message-summary`, no subscription, RFC 3842 section 5) for
+ * `user`, sent over UDP as a voicemail server does; Kamailio delivers it to the user's registered
+ * contact. 200 is the phone's answer; 404 when `user` is not registered.
+ */
+export const sendMwiNotify = (args: {
+  user: string;
+  newMessages: number;
+  oldMessages: number;
+  node?: NodeName;
+}): Promise<MwiSent & { callId: string }> => command('send-mwi-notify', args);
+
+/** A NOTIFY a Node-side watcher received. */
+export interface WatchNotify {
+  /** ms since the watcher connected */
+  at: number;
+  event?: string;
+  subscriptionState?: string;
+  contentType?: string;
+  body: string;
+}
+
+/** A Node-side watcher: bed user `watcher` subscribed to `event` of `target`. */
+export interface Watch {
+  id: string;
+  /** The SUBSCRIBE's final status (Kamailio answers 200, not 202). */
+  status: number;
+  notifies(): Promise<WatchNotify[]>;
+  /** Waits (bounded) until a NOTIFY matches; returns it. */
+  until(match: (n: WatchNotify) => boolean, what: string, timeout?: number): Promise<WatchNotify>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Node-side watcher (a SIP-over-WebSocket client of bed user `watcher`, not a browser)
+ * subscribed to `event` (`dialog`, `presence`, `message-summary`) of `target` (a user or a SIP
+ * URI): what Kamailio NOTIFYs a watcher, seen without a second page.
+ */
+export async function watch(args: {
+  watcher: string;
+  target: string;
+  event: 'dialog' | 'presence' | 'message-summary';
+  accept?: string;
+  expires?: number;
+  node?: NodeName;
+}): Promise<Watch> {
+  const started = await command<{ id?: string; status: number; reason: string }>(
+    'watch-start',
+    args,
+  );
+  if (!started.id)
+    throw new Error(
+      `SUBSCRIBE ${args.event} for ${args.target}: ${started.status} ${started.reason}`,
+    );
+  const id = started.id;
+  const notifies = () => command<WatchNotify[]>('watch-notifies', { id });
+  return {
+    id,
+    status: started.status,
+    notifies,
+    async until(match, what, timeout = 5000) {
+      let found: WatchNotify | undefined;
+      await waitFor(
+        async () => (found = (await notifies()).find(match)) !== undefined,
+        `${args.watcher}'s watch of ${args.target} (${args.event}): ${what}`,
+        timeout,
+      );
+      return found!;
+    },
+    async stop() {
+      await command('watch-stop', { id });
+    },
+  };
+}
+
+/** The `<state>` of each `<dialog>` in a dialog-info document, in order (RFC 4235). */
+export const dialogStates = (body: string): string[] =>
+  [...body.matchAll(/<dialog\b[\s\S]*?<state[^>]*>([^<]*)<\/state>/g)].map((m) => m[1]!);

@@ -35,9 +35,31 @@
 //                             stop coturn (SIGTERM, by PID) / start it again
 //   host-media-path {blocked} block (or open) the browser's direct UDP path to rtpengine, so
 //                             calls must use a TURN relay (iptables, loopback-only namespace only)
+//   ring-user      {user, ringMs, node}
+//                             the ringer (sipp UAC 2998) calls `user` through Kamailio, lets it
+//                             ring `ringMs` (default 3000) after its 180, then cancels → {id}
+//                             (`uac-wait {id}`: exit code 0 when it went so; the callee must not
+//                             answer). What a dialog watcher of `user` sees: early, then terminated
+//   publish-mwi    {user, newMessages, oldMessages, expires, node}
+//                             PUBLISH Event: message-summary for `user`, as `user` (digest over WS)
+//                             → {status, reason, etag, body}; Kamailio NOTIFYs the user's
+//                             message-summary subscribers with that body
+//   send-mwi-notify {user, newMessages, oldMessages, node}
+//                             an unsolicited NOTIFY Event: message-summary (no subscription), sent
+//                             over UDP as a voicemail server does, to the user's registered
+//                             contact via Kamailio → {status, reason, body, callId} (404: not
+//                             registered)
+//   watch-start    {watcher, target, event, accept, expires, node}
+//                             a Node client of bed user `watcher` SUBSCRIBEs to `event` (dialog,
+//                             presence, message-summary) of `target` (a user or a SIP URI)
+//                             → {id, status, reason, expires}
+//   watch-notifies {id}       the NOTIFYs it received: [{at, event, subscriptionState,
+//                             contentType, body}]
+//   watch-stop     {id}       unsubscribe (Expires: 0) and close it
 //   timing         {name, ms, detail}
 //                             record a scenario's timing; all are printed when the runner stops
 import { TestBed } from './testbed.mjs';
+import { Watchers, publishMwi, sendMwiNotify } from './presence.mjs';
 
 /** The Kamailio node a command names: `a` (the bed's own, the default) or `b` (the pair's). */
 const node = (args) => {
@@ -49,6 +71,7 @@ const node = (args) => {
 export function interopPlugin() {
   let bed;
   let starting;
+  let watchers;
   const timings = [];
   let bedStart = 0;
 
@@ -57,6 +80,7 @@ export function interopPlugin() {
       bedStart = Date.now();
       bed = new TestBed();
       const info = await bed.start();
+      watchers = new Watchers(info);
       console.log(
         `[interop] test bed up in ${info.startupMs} ms (${Object.entries(info.pids)
           .map(([name, pid]) => `${name} ${pid}`)
@@ -122,6 +146,7 @@ export function interopPlugin() {
       } catch {
         // It failed to start; whatever it started is already stopped.
       }
+      await watchers?.stopAll();
       await bed?.stop();
     },
     async executeCommand({ command, payload }) {
@@ -185,6 +210,38 @@ export function interopPlugin() {
         // kamcmd {node, args}: an RPC on the node's control socket (e.g. ws.dump, ws.close <id>)
         case 'kamcmd':
           return bed.kamcmd(node(args), (args.args ?? []).map(String));
+        case 'ring-user':
+          return {
+            id: bed.startRinger(String(args.user), Number(args.ringMs ?? 3000), node(args)),
+          };
+        case 'publish-mwi':
+          return publishMwi(info, {
+            user: String(args.user),
+            newMessages: Number(args.newMessages ?? 0),
+            oldMessages: Number(args.oldMessages ?? 0),
+            expires: Number(args.expires ?? 600),
+            node: node(args),
+          });
+        case 'send-mwi-notify':
+          return sendMwiNotify(info, {
+            user: String(args.user),
+            newMessages: Number(args.newMessages ?? 0),
+            oldMessages: Number(args.oldMessages ?? 0),
+            node: node(args),
+          });
+        case 'watch-start':
+          return watchers.start({
+            watcher: String(args.watcher),
+            target: String(args.target),
+            event: String(args.event),
+            ...(args.accept ? { accept: String(args.accept) } : {}),
+            expires: Number(args.expires ?? 600),
+            node: node(args),
+          });
+        case 'watch-notifies':
+          return watchers.notifies(String(args.id));
+        case 'watch-stop':
+          return watchers.stop(String(args.id));
         default:
           throw new Error(`unknown interop action ${action}`);
       }

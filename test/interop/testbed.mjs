@@ -6,7 +6,9 @@
 //                                                            ├──▶ sipp UAS 2001 :5071 (183 + SDP → 200)
 //                                                            ├──▶ sipp UAS 2002 :5073 (200; BYE after a refresh)
 //                                                            ├──▶ baresip 3000 :5080 (auto-answer)
-//                                                            └──◀ sipp UAC :5072 (calls a browser user)
+//                                                            ├──◀ sipp UAC :5072 (calls a browser user)
+//                                                            └──◀ sipp ringer :5074 (rings a user, cancels)
+// Kamailio is also the presence server (dialog, presence, message-summary; kamailio.cfg).
 //         coturn (TURN, UDP + TCP :3490, long-term credentials) ◀── the self-test's relay check
 //
 // The pair (pair.test.ts): a second Kamailio, node B (UDP :5062, WS :8081, WSS :8444), started only
@@ -29,6 +31,7 @@
 import { spawn, spawnSync, execFile } from 'node:child_process';
 import {
   closeSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -68,11 +71,15 @@ export const PORTS = {
   SIPP_2002_MEDIA: 6030,
   SIPP_UAC: 5072,
   SIPP_UAC_MEDIA: 6020,
+  // The ringer: a sipp UAC that rings a bed user for a while, then cancels (presence tests).
+  SIPP_RING: 5074,
+  SIPP_RING_MEDIA: 6040,
   // sipp's remote-control sockets (by default 0.0.0.0:8888): on loopback, on ports of our own.
   SIPP_2000_CONTROL: 5170,
   SIPP_2001_CONTROL: 5171,
   SIPP_2002_CONTROL: 5173,
   SIPP_UAC_CONTROL: 5172,
+  SIPP_RING_CONTROL: 5174,
   BARESIP: 5080,
   BARESIP_RTP_MIN: 6100,
   BARESIP_RTP_MAX: 6199,
@@ -95,6 +102,8 @@ export const NUMBERS = {
   baresip: '3000',
   ringForever: '7000',
   uacCaller: '2999',
+  /** The sipp UAC that rings a bed user for a while, then cancels (`ringUser`). */
+  ringer: '2998',
   specials: [403, 404, 480, 486, 488, 500, 503, 600, 603, 604, 606, 607, 608],
 };
 /**
@@ -136,7 +145,16 @@ export const KAMAILIO_MODULE_PACKAGES = {
   websocket: 'kamailio-websocket-modules',
   tls: 'kamailio-tls-modules',
   outbound: 'kamailio-outbound-modules',
+  presence: 'kamailio-presence-modules',
+  pua_dialoginfo: 'kamailio-presence-modules',
 };
+
+/**
+ * The db_text table definitions the kamailio package ships: the presence modules (pua) insist on
+ * a db_url; each node gets a copy of the tables they check, in its own run directory.
+ */
+export const DBTEXT_SCHEMAS = '/usr/share/kamailio/dbtext/kamailio';
+const DBTEXT_TABLES = ['version', 'presentity', 'active_watchers', 'watchers', 'xcap', 'pua'];
 
 /** program → Debian package (the bed's own check; `npm test` installs them via system-deps.mjs). */
 export const BED_PROGRAMS = {
@@ -345,6 +363,7 @@ export class TestBed {
     const missing = Object.entries(BED_PROGRAMS).filter(([program]) => !which(program));
     const modules = kamailioModuleDir();
     if (!modules) missing.push(['kamailio modules', 'kamailio']);
+    if (!existsSync(join(DBTEXT_SCHEMAS, 'pua'))) missing.push([DBTEXT_SCHEMAS, 'kamailio']);
     else
       for (const [module, pkg] of Object.entries(KAMAILIO_MODULE_PACKAGES))
         if (!existsSync(join(modules, `${module}.so`))) missing.push([`${module}.so`, pkg]);
@@ -383,6 +402,7 @@ export class TestBed {
     for (const node of ['a', 'b']) {
       const own = NODES[node];
       const peer = NODES[peerOf(node)];
+      const dbtext = this.#dbtext(node);
       render('kamailio/kamailio.cfg', `${own.name}.cfg`, {
         NODE: own.label,
         KAMAILIO_UDP: own.udp,
@@ -390,6 +410,7 @@ export class TestBed {
         KAMAILIO_WSS: own.wss,
         PEER_UDP: peer.udp,
         CTL: this.#ctl(node),
+        DBTEXT: dbtext,
       });
     }
     render('kamailio/tls.cfg', 'tls.cfg');
@@ -690,8 +711,21 @@ export class TestBed {
     return nodes;
   }
 
+  /** A node's db_text directory (the presence modules' tables). */
+  #dbtext(node) {
+    return join(this.runDir, `${NODES[node].name}-dbtext`);
+  }
+
   #spawnKamailio(node = 'a') {
     const { name } = NODES[node];
+    // Fresh, empty tables at every start: pua writes its in-memory state there when it stops and
+    // would read it back (and db_text refuses the rows it wrote). Presence state lives in memory
+    // and ends with the process, as registrations do.
+    const dbtext = this.#dbtext(node);
+    rmSync(dbtext, { recursive: true, force: true });
+    mkdirSync(dbtext);
+    for (const table of DBTEXT_TABLES)
+      copyFileSync(join(DBTEXT_SCHEMAS, table), join(dbtext, table));
     const runtime = node === 'a' ? this.runDir : join(this.runDir, name);
     mkdirSync(runtime, { recursive: true });
     return this.#spawn(name, 'kamailio', [
@@ -929,6 +963,36 @@ export class TestBed {
   }
 
   /**
+   * Starts a sipp UAC (2998, the ringer) that calls `user` through Kamailio, lets it ring for
+   * `ringMs` after its 180, then cancels; returns its id at once (`waitUac` → exit code 0 when it
+   * went so). One ringer at a time (fixed ports).
+   */
+  startRinger(user, ringMs = 3000, node = 'a') {
+    const id = `ring-${++this.#seq}`;
+    const proc = this.#spawn(
+      id,
+      'sipp',
+      [
+        `127.0.0.1:${NODES[node].udp}`,
+        '-s',
+        user,
+        '-m',
+        '1',
+        '-d',
+        String(Math.max(0, Math.round(ringMs))),
+        ...this.#sippArgs(id, 'uac-ring-cancel.xml', {
+          port: PORTS.SIPP_RING,
+          media: PORTS.SIPP_RING_MEDIA,
+          control: PORTS.SIPP_RING_CONTROL,
+        }),
+      ],
+      this.runDir,
+    );
+    this.#uacs.set(id, { proc, messages: join(this.runDir, `${id}.messages.log`) });
+    return id;
+  }
+
+  /**
    * Waits for a UAC to end (stops it after `timeout`): `{ exitCode, timedOut, messages, errors }`;
    * exit code 0 means the call went as scripted.
    */
@@ -1024,6 +1088,8 @@ export class TestBed {
       ['udp', PORTS.SIPP_2001_CONTROL],
       ['udp', PORTS.SIPP_2002_CONTROL],
       ['udp', PORTS.SIPP_UAC_CONTROL],
+      ['udp', PORTS.SIPP_RING],
+      ['udp', PORTS.SIPP_RING_CONTROL],
       ['udp', PORTS.BARESIP],
       ['udp', PORTS.TURN],
       ['tcp', PORTS.TURN],

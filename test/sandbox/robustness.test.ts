@@ -156,7 +156,7 @@ describe('robustness', () => {
     },
     {
       title: 'answers a known but unsupported method with 405',
-      request: { method: 'SUBSCRIBE', uri: 'sip:bob@localhost' },
+      request: { method: 'PUBLISH', uri: 'sip:bob@localhost' },
       status: 405,
       check: (res) => assert.match(res.get('Allow') ?? '', /REGISTER/),
     },
