@@ -15,6 +15,7 @@ import {
   rememberedPassword,
   saveSettings,
   validateSettings,
+  watchList,
   type DialerSettings,
   type PasswordPlace,
   type SettingsField,
@@ -37,6 +38,8 @@ const FIELDS: SettingsField[] = [
   'displayName',
   'iceServers',
   'dtmfMode',
+  'watch',
+  'voicemail',
 ];
 
 let settings: DialerSettings = loadSettings();
@@ -91,6 +94,8 @@ function readForm(): {
       displayName: text('displayName'),
       iceServers: text('iceServers'),
       dtmfMode: text('dtmfMode') as DialerSettings['dtmfMode'],
+      watch: text('watch').trim(),
+      voicemail: text('voicemail').trim(),
     },
     password: text('password'),
     keep: remember.checked,
@@ -117,6 +122,8 @@ function connect(values: DialerSettings, password: string): boolean {
   phone.authUser = config.authUser ?? '';
   phone.displayName = config.displayName ?? '';
   phone.password = password;
+  phone.watch = watchList(values.watch);
+  phone.voicemail = values.voicemail;
   return true;
 }
 
@@ -226,7 +233,18 @@ applyDevices(settings);
 const sandbox = await loadSandboxConfig();
 if (sandbox) {
   // `npm start`: the sandbox account, not saved (its password is a known sandbox password).
-  const values = { ...settings, server: sandbox.server, uri: sandbox.uri, authUser: '' };
+  // Its other users as busy lamps and its voicemail, unless the settings name others.
+  const others = sandbox.users
+    .map((u) => u.user)
+    .filter((user) => !sandbox.uri.includes(`:${user}@`));
+  const values = {
+    ...settings,
+    server: sandbox.server,
+    uri: sandbox.uri,
+    authUser: '',
+    watch: settings.watch || others.join(' '),
+    voicemail: settings.voicemail || 'voicemail',
+  };
   fillForm(values, sandbox.password);
   connect(values, sandbox.password);
   showNumbers(sandbox.numbers);

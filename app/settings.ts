@@ -9,6 +9,7 @@
 import { isConfigError } from '../src/errors.js';
 import { parseIceServers, resolveConfig, type DtmfMode, type PhoneConfig } from '../src/config.js';
 import { stripUrlSecrets } from '../src/log-redaction.js';
+import { parseDialString } from '../src/dial-string.js';
 
 /** What the dialer keeps between visits. No password here, by construction. */
 export interface DialerSettings {
@@ -22,6 +23,10 @@ export interface DialerSettings {
   microphone: string;
   speaker: string;
   ringer: string;
+  /** Busy lamps: addresses separated by spaces or commas (`<sip-phone watch>`). */
+  watch: string;
+  /** The voicemail number (`<sip-phone voicemail>`). */
+  voicemail: string;
 }
 
 export type SettingsField = keyof DialerSettings | 'password';
@@ -36,7 +41,17 @@ export const EMPTY_SETTINGS: DialerSettings = {
   microphone: '',
   speaker: '',
   ringer: '',
+  watch: '',
+  voicemail: '',
 };
+
+/** Addresses one dialer watches at most (as `<sip-phone watch>`). */
+const MAX_WATCHED = 100;
+
+/** The busy-lamp addresses of the setting, in order, without repeats. */
+export function watchList(value: string): string[] {
+  return [...new Set(value.split(/[\s,]+/).filter((item) => item.length > 0))];
+}
 
 const SETTINGS_KEY = 'sip-phone.dialer.settings';
 const PASSWORD_KEY = 'sip-phone.dialer.password';
@@ -166,6 +181,21 @@ export function validateSettings(
   if (settings.displayName) check('displayName', { displayName: settings.displayName });
   check('password', { password });
   check('dtmfMode', { dtmfMode: settings.dtmfMode });
+  // Busy lamps and voicemail: dial strings, checked as the phone will read them.
+  const domain = /@([^;>?]+)/.exec(settings.uri)?.[1] ?? 'example.invalid';
+  const dial = (field: 'watch' | 'voicemail', value: string) => {
+    try {
+      parseDialString(value, { domain, allowOtherDomains: true });
+      return true;
+    } catch (error) {
+      errors[field] = `"${value.slice(0, 40)}": ${(error as Error).message}`;
+      return false;
+    }
+  };
+  const watched = watchList(settings.watch);
+  if (watched.length > MAX_WATCHED) errors.watch = `At most ${MAX_WATCHED} addresses.`;
+  else watched.every((address) => dial('watch', address));
+  if (settings.voicemail.trim()) dial('voicemail', settings.voicemail.trim());
   let iceServers: RTCIceServer[] = [];
   try {
     iceServers = parseIceServers(settings.iceServers);

@@ -2,9 +2,11 @@
  * What a busy lamp shows, read from the bodies of NOTIFYs: dialog state (RFC 4235,
  * `application/dialog-info+xml`), presence (RFC 3863 PIDF, the fallback) and the voicemail summary
  * (RFC 3842, `application/simple-message-summary`). The bodies come from the wire: they are
- * size-capped, parsed strictly, and only a few enumerated values and counts leave this module —
- * never their text.
+ * size-capped, parsed strictly (xml-lite.ts: no DOCTYPE, so no entities of their own), and only
+ * a few enumerated values and counts leave this module — never their text.
  */
+
+import { descendants, parseXml, type XmlElement } from './xml-lite.js';
 
 /** A watched address's lamp. */
 export type LampState = 'idle' | 'ringing' | 'busy' | 'offline' | 'unknown';
@@ -45,30 +47,24 @@ const DIALOG_STATES: ReadonlySet<string> = new Set([
 ]);
 
 /** The document element of an XML body, when it parses and has the expected name. */
-function xmlRoot(body: string, name: string): Element | undefined {
-  if (typeof body !== 'string' || body.length === 0 || body.length > MAX_BODY_CHARS)
-    return undefined;
-  let doc: Document;
-  try {
-    doc = new DOMParser().parseFromString(body, 'application/xml');
-  } catch {
+function xmlRoot(body: string, name: string): XmlElement | undefined {
+  if (typeof body !== 'string' || body.length === 0 || body.length > MAX_BODY_CHARS) {
     return undefined;
   }
-  if (doc.getElementsByTagName('parsererror').length > 0) return undefined;
-  const root = doc.documentElement;
-  return root?.localName === name ? root : undefined;
+  const root = parseXml(body);
+  return root?.name === name ? root : undefined;
 }
 
-function childrenNamed(parent: Element, name: string): Element[] {
-  return [...parent.children].filter((child) => child.localName === name);
+function childrenNamed(parent: XmlElement, name: string): XmlElement[] {
+  return parent.children.filter((child) => child.name === name);
 }
 
 /** An RFC 4235 dialog-info document; undefined when the body is not one. */
 export function parseDialogInfo(body: string): DialogInfoDocument | undefined {
   const root = xmlRoot(body, 'dialog-info');
   if (!root) return undefined;
-  const versionText = root.getAttribute('version') ?? '';
-  const stateText = root.getAttribute('state') ?? '';
+  const versionText = root.attributes.get('version') ?? '';
+  const stateText = root.attributes.get('state') ?? '';
   if (!/^\d{1,10}$/.test(versionText) || (stateText !== 'full' && stateText !== 'partial')) {
     return undefined;
   }
@@ -76,10 +72,10 @@ export function parseDialogInfo(body: string): DialogInfoDocument | undefined {
   if (elements.length > MAX_DIALOGS) return undefined;
   const dialogs: DialogEntry[] = [];
   for (const el of elements) {
-    const id = el.getAttribute('id') ?? '';
-    const state = (childrenNamed(el, 'state')[0]?.textContent ?? '').trim().toLowerCase();
+    const id = el.attributes.get('id') ?? '';
+    const state = (childrenNamed(el, 'state')[0]?.text ?? '').trim().toLowerCase();
     if (id.length === 0 || id.length > MAX_ID_CHARS || !DIALOG_STATES.has(state)) continue;
-    const direction = el.getAttribute('direction');
+    const direction = el.attributes.get('direction');
     dialogs.push({
       id,
       state: state as DialogState,
@@ -129,9 +125,7 @@ export function lampFromDialogs(dialogs: Iterable<DialogEntry>): LampState {
 export function parsePidf(body: string): 'open' | 'closed' | undefined {
   const root = xmlRoot(body, 'presence');
   if (!root) return undefined;
-  const basics = [...root.getElementsByTagNameNS('*', 'basic')].map((el) =>
-    (el.textContent ?? '').trim().toLowerCase(),
-  );
+  const basics = descendants(root, 'basic').map((el) => el.text.trim().toLowerCase());
   if (basics.includes('open')) return 'open';
   return basics.includes('closed') ? 'closed' : undefined;
 }

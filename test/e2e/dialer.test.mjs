@@ -105,6 +105,17 @@ async function injectAxe(page) {
 test('the dialer registers to the sandbox by itself and is accessible (axe)', async () => {
   const page = await openDialer();
   assert.match(await page.locator('#numbers-section').innerText(), /echo/);
+  // Under `npm start`: the other sandbox users as busy lamps, and the sandbox's voicemail.
+  await page.waitForFunction(() => {
+    const root = document.querySelector('sip-phone').shadowRoot;
+    const lamps = [...root.querySelectorAll('[part~="lamp"]')].map(
+      (lamp) => `${lamp.dataset.target}:${lamp.dataset.state}`,
+    );
+    return (
+      lamps.join(' ') === 'bob:idle carol:idle' &&
+      root.querySelector('[part~="voicemail-button"]') !== null
+    );
+  });
   await injectAxe(page);
   const violations = await page.evaluate(async () =>
     (await window.axe.run(document)).violations.map(
