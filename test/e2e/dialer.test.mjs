@@ -3,56 +3,25 @@
 // test-artifacts/ (kept by CI as artefacts; one is in the README).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_BIN } from '../../scripts/chromium.mjs';
+import { startDialer } from './npm-start.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = join(root, 'test-artifacts');
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-let start;
+let dialer;
 let browser;
 let url;
 
 before(async () => {
   await mkdir(artifacts, { recursive: true });
-  const [webPort, sipPort] = [await freePort(), await freePort()];
-  url = `http://127.0.0.1:${webPort}/`;
-  start = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(webPort), SIP_SANDBOX_PORT: String(sipPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start did not come up:\n${output}`)),
-      60_000,
-    );
-    const read = (chunk) => {
-      output += chunk;
-      if (output.includes('sip-phone dialer:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    start.stdout.on('data', read);
-    start.stderr.on('data', read);
-    start.on('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
-  });
+  dialer = await startDialer();
+  url = dialer.url;
   browser = await chromium.launch({
     executablePath: CHROMIUM_BIN,
     args: CHROMIUM_ARGS,
@@ -61,11 +30,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (start && start.exitCode === null) {
-    const exited = new Promise((resolve) => start.once('exit', resolve));
-    start.kill('SIGTERM');
-    await exited;
-  }
+  await dialer?.stop();
 });
 
 /** A dialer page; `waitRegistered` waits until its phone is registered. */

@@ -5,56 +5,25 @@
 // ended.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_BIN } from '../../scripts/chromium.mjs';
+import { startDialer } from './npm-start.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-let start;
+let dialer;
 let browser;
 let url;
 /** The sandbox's SIP-over-WebSocket URL, its HTTP API and the dialer's account. */
 let sandbox;
 
 before(async () => {
-  const [webPort, sipPort] = [await freePort(), await freePort()];
-  url = `http://127.0.0.1:${webPort}/`;
-  start = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(webPort), SIP_SANDBOX_PORT: String(sipPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start did not come up:\n${output}`)),
-      60_000,
-    );
-    const read = (chunk) => {
-      output += chunk;
-      if (output.includes('sip-phone dialer:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    start.stdout.on('data', read);
-    start.stderr.on('data', read);
-    start.on('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
-  });
+  dialer = await startDialer();
+  url = dialer.url;
   const config = await (await fetch(`${url}sandbox-config.json`)).json();
   sandbox = {
     server: config.server,
@@ -66,11 +35,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (start && start.exitCode === null) {
-    const exited = new Promise((resolve) => start.once('exit', resolve));
-    start.kill('SIGTERM');
-    await exited;
-  }
+  await dialer?.stop();
 });
 
 const api = async (path, init) => {
